@@ -1,0 +1,18 @@
+#!/bin/sh
+# Installs the Debian 12 packages kafka-model builds with, if any is missing.
+# Runs as root with no stdin (CI); a no-op when everything is present.
+set -eu
+packages="g++ cmake ninja-build libboost-dev libfmt-dev libgtest-dev librapidcheck-dev
+libbenchmark-dev libcli11-dev nlohmann-json3-dev graphviz"
+missing=""
+for p in $packages; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "install-deps: installing$missing" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing

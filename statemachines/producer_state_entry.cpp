@@ -1,0 +1,1 @@
+// Implemented by its machine's issue; see producer_state_entry.hpp.
