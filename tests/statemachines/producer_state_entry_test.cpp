@@ -1,2 +1,1 @@
 #include <gtest/gtest.h>
-#include <rapidcheck/gtest.h>
