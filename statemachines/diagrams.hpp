@@ -1,0 +1,26 @@
+// Diagrams generated from the machines' own transition tables: Mermaid and
+// Graphviz DOT per machine, plus docs/state-machines.md embedding them. The
+// docs test regenerates these and fails when the committed copies differ.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "statemachines/machine_description.hpp"
+
+namespace kafka_model {
+
+std::string to_mermaid(const MachineDescription& machine);
+std::string to_dot(const MachineDescription& machine);
+std::string state_machines_markdown(const std::vector<MachineDescription>& machines);
+
+struct GeneratedFile {
+  std::string path;  // relative to docs/
+  std::string content;
+};
+
+// Every generated file of docs/ (SVGs excluded: they depend on the installed
+// Graphviz, so they are rendered from the .dot files, not compared).
+std::vector<GeneratedFile> generate_diagram_files(const std::vector<MachineDescription>& machines);
+
+}  // namespace kafka_model
