@@ -1,0 +1,73 @@
+// Every nondeterministic decision of the world that is not a fault (a network
+// delay, a fetch interval) goes through one Chooser: a seeded PRNG when
+// simulating, RapidCheck's generators when searching, an enumerator when
+// exploring exhaustively. The fault schedule plus the choices replay a run.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace kafka_model {
+
+class Chooser {
+ public:
+  virtual ~Chooser() = default;
+  // A value in [0, bound); `what` names the decision (for recording and for
+  // choosers that treat kinds of decisions differently). bound >= 1.
+  virtual std::uint64_t choose(std::uint64_t bound, std::string_view what) = 0;
+};
+
+// SplitMix64: our own generator, so a run never depends on a standard
+// library's engines or distributions.
+class SplitMix64 {
+ public:
+  explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
+  std::uint64_t next() {
+    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  // Unbiased value in [0, bound) by rejection.
+  std::uint64_t below(std::uint64_t bound) {
+    if (bound <= 1) return 0;
+    const std::uint64_t limit = ~std::uint64_t{0} - (~std::uint64_t{0} % bound);
+    std::uint64_t value;
+    do value = next();
+    while (value >= limit);
+    return value % bound;
+  }
+  bool operator==(const SplitMix64&) const = default;
+  std::uint64_t state() const { return state_; }
+
+ private:
+  std::uint64_t state_;
+};
+
+class SeededChooser final : public Chooser {
+ public:
+  explicit SeededChooser(std::uint64_t seed) : rng_(seed) {}
+  std::uint64_t choose(std::uint64_t bound, std::string_view) override { return rng_.below(bound); }
+
+ private:
+  SplitMix64 rng_;
+};
+
+// Replays a recorded list of choices, then falls back to 0 (the least
+// surprising choice: shortest delay, first candidate).
+class ReplayChooser final : public Chooser {
+ public:
+  explicit ReplayChooser(std::vector<std::uint64_t> choices) : choices_(std::move(choices)) {}
+  std::uint64_t choose(std::uint64_t bound, std::string_view) override {
+    const std::uint64_t value = next_ < choices_.size() ? choices_[next_] : 0;
+    ++next_;
+    return bound <= 1 ? 0 : value % bound;
+  }
+
+ private:
+  std::vector<std::uint64_t> choices_;
+  std::size_t next_ = 0;
+};
+
+}  // namespace kafka_model

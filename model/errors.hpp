@@ -1,0 +1,50 @@
+// The Kafka error codes the world answers with (org.apache.kafka.common.protocol.Errors).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace kafka_model {
+
+enum class Errors : std::uint8_t {
+  NONE,
+  NOT_LEADER_OR_FOLLOWER,            // retriable; the producer refreshes metadata
+  NOT_ENOUGH_REPLICAS,               // retriable; nothing was written
+  NOT_ENOUGH_REPLICAS_AFTER_APPEND,  // retriable; already in the leader's log
+  OUT_OF_ORDER_SEQUENCE_NUMBER,      // see TransactionManager.canRetry
+  INVALID_PRODUCER_EPOCH,            // fatal for the batch
+  REQUEST_TIMED_OUT,                 // retriable: request.timeout.ms passed, connection closed
+  NETWORK_EXCEPTION,                 // retriable: the connection was lost
+  TIMEOUT,                           // client-side TimeoutException: delivery.timeout.ms or max.block.ms
+};
+
+constexpr std::string_view to_string(Errors e) {
+  switch (e) {
+    case Errors::NONE: return "NONE";
+    case Errors::NOT_LEADER_OR_FOLLOWER: return "NOT_LEADER_OR_FOLLOWER";
+    case Errors::NOT_ENOUGH_REPLICAS: return "NOT_ENOUGH_REPLICAS";
+    case Errors::NOT_ENOUGH_REPLICAS_AFTER_APPEND: return "NOT_ENOUGH_REPLICAS_AFTER_APPEND";
+    case Errors::OUT_OF_ORDER_SEQUENCE_NUMBER: return "OUT_OF_ORDER_SEQUENCE_NUMBER";
+    case Errors::INVALID_PRODUCER_EPOCH: return "INVALID_PRODUCER_EPOCH";
+    case Errors::REQUEST_TIMED_OUT: return "REQUEST_TIMED_OUT";
+    case Errors::NETWORK_EXCEPTION: return "NETWORK_EXCEPTION";
+    case Errors::TIMEOUT: return "TimeoutException";
+  }
+  return "?";
+}
+
+inline std::optional<Errors> parse_error(std::string_view text) {
+  for (int i = 0; i <= static_cast<int>(Errors::TIMEOUT); ++i)
+    if (to_string(static_cast<Errors>(i)) == text) return static_cast<Errors>(i);
+  return std::nullopt;
+}
+
+// Errors whose exception extends RetriableException in Kafka.
+constexpr bool is_retriable(Errors e) {
+  return e == Errors::NOT_LEADER_OR_FOLLOWER || e == Errors::NOT_ENOUGH_REPLICAS ||
+         e == Errors::NOT_ENOUGH_REPLICAS_AFTER_APPEND || e == Errors::REQUEST_TIMED_OUT ||
+         e == Errors::NETWORK_EXCEPTION;
+}
+
+}  // namespace kafka_model

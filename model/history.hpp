@@ -1,0 +1,83 @@
+// The recorded history of a run: every observable step, typed and past tense.
+// Guarantee checkers read only this (data flows config -> world -> history ->
+// checkers -> report); it serializes to JSON and to a one-line-per-step
+// timeline, and hashes canonically so determinism can be checked.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kafka_model {
+
+enum class StepKind : std::uint8_t {
+  // application and producer client
+  SendCalled,              // send(): record, send id, key, partition, producer instance
+  SendFailed,              // send() itself failed (max.block.ms on a full buffer.memory)
+  ProducerStarted,         // a producer instance was constructed
+  ProducerIdAssigned,      // InitProducerId answered: producer id, epoch
+  EpochBumped,             // KIP-360 local epoch bump; detail says why
+  BatchCreated,            // the RecordAccumulator opened a batch for the partition
+  SequenceAssigned,        // first drain: (producer id, epoch, base sequence .. last sequence)
+  BatchExpired,            // delivery.timeout.ms reached; detail: outcome unknown or not
+  ProduceRequestSent,      // request id, broker, batches
+  ProduceResponseReceived, // per partition: error, base offset
+  RequestTimedOut,         // request.timeout.ms passed; the connection is closed
+  BatchRetried,            // re-enqueued after a retriable error
+  CallbackCompleted,       // the send's callback: offset, or the error
+  // network faults
+  ProduceRequestDropped,
+  ProduceResponseDropped,
+  ProduceResponseDelayed,
+  ConnectionDisconnected,
+  // brokers and controller
+  BatchAppended,           // the leader wrote a batch: partition, base offset, sends
+  DuplicateDetected,       // ProducerStateEntry matched a cached batch: original offset
+  ProduceRejected,         // the leader answered an error without writing
+  HighWatermarkAdvanced,
+  IsrShrunk,
+  IsrExpanded,
+  LeaderElected,           // detail: clean or unclean
+  LogTruncated,            // a replica dropped records to follow the new leader
+  BrokerCrashed,
+  BrokerRestarted,
+  FollowerStalled,
+  BrokerStalled,
+  ProducerCrashed,
+  // the end of the run
+  FaultsHealed,
+  ConsumerRead,            // one record of the final committed log (up to the high watermark)
+};
+
+std::string_view to_string(StepKind kind);
+
+// One step. Fields that do not apply to a kind stay at -1 / empty.
+struct Step {
+  std::int64_t time_ms = 0;
+  StepKind kind = StepKind::SendCalled;
+  std::string node;  // "app", "producer-1", "broker-0", "controller", "network", "consumer"
+  std::int64_t record = -1;      // the application's record id
+  std::int64_t send = -1;        // one send() call (a re-send of a record is a new send)
+  std::int64_t batch = -1;
+  std::int64_t request = -1;     // produce request ordinal, as FaultSchedule counts them
+  std::int32_t partition = -1;
+  std::int32_t broker = -1;
+  std::int64_t offset = -1;
+  std::int64_t producer_id = -1;
+  std::int32_t producer_epoch = -1;
+  std::int32_t sequence = -1;       // base sequence
+  std::int32_t last_sequence = -1;
+  std::int32_t instance = -1;       // producer instance (1, 2, ... after restarts)
+  std::string error;                // Kafka error name, or empty
+  std::string detail;               // free text for the timeline
+  bool operator==(const Step&) const = default;
+};
+
+struct History {
+  std::vector<Step> steps;
+  bool operator==(const History&) const = default;
+  std::uint64_t hash() const;  // canonical, over every field of every step
+};
+
+}  // namespace kafka_model

@@ -1,0 +1,28 @@
+// Everything one run depends on: configuration (as the Kafka properties a
+// person wrote), workload, fault schedule and seed. The world is a pure
+// function of it. Serialized as JSON, it is both a hand-written scenario file
+// (tests/scenarios/) and a replay file of a shrunk counterexample.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "model/fault_schedule.hpp"
+#include "model/workload.hpp"
+#include "statemachines/kafka_version.hpp"
+
+namespace kafka_model {
+
+struct RunSpec {
+  KafkaVersion version = KafkaVersion::V3_9;
+  std::map<std::string, std::string> producer;  // producer.properties keys
+  std::map<std::string, std::string> broker;    // broker/topic keys
+  Workload workload;
+  FaultSchedule schedule;
+  std::uint64_t seed = 1;
+  std::string description;  // optional, for scenario files
+  bool operator==(const RunSpec&) const = default;
+};
+
+}  // namespace kafka_model
