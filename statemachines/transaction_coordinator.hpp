@@ -74,6 +74,11 @@ class TransactionCoordinator {
   std::int16_t producer_epoch() const;
   const std::vector<std::int32_t>& partitions() const;  // sorted
   const std::string& transactional_id() const;
+  // The answer to the last request (init/add/end), kept in the machine's data.
+  Error last_error() const;
+  // "<Event> rejected in state <State>" when the table took no row for the
+  // last event fed (a coordinator-side event included), else nullopt.
+  const std::optional<std::string>& last_rejection() const;
 
   bool operator==(const TransactionCoordinator&) const;
   bool operator!=(const TransactionCoordinator& o) const { return !(*this == o); }
