@@ -1,0 +1,125 @@
+// The configuration of the simulated world: what the producer and the brokers
+// run with, built from Kafka-style properties the way Kafka `version` builds
+// them (ConfigDef parsing and validators, ProducerConfig.postProcessParsedConfig,
+// the KafkaProducer constructor's checks).
+//
+// Sources read (apache/kafka, branches 2.8 and 3.9; 4.0 = trunk after
+// KAFKA-17927 / KAFKA-18262 / KIP-1030):
+//   clients/.../producer/ProducerConfig.java   (definitions, defaults, idempotence rules)
+//   clients/.../producer/KafkaProducer.java    (configureDeliveryTimeout, 2.8 configureInflightRequests/Acks)
+//   clients/.../common/config/ConfigDef.java   (parseType, Range, ValidString, NonEmptyString messages)
+//   clients/.../common/config/AbstractConfig.java (logUnused: the unknown-key warning)
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "statemachines/kafka_version.hpp"
+
+namespace kafka_model {
+
+// acks: the parsed value Kafka runs with ("all" is stored as -1, ProducerConfig.parseAcks).
+enum class Acks : std::int8_t { Zero = 0, One = 1, All = -1 };
+
+const char* to_string(Acks acks);  // "0", "1", "all"
+
+// The producer as it runs, i.e. after Kafka's overrides (not what the user typed).
+// Default member values are 3.9's; use default_configuration(version) for another release.
+struct ProducerConfig {
+  Acks acks = Acks::All;                                     // acks
+  std::int32_t retries = 2147483647;                         // retries
+  std::int32_t max_in_flight_requests_per_connection = 5;    // max.in.flight.requests.per.connection
+  bool enable_idempotence = true;                            // enable.idempotence: EFFECTIVE value
+  bool enable_idempotence_explicit = false;                  // the user set enable.idempotence
+  std::int64_t delivery_timeout_ms = 120000;                 // delivery.timeout.ms (Kafka type INT)
+  std::int64_t request_timeout_ms = 30000;                   // request.timeout.ms (Kafka type INT)
+  std::int64_t linger_ms = 0;                                // linger.ms (capped at INT_MAX as KafkaProducer.lingerMs)
+  std::int32_t batch_size = 16384;                           // batch.size, bytes
+  std::int64_t buffer_memory = 33554432;                     // buffer.memory, bytes
+  std::int64_t max_block_ms = 60000;                         // max.block.ms
+  std::int64_t retry_backoff_ms = 100;                       // retry.backoff.ms
+  std::string transactional_id;                              // transactional.id; empty = none
+  std::int64_t transaction_timeout_ms = 60000;               // transaction.timeout.ms (Kafka type INT)
+  std::string partitioner_class;                             // partitioner.class; empty = built-in default
+
+  bool operator==(const ProducerConfig&) const = default;
+};
+
+// The cluster and the one topic the world runs. Keys (for Properties):
+//   model.brokers                          brokers (model key: how many brokers the world starts)
+//   num.partitions                         partitions of the topic (Kafka's auto-create key)
+//   default.replication.factor             replication_factor (Kafka's auto-create key; model default 3)
+//   min.insync.replicas                    min_insync_replicas
+//   unclean.leader.election.enable         unclean_leader_election_enable
+//   replica.lag.time.max.ms                replica_lag_time_max_ms
+//   model.producer.state.batches.to.retain producer_state_batches_to_retain (what-if knob,
+//                                          ProducerStateEntry.NUM_BATCHES_TO_RETAIN; not a Kafka key)
+struct BrokerConfig {
+  std::int32_t brokers = 3;
+  std::int32_t partitions = 1;
+  std::int32_t replication_factor = 3;
+  std::int32_t min_insync_replicas = 1;
+  bool unclean_leader_election_enable = false;
+  std::int64_t replica_lag_time_max_ms = 30000;
+  std::int32_t producer_state_batches_to_retain = 5;
+
+  bool operator==(const BrokerConfig&) const = default;
+};
+
+struct Configuration {
+  KafkaVersion version = KafkaVersion::V3_9;
+  ProducerConfig producer;
+  BrokerConfig broker;
+  // What Kafka would log while building this configuration (unknown keys,
+  // idempotence silently disabled, delivery.timeout.ms raised), plus the
+  // model's own warnings (min.insync.replicas > replication factor).
+  std::vector<std::string> warnings;
+
+  bool idempotent() const { return producer.enable_idempotence; }
+  bool transactional() const { return !producer.transactional_id.empty(); }
+  // The effective configuration as Kafka key -> value text, for reports.
+  // Unset strings print as Kafka logs them: "null".
+  std::map<std::string, std::string> effective_producer_properties() const;
+  std::map<std::string, std::string> effective_broker_properties() const;
+
+  bool operator==(const Configuration&) const = default;
+};
+
+enum class ConfigErrorKind {
+  InvalidValue,          // a value of the wrong type or out of range (ConfigDef's "Invalid value ..." text)
+  UnknownKey,            // strict mode only: a key neither Kafka nor the model knows
+  KafkaConfigException,  // Kafka's own refusal at producer construction, with Kafka's message
+};
+const char* to_string(ConfigErrorKind kind);
+
+struct ConfigError {
+  ConfigErrorKind kind;
+  std::string key;      // the key the error is about
+  std::string message;
+
+  bool operator==(const ConfigError&) const = default;
+};
+
+using Properties = std::map<std::string, std::string>;  // key -> raw text value
+
+struct ConfigResult {
+  std::optional<Configuration> config;
+  std::optional<ConfigError> error;
+};
+
+// Builds the configuration Kafka `version` would run with. Unknown keys are
+// warnings (as Kafka logs them) unless strict, then an UnknownKey error. Values
+// are validated (type, range, enumerations) with a message naming the key and
+// the rule. Kafka's own refusals (ConfigException at producer construction)
+// come back as KafkaConfigException with Kafka's message text. Exactly one of
+// config / error is set.
+ConfigResult build_configuration(KafkaVersion version, const Properties& producer, const Properties& broker,
+                                 bool strict = false);
+
+// What `version` runs with when nothing is set.
+Configuration default_configuration(KafkaVersion version);
+
+}  // namespace kafka_model
