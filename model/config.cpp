@@ -420,8 +420,9 @@ std::optional<ConfigError> build_broker(Configuration& c, const Properties& prop
   if (in.error()) return in.error();
   if (b.replication_factor > b.brokers)  // AdminUtils.assignReplicasToBrokers: InvalidReplicationFactorException
     return ConfigError{ConfigErrorKind::InvalidValue, key::kReplicationFactor,
-                       fmt::format("Replication factor: {} larger than available brokers: {}.", b.replication_factor,
-                                   b.brokers)};
+                       config_exception_text(key::kReplicationFactor, std::to_string(b.replication_factor),
+                                             fmt::format("Replication factor: {} larger than available brokers: {}.",
+                                                         b.replication_factor, b.brokers))};
   if (b.min_insync_replicas > b.replication_factor)  // legal in Kafka; the leader refuses every acks=all write
     c.warnings.push_back(fmt::format(
         "min.insync.replicas ({}) is larger than the replication factor ({}): every acks=all write will fail "
