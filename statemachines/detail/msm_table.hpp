@@ -27,6 +27,7 @@
 
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "statemachines/machine_description.hpp"
@@ -130,6 +131,18 @@ Enum state_enum(int state_id, const char* (*name_of)(Enum), int enum_count) {
   return by_id.at(static_cast<std::size_t>(state_id));
 }
 
+// A row's target name; "" for an internal row (Row<S, E, none, ...>), which
+// MSM types with Target = Source and tags a_irow/g_irow/irow/_irow.
+template <class R>
+std::string target_name() {
+  using Tag = typename R::row_type_tag;
+  constexpr bool internal = std::is_same<Tag, boost::msm::a_irow_tag>::value ||
+                            std::is_same<Tag, boost::msm::g_irow_tag>::value ||
+                            std::is_same<Tag, boost::msm::irow_tag>::value ||
+                            std::is_same<Tag, boost::msm::_irow_tag>::value;
+  return internal ? std::string() : NameOf<typename R::Target>::get();
+}
+
 // Walks the transition table: the single source of every diagram.
 template <class Backend>
 MachineDescription describe_table(std::string name, std::string kafka_class, std::string summary) {
@@ -143,7 +156,7 @@ MachineDescription describe_table(std::string name, std::string kafka_class, std
   boost::mpl::for_each<Table, TypeTag<boost::mpl::placeholders::_1>>([&d](auto tag) {
     using R = typename decltype(tag)::wrapped;
     d.rows.push_back(TransitionRow{NameOf<typename R::Source>::get(), NameOf<typename R::Evt>::get(),
-                                   NameOf<typename R::Target>::get(), NameOf<typename R::Action>::get(),
+                                   target_name<R>(), NameOf<typename R::Action>::get(),
                                    NameOf<typename R::Guard>::get()});
   });
   return d;
