@@ -39,6 +39,13 @@ class TransactionCoordinator {
     INVALID_PRODUCER_EPOCH,
     TRANSACTIONAL_ID_NOT_FOUND,  // Dead
   };
+  // A request no row of the table takes (TransactionCoordinator's
+  // logInvalidStateTransitionAndReturnError) is answered INVALID_TXN_STATE;
+  // in Dead every request is TRANSACTIONAL_ID_NOT_FOUND; InitProducerId at an
+  // exhausted epoch is INVALID_PRODUCER_EPOCH, a stand-in for Kafka's
+  // producer-id rotation, which is not modelled. The version does not change
+  // these rules (2.5+ coordinator, Transactions V1).
+
 
   struct InitProducerIdResult {
     Error error = Error::NONE;
