@@ -108,11 +108,14 @@ struct Leader {
   std::int64_t log_end_offset = 0;
   int era = 0;
   std::set<AppendOutcome> answers;  // for coverage labels
+  bool compare_with_reference = true;
 };
 
 using Command = rc::state::Command<Model, Leader>;
 
-void assert_same_state(const Reference& ref, const ProducerStateEntry& entry) {
+void assert_same_state(const Reference& ref, const Leader& leader) {
+  if (!leader.compare_with_reference) return;
+  const ProducerStateEntry& entry = leader.entry;
   RC_ASSERT(entry.has_state() == ref.has_state);
   RC_ASSERT(entry.producer_epoch() == ref.epoch);
   RC_ASSERT(entry.cached_batches() == std::vector<BatchMetadata>(ref.batches.begin(), ref.batches.end()));
@@ -132,7 +135,7 @@ struct Send : Command {
     }
   }
   void run(const Model& m, Leader& leader) const override {
-    RC_ASSERT(leader.log_end_offset == m.log_end_offset);
+    if (leader.compare_with_reference) RC_ASSERT(leader.log_end_offset == m.log_end_offset);
     const AppendDecision d =
         leader.entry.append_from_client(batch.epoch, batch.first_seq, batch.last_seq, leader.log_end_offset);
     leader.answers.insert(d.outcome);
@@ -140,10 +143,11 @@ struct Send : Command {
       leader.log.push_back(LoggedBatch{leader.era, batch, d.base_offset});
       leader.log_end_offset += records_in(batch.first_seq, batch.last_seq);
     }
+    if (!leader.compare_with_reference) return;
     const Model next = nextState(m);
     RC_ASSERT(to_string(d.outcome) == std::string(to_string(next.answer.outcome)));
     RC_ASSERT(d.base_offset == next.answer.base_offset);
-    assert_same_state(next.broker, leader.entry);
+    assert_same_state(next.broker, leader);
   }
   void show(std::ostream& os) const override { os << name() << "(" << batch << ")"; }
   virtual const char* name() const = 0;
@@ -223,7 +227,7 @@ struct ExpireProducerState : Command {
   void run(const Model& m, Leader& leader) const override {
     leader.entry.expire();
     ++leader.era;
-    assert_same_state(nextState(m).broker, leader.entry);
+    assert_same_state(nextState(m).broker, leader);
   }
   void show(std::ostream& os) const override { os << "ExpireProducerState"; }
 };
@@ -244,7 +248,7 @@ struct WriteTxnMarker : Command {
   }
   void run(const Model& m, Leader& leader) const override {
     leader.entry.marker_written(epoch);
-    assert_same_state(nextState(m).broker, leader.entry);
+    assert_same_state(nextState(m).broker, leader);
   }
   void show(std::ostream& os) const override { os << "WriteTxnMarker(epoch=" << epoch << ")"; }
 };
@@ -283,6 +287,7 @@ RC_GTEST_PROP(ProducerStateEntryProperty, AnswersLikeTheReferenceRules, ()) {
 RC_GTEST_PROP(ProducerStateEntryProperty, NeverWritesABatchTwiceWhileItsStateIsKept, ()) {
   const Setup s = generate_setup();
   Leader leader(s.retain);
+  leader.compare_with_reference = false;  // the log alone is the evidence
   run_commands(s, leader);
   std::set<std::tuple<int, std::int16_t, std::int32_t, std::int32_t>> seen;
   for (const LoggedBatch& b : leader.log)
