@@ -17,8 +17,11 @@ rc::Gen<KafkaVersion> gen_version() {
   return rc::gen::element(KafkaVersion::V2_8, KafkaVersion::V3_9, KafkaVersion::V4_0);
 }
 
+// A number in [lo, hi] as text (inRange excludes its upper end; hi itself is
+// kept as an explicit choice so that hi = INT64_MAX does not overflow).
 rc::Gen<std::string> gen_number(std::int64_t lo, std::int64_t hi) {
-  return rc::gen::map(rc::gen::inRange<std::int64_t>(lo, hi + 1), [](std::int64_t n) { return std::to_string(n); });
+  const auto n = rc::gen::weightedOneOf<std::int64_t>({{9, rc::gen::inRange<std::int64_t>(lo, hi)}, {1, rc::gen::just(hi)}});
+  return rc::gen::map(n, [](std::int64_t v) { return std::to_string(v); });
 }
 
 // Values Kafka's ConfigDef accepts for each key (types and ranges right), with
