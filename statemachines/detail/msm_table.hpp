@@ -57,7 +57,11 @@ struct KafkaMachineDef : msmf::state_machine_def<Front> {
 template <class Backend, class Event>
 std::optional<Rejection> process(Backend& fsm, Event const& event) {
   fsm.rejection.reset();
-  fsm.process_event(event);
+  const int state = fsm.current_state()[0];
+  // When rows exist for the event but every guard says no, MSM returns
+  // HANDLED_GUARD_REJECT without calling no_transition (Boost 1.74).
+  if (fsm.process_event(event) == boost::msm::back::HANDLED_GUARD_REJECT && !fsm.rejection)
+    fsm.rejection = Rejection{Event::name, state};
   return fsm.rejection;
 }
 
