@@ -1,0 +1,234 @@
+// The brokers: the leader's produce path (ProducerStateEntry check, append,
+// acks and DelayedProduce), follower fetch, ISR shrink and expand, the high
+// watermark, crashes, restarts and leader election with log truncation.
+#include <fmt/core.h>
+
+#include <algorithm>
+
+#include "model/world.hpp"
+
+namespace kafka_model {
+namespace {
+
+std::string broker_node(std::int32_t id) { return fmt::format("broker-{}", id); }
+
+std::string isr_text(const std::set<std::int32_t>& isr) {
+  std::string out = "isr=[";
+  for (std::int32_t b : isr) out += (out.size() > 5 ? "," : "") + std::to_string(b);
+  return out + "]";
+}
+
+}  // namespace
+
+void World::cluster_start() {
+  const BrokerConfig& b = config_.broker;
+  for (std::int32_t id = 0; id < b.brokers; ++id) state_.brokers.push_back(BrokerNode{.id = id});
+  for (std::int32_t p = 0; p < b.partitions; ++p) {
+    PartitionState partition{.id = p};
+    for (std::int32_t i = 0; i < b.replication_factor; ++i) partition.replicas.push_back((p + i) % b.brokers);
+    partition.leader = partition.replicas.front();
+    partition.isr.insert(partition.replicas.begin(), partition.replicas.end());
+    for (std::int32_t r : partition.replicas) {
+      state_.brokers[static_cast<std::size_t>(r)].replicas[p].synced_leader_epoch = 0;
+      // Every replica's fetcher ticks; a leader's tick does nothing until it
+      // becomes a follower again.
+      schedule(parameters_.fetch_interval_ms, EventKind::FetchTick, r, p);
+      if (r == partition.leader) continue;
+      partition.follower_log_end_offset[r] = 0;
+      partition.follower_caught_up_ms[r] = 0;
+    }
+    state_.partitions.push_back(std::move(partition));
+  }
+}
+
+bool World::broker_available(std::int32_t broker) const {
+  const BrokerNode& node = state_.brokers.at(static_cast<std::size_t>(broker));
+  return node.alive && node.stalled_until_ms <= state_.now_ms;
+}
+
+// ---- produce path ------------------------------------------------------------
+
+void World::broker_receive(ProduceRequest request) {
+  BrokerNode& broker = state_.brokers.at(static_cast<std::size_t>(request.broker));
+  const ProducerClient& p = state_.producer;
+  const bool connection_closed = p.alive && request.instance == p.instance &&
+                                 request.connection != p.connection.at(request.broker);
+  if (!broker.alive || connection_closed) {
+    Step& step = log_step(StepKind::ProduceRequestDropped, "network");
+    step.request = request.request;
+    step.broker = request.broker;
+    step.detail = broker.alive ? "its connection was closed in transit" : "the broker is down";
+    return;
+  }
+  if (broker.stalled_until_ms > state_.now_ms) {
+    broker.queued.push_back(std::move(request));  // read from the socket when the pause ends
+    return;
+  }
+  broker_handle(request);
+}
+
+void World::broker_handle(const ProduceRequest& request) {
+  BrokerNode& broker = state_.brokers.at(static_cast<std::size_t>(request.broker));
+  ProduceResponse response{request.request, request.instance, request.broker, request.connection, {}};
+  if (const Fault* fault = message_fault(FaultKind::ErrorResponse, request.request)) {
+    for (const WireBatch& batch : request.batches) {
+      response.partitions.push_back(PartitionResponse{batch.partition, batch.batch, fault->error, -1});
+      Step& step = log_step(StepKind::ProduceRejected, broker_node(broker.id));
+      step.request = request.request;
+      step.partition = batch.partition;
+      step.batch = batch.batch;
+      step.error = std::string(to_string(fault->error));
+      step.detail = "fault: answered without processing";
+    }
+    broker_respond(response);
+    return;
+  }
+  PendingProduce pending;
+  bool waiting = false;
+  for (const WireBatch& batch : request.batches) {
+    std::int64_t required = -1;
+    response.partitions.push_back(leader_append(broker, request, batch, required));
+    if (request.acks != -1 || response.partitions.back().error != Errors::NONE) required = -1;
+    pending.required_offset.push_back(required);
+    waiting = waiting || required >= 0;
+  }
+  if (request.acks == 0) return;  // acks=0: no response at all
+  if (!waiting) {
+    broker_respond(response);
+    return;
+  }
+  pending.response = std::move(response);
+  broker.pending.push_back(std::move(pending));
+  complete_pending(broker.id);
+}
+
+// Partition.appendRecordsToLeader + UnifiedLog.append on the leader.
+PartitionResponse World::leader_append(BrokerNode& broker, const ProduceRequest& request, const WireBatch& batch,
+                                       std::int64_t& required_offset) {
+  PartitionState& partition = state_.partitions.at(static_cast<std::size_t>(batch.partition));
+  PartitionResponse result{batch.partition, batch.batch, Errors::NONE, -1};
+  auto reject = [&](Errors error, std::string detail) {
+    result.error = error;
+    Step& step = log_step(StepKind::ProduceRejected, broker_node(broker.id));
+    step.request = request.request;
+    step.partition = batch.partition;
+    step.batch = batch.batch;
+    step.producer_id = batch.producer_id;
+    step.producer_epoch = batch.producer_epoch;
+    step.sequence = batch.base_sequence;
+    step.last_sequence = batch.last_sequence;
+    step.error = std::string(to_string(error));
+    step.detail = std::move(detail);
+    return result;
+  };
+  if (partition.leader != broker.id) return reject(Errors::NOT_LEADER_OR_FOLLOWER, "not the leader");
+  if (request.acks == -1 && static_cast<std::int32_t>(partition.isr.size()) < config_.broker.min_insync_replicas)
+    return reject(Errors::NOT_ENOUGH_REPLICAS, fmt::format("{} < min.insync.replicas={}", isr_text(partition.isr),
+                                                           config_.broker.min_insync_replicas));
+  Replica& replica = broker.replicas.at(batch.partition);
+  const std::int64_t log_end = replica.log.log_end_offset();
+  if (batch.producer_id >= 0) {
+    auto [it, fresh] = replica.producers.try_emplace(batch.producer_id, config_.broker.producer_state_batches_to_retain);
+    const AppendDecision decision = it->second.append_from_client(static_cast<std::int16_t>(batch.producer_epoch),
+                                                                  batch.base_sequence, batch.last_sequence, log_end);
+    if (decision.outcome == AppendOutcome::Duplicate) {
+      Step& step = log_step(StepKind::DuplicateDetected, broker_node(broker.id));
+      step.request = request.request;
+      step.partition = batch.partition;
+      step.batch = batch.batch;
+      step.offset = decision.base_offset;
+      step.producer_id = batch.producer_id;
+      step.producer_epoch = batch.producer_epoch;
+      step.sequence = batch.base_sequence;
+      step.last_sequence = batch.last_sequence;
+      step.detail = "cached batch: nothing appended, original offset answered";
+      result.base_offset = decision.base_offset;
+      required_offset = decision.base_offset + static_cast<std::int64_t>(batch.records.size());
+      return result;
+    }
+    if (decision.outcome != AppendOutcome::Appended) {
+      const Errors error = decision.outcome == AppendOutcome::OutOfOrderSequence ? Errors::OUT_OF_ORDER_SEQUENCE_NUMBER
+                                                                               : Errors::INVALID_PRODUCER_EPOCH;
+      return reject(error, fmt::format("producer state: epoch {} last seq {}", it->second.producer_epoch(),
+                                       it->second.last_sequence()));
+    }
+  }
+  replica.log.batches.push_back(LogBatch{log_end, partition.leader_epoch, batch.batch, request.instance,
+                                         batch.producer_id, batch.producer_epoch, batch.base_sequence,
+                                         batch.last_sequence, batch.records});
+  Step& step = log_step(StepKind::BatchAppended, broker_node(broker.id));
+  step.request = request.request;
+  step.partition = batch.partition;
+  step.batch = batch.batch;
+  step.offset = log_end;
+  step.producer_id = batch.producer_id;
+  step.producer_epoch = batch.producer_epoch;
+  step.sequence = batch.base_sequence;
+  step.last_sequence = batch.last_sequence;
+  step.instance = request.instance;
+  std::string sends;
+  for (const LogRecord& r : batch.records) sends += (sends.empty() ? "" : ",") + std::to_string(r.send);
+  step.detail = fmt::format("sends=[{}] leader_epoch={}", sends, partition.leader_epoch);
+  result.base_offset = log_end;
+  required_offset = replica.log.log_end_offset();
+  maybe_advance_high_watermark(batch.partition);
+  return result;
+}
+
+void World::broker_respond(const ProduceResponse& response) {
+  std::int64_t delay = network_delay();
+  if (message_fault(FaultKind::DropResponse, response.request)) {
+    Step& step = log_step(StepKind::ProduceResponseDropped, "network");
+    step.request = response.request;
+    step.broker = response.broker;
+    step.detail = "fault: the response is lost";
+    return;
+  }
+  if (const Fault* fault = message_fault(FaultKind::DelayResponse, response.request)) {
+    Step& step = log_step(StepKind::ProduceResponseDelayed, "network");
+    step.request = response.request;
+    step.broker = response.broker;
+    step.detail = fmt::format("fault: arrives {}ms late", fault->duration_ms);
+    delay += fault->duration_ms;
+  }
+  const std::int64_t id = state_.next_message++;
+  state_.responses_on_wire.emplace(id, response);
+  schedule(deliver_in_order(1, response.instance, response.broker, delay), EventKind::ResponseArrives, id);
+}
+
+// DelayedProduce: acks=all answers once the high watermark covers the batch;
+// NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR is then below min.insync.replicas.
+void World::complete_pending(std::int32_t broker_id) {
+  BrokerNode& broker = state_.brokers.at(static_cast<std::size_t>(broker_id));
+  std::vector<PendingProduce> still_pending;
+  for (PendingProduce& pending : broker.pending) {
+    bool waiting = false;
+    for (std::size_t i = 0; i < pending.required_offset.size(); ++i) {
+      std::int64_t& required = pending.required_offset[i];
+      if (required < 0) continue;
+      PartitionResponse& result = pending.response.partitions[i];
+      const PartitionState& partition = state_.partitions.at(static_cast<std::size_t>(result.partition));
+      if (partition.leader != broker_id) {
+        result.error = Errors::NOT_LEADER_OR_FOLLOWER;
+        result.base_offset = -1;
+        required = -1;
+      } else if (broker.replicas.at(result.partition).high_watermark >= required) {
+        if (static_cast<std::int32_t>(partition.isr.size()) < config_.broker.min_insync_replicas) {
+          result.error = Errors::NOT_ENOUGH_REPLICAS_AFTER_APPEND;
+          result.base_offset = -1;
+        }
+        required = -1;
+      } else {
+        waiting = true;
+      }
+    }
+    if (waiting) {
+      still_pending.push_back(std::move(pending));
+    } else {
+      broker_respond(pending.response);
+    }
+  }
+  broker.pending = std::move(still_pending);
+}
+
+}  // namespace kafka_model

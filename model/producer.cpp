@@ -1,0 +1,292 @@
+// KafkaProducer as the world runs it: RecordAccumulator (batching, linger.ms,
+// buffer.memory), Sender (drain per leader, in-flight limit, retries,
+// request.timeout.ms, delivery.timeout.ms) and, for idempotence, the
+// sequence bookkeeping of TransactionManager (TxnPartitionMap, canRetry,
+// KIP-360 unresolved sequences and epoch bumps). Batch lifecycles and the
+// client's state go through the machines in statemachines/.
+#include <fmt/core.h>
+
+#include <algorithm>
+
+#include "model/partitioner.hpp"
+#include "model/world.hpp"
+
+namespace kafka_model {
+namespace {
+
+std::string producer_node(const ProducerClient& p) { return fmt::format("producer-{}", p.instance); }
+
+std::int32_t last_sequence_of(const ClientBatch& batch) {
+  return increment_sequence(batch.base_sequence, static_cast<std::int32_t>(batch.records.size()) - 1);
+}
+
+std::string send_list(const ClientBatch& batch) {
+  std::string out = "sends=[";
+  for (std::size_t i = 0; i < batch.records.size(); ++i)
+    out += (i ? "," : "") + std::to_string(batch.records[i].send);
+  return out + "]";
+}
+
+}  // namespace
+
+// ---- lifecycle of the producer instance ------------------------------------
+
+void World::producer_start() {
+  ProducerClient& p = state_.producer;
+  p = ProducerClient{};
+  p.instance = state_.next_instance++;
+  p.alive = true;
+  p.transaction_manager = TransactionManager(config_.producer.transactional_id, config_.version);
+  for (const BrokerNode& broker : state_.brokers) p.connection[broker.id] = 1;
+  refresh_metadata();
+  log_step(StepKind::ProducerStarted, producer_node(p)).instance = p.instance;
+  if (!config_.idempotent()) return;
+  // InitProducerId. A transactional.id keeps its producer id across
+  // restarts and bumps the epoch (fencing the old instance); without one,
+  // every instance gets a new producer id: a new "PID session".
+  p.transaction_manager.transition_to(TransactionManager::State::INITIALIZING);
+  if (config_.transactional()) {
+    auto [it, fresh] = state_.transactional_ids.try_emplace(config_.producer.transactional_id,
+                                                             state_.next_producer_id, -1);
+    if (fresh) ++state_.next_producer_id;
+    it->second.second += 1;
+    p.producer_id = it->second.first;
+    p.producer_epoch = it->second.second;
+  } else {
+    p.producer_id = state_.next_producer_id++;
+    p.producer_epoch = 0;
+  }
+  p.transaction_manager.transition_to(TransactionManager::State::READY);
+  Step& step = log_step(StepKind::ProducerIdAssigned, producer_node(p));
+  step.instance = p.instance;
+  step.producer_id = p.producer_id;
+  step.producer_epoch = p.producer_epoch;
+}
+
+// The process dies: the accumulator and every callback are gone. Requests
+// already on the wire still arrive; their responses find no one.
+void World::producer_crash() {
+  ProducerClient& p = state_.producer;
+  Step& step = log_step(StepKind::ProducerCrashed, producer_node(p));
+  step.instance = p.instance;
+  step.detail = fmt::format("{} unfinished batches lost", p.batches.size());
+  p.alive = false;
+  p.batches.clear();
+  p.accumulator.clear();
+  p.in_flight.clear();
+}
+
+void World::refresh_metadata() {
+  for (const PartitionState& partition : state_.partitions) state_.producer.metadata[partition.id] = partition.leader;
+}
+
+// ---- RecordAccumulator -----------------------------------------------------
+
+std::int32_t World::choose_partition(std::int64_t record) {
+  const std::int32_t partitions = config_.broker.partitions;
+  if (workload_.keys > 0) return partition_for_key(fmt::format("k{}", record % workload_.keys), partitions);
+  // KIP-480 sticky partitioning for null keys: stay on one partition until
+  // its batch is sent.
+  ProducerClient& p = state_.producer;
+  if (p.sticky_partition < 0)
+    p.sticky_partition = static_cast<std::int32_t>(chooser_->choose(static_cast<std::uint64_t>(partitions), "sticky.partition"));
+  return p.sticky_partition;
+}
+
+// RecordAccumulator.append; false when buffer.memory is exhausted (send()
+// blocks, up to max.block.ms).
+bool World::producer_append(std::int64_t record, std::int64_t send) {
+  ProducerClient& p = state_.producer;
+  const std::int32_t size = workload_.record_size_bytes;
+  if (p.buffered_bytes + size > config_.producer.buffer_memory) return false;
+  const std::int32_t partition = choose_partition(record);
+  std::deque<std::int64_t>& queue = p.accumulator[partition];
+  ClientBatch* batch = nullptr;
+  if (!queue.empty()) {
+    ClientBatch& last = p.batches.at(queue.back());
+    if (last.lifecycle.state() == ProducerBatchLifecycle::State::Open) {
+      if (last.bytes + size <= config_.producer.batch_size) {
+        batch = &last;
+      } else {
+        last.lifecycle.close();  // full: the next record needs a new batch
+      }
+    }
+  }
+  if (batch == nullptr) {
+    const std::int64_t id = state_.next_batch++;
+    ClientBatch fresh{.id = id, .partition = partition, .created_ms = state_.now_ms,
+                      .lifecycle = ProducerBatchLifecycle(config_.producer.retries)};
+    batch = &p.batches.emplace(id, std::move(fresh)).first->second;
+    queue.push_back(id);
+    Step& step = log_step(StepKind::BatchCreated, producer_node(p));
+    step.batch = id;
+    step.partition = partition;
+  }
+  batch->records.push_back(LogRecord{record, send});
+  batch->bytes += size;
+  p.buffered_bytes += size;
+  if (batch->bytes + size > config_.producer.batch_size) batch->lifecycle.close();
+  wake_sender_at(state_.now_ms);
+  return true;
+}
+
+void World::wake_sender_at(std::int64_t at_ms) {
+  at_ms = std::max(at_ms, state_.now_ms);
+  if (state_.wakeups.insert(at_ms).second) schedule(at_ms, EventKind::SenderWakeup);
+}
+
+// ---- Sender.runOnce ----------------------------------------------------------
+
+void World::sender_run() {
+  ProducerClient& p = state_.producer;
+  if (!p.alive) return;
+  if (config_.idempotent()) {
+    sender_maybe_resolve_sequences();
+    sender_bump_epoch_if_needed();
+  }
+  refresh_metadata();
+  expire_blocked_sends();
+  sender_handle_timeouts();
+  sender_expire_batches();
+  sender_drain();
+  // Sleep until the next deadline: linger, backoff, request or delivery timeout.
+  std::int64_t next = -1;
+  auto consider = [&](std::int64_t t) {
+    if (t > state_.now_ms && (next < 0 || t < next)) next = t;
+  };
+  for (const auto& [id, batch] : p.batches) {
+    consider(batch.created_ms + config_.producer.delivery_timeout_ms);
+    if (batch.lifecycle.state() == ProducerBatchLifecycle::State::Open) consider(batch.created_ms + config_.producer.linger_ms);
+    if (batch.lifecycle.state() == ProducerBatchLifecycle::State::WaitingToRetry) consider(batch.retry_at_ms);
+  }
+  for (const auto& [n, request] : p.in_flight) consider(request.sent_ms + config_.producer.request_timeout_ms);
+  for (const auto& [send, since] : state_.app.blocked) consider(since + config_.producer.max_block_ms);
+  if (next >= 0) wake_sender_at(next);
+}
+
+// KafkaProducer.send blocks while buffer.memory is full, up to max.block.ms,
+// then throws TimeoutException to the caller.
+void World::expire_blocked_sends() {
+  ApplicationState& app = state_.app;
+  while (!app.blocked.empty() && state_.now_ms >= app.blocked.front().second + config_.producer.max_block_ms) {
+    const std::int64_t send = app.blocked.front().first;
+    app.blocked.pop_front();
+    Step& step = log_step(StepKind::SendFailed, "app");
+    step.send = send;
+    step.record = record_of_send(send);
+    step.error = std::string(to_string(Errors::TIMEOUT));
+    step.detail = "buffer.memory full for max.block.ms";
+    app_callback(send, -1, Errors::TIMEOUT);
+  }
+}
+
+// NetworkClient.handleTimedOutRequests: a request older than
+// request.timeout.ms closes its connection.
+void World::sender_handle_timeouts() {
+  ProducerClient& p = state_.producer;
+  std::vector<std::pair<std::int32_t, std::int64_t>> timed_out;
+  for (const auto& [n, request] : p.in_flight)
+    if (state_.now_ms >= request.sent_ms + config_.producer.request_timeout_ms) timed_out.emplace_back(request.broker, n);
+  for (const auto& [broker, n] : timed_out) {
+    if (!p.in_flight.contains(n)) continue;  // already failed with its connection
+    Step& step = log_step(StepKind::RequestTimedOut, producer_node(p));
+    step.request = n;
+    step.broker = broker;
+    producer_connection_failed(broker, n);
+  }
+}
+
+// RecordAccumulator.expiredBatches + Sender.getExpiredInflightBatches: a batch
+// older than delivery.timeout.ms fails with TimeoutException, never retried.
+void World::sender_expire_batches() {
+  ProducerClient& p = state_.producer;
+  std::vector<std::int64_t> expired;
+  for (const auto& [id, batch] : p.batches)
+    if (state_.now_ms >= batch.created_ms + config_.producer.delivery_timeout_ms) expired.push_back(id);
+  for (std::int64_t id : expired) {
+    ClientBatch& batch = p.batches.at(id);
+    batch.lifecycle.expire();
+    const bool unknown = batch.lifecycle.outcome_unknown();
+    Step& step = log_step(StepKind::BatchExpired, producer_node(p));
+    step.batch = id;
+    step.partition = batch.partition;
+    step.detail = unknown ? "outcome unknown: it was sent and may be in the log" : "never sent";
+    std::deque<std::int64_t>& queue = p.accumulator[batch.partition];
+    queue.erase(std::remove(queue.begin(), queue.end(), id), queue.end());
+    if (config_.idempotent() && batch.base_sequence >= 0) {
+      TxnPartitionEntry& entry = p.sequences[batch.partition];
+      entry.in_flight.erase({batch.base_sequence, id});
+      if (unknown && batch.producer_epoch == entry.producer_epoch) {  // KIP-360: markSequenceUnresolved
+        entry.unresolved = true;
+        entry.unresolved_sequence = std::max(entry.unresolved_sequence, last_sequence_of(batch));
+      }
+    }
+    finish_batch(batch, -1, Errors::TIMEOUT);
+  }
+}
+
+// TransactionManager.maybeResolveSequences: once nothing is in flight for a
+// partition with an unresolved sequence, either a later acknowledgement proves
+// the expired batch was written, or the epoch must be bumped.
+void World::sender_maybe_resolve_sequences() {
+  ProducerClient& p = state_.producer;
+  for (auto& [partition, entry] : p.sequences) {
+    if (!entry.unresolved || !entry.in_flight.empty()) continue;
+    if (entry.last_acked_sequence >= entry.unresolved_sequence) {
+      entry.unresolved = false;
+    } else {
+      p.epoch_bump_requested = true;
+      p.partitions_to_rewrite.insert(partition);
+    }
+  }
+}
+
+// bumpIdempotentEpochAndResetIdIfNeeded: the KIP-360 local epoch bump of the
+// idempotent (non-transactional) producer, through the TransactionManager
+// machine: READY -> UNINITIALIZED -> INITIALIZING -> READY.
+void World::sender_bump_epoch_if_needed() {
+  ProducerClient& p = state_.producer;
+  if (!p.epoch_bump_requested || config_.transactional()) return;
+  using S = TransactionManager::State;
+  for (S target : {S::UNINITIALIZED, S::INITIALIZING, S::READY})
+    p.transaction_manager.transition_to(target, TransactionManager::Origin::Sender);
+  p.producer_epoch += 1;
+  std::string partitions;
+  for (std::int32_t partition : p.partitions_to_rewrite) {
+    partitions += (partitions.empty() ? "" : ",") + std::to_string(partition);
+    start_sequences_at_beginning(partition);
+  }
+  Step& step = log_step(StepKind::EpochBumped, producer_node(p));
+  step.producer_id = p.producer_id;
+  step.producer_epoch = p.producer_epoch;
+  step.detail = "sequences restart at 0 for partitions " + partitions;
+  p.partitions_to_rewrite.clear();
+  p.epoch_bump_requested = false;
+}
+
+// TxnPartitionMap.startSequencesAtBeginning: unfinished batches that already
+// have sequences are renumbered from 0 under the new epoch, in order.
+void World::start_sequences_at_beginning(std::int32_t partition) {
+  ProducerClient& p = state_.producer;
+  TxnPartitionEntry& entry = p.sequences[partition];
+  std::set<std::pair<std::int32_t, std::int64_t>> renumbered;
+  std::int32_t sequence = 0;
+  for (const auto& [old_sequence, id] : entry.in_flight) {
+    ClientBatch& batch = p.batches.at(id);
+    batch.producer_epoch = p.producer_epoch;
+    batch.base_sequence = sequence;
+    renumbered.insert({sequence, id});
+    Step& step = log_step(StepKind::SequenceAssigned, producer_node(p));
+    step.batch = id;
+    step.partition = partition;
+    step.producer_id = batch.producer_id;
+    step.producer_epoch = batch.producer_epoch;
+    step.sequence = batch.base_sequence;
+    step.last_sequence = last_sequence_of(batch);
+    step.detail = fmt::format("renumbered after epoch bump (was seq {})", old_sequence);
+    sequence = increment_sequence(sequence, static_cast<std::int32_t>(batch.records.size()));
+  }
+  entry = TxnPartitionEntry{.producer_epoch = p.producer_epoch, .next_sequence = sequence, .in_flight = renumbered};
+}
+
+}  // namespace kafka_model

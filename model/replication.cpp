@@ -1,0 +1,238 @@
+// Replication and leadership: follower fetch, the ISR (replica.lag.time.max.ms),
+// the high watermark, broker crash and restart, and the controller's leader
+// election (clean from the ISR, or unclean) with KIP-101 style truncation.
+#include <fmt/core.h>
+
+#include <algorithm>
+
+#include "model/world.hpp"
+
+namespace kafka_model {
+namespace {
+
+// lastCaughtUpTimeMs of a replica that has not fetched since it restarted.
+constexpr std::int64_t kNeverCaughtUp = -(std::int64_t{1} << 40);
+
+std::string broker_node(std::int32_t id) { return fmt::format("broker-{}", id); }
+
+std::string isr_text(const std::set<std::int32_t>& isr) {
+  std::string out;
+  for (std::int32_t b : isr) out += (out.empty() ? "" : ",") + std::to_string(b);
+  return "isr=[" + out + "]";
+}
+
+// The first offset where two logs differ (batch aligned; batches compare by
+// offset, leader epoch and content, like KIP-101's epoch-based truncation).
+std::int64_t divergence_offset(const PartitionLog& follower, const PartitionLog& leader) {
+  std::size_t i = 0;
+  while (i < follower.batches.size() && i < leader.batches.size() && follower.batches[i] == leader.batches[i]) ++i;
+  if (i < follower.batches.size()) return follower.batches[i].base_offset;
+  return follower.log_end_offset();
+}
+
+}  // namespace
+
+// ReplicaFetcherThread, one round: copy what the leader has past our log end,
+// and report our log end offset to the leader.
+void World::follower_fetch(std::int32_t follower, std::int32_t partition_id) {
+  schedule(state_.now_ms + parameters_.fetch_interval_ms + static_cast<std::int64_t>(chooser_->choose(3, "fetch.jitter")),
+           EventKind::FetchTick, follower, partition_id);
+  PartitionState& partition = state_.partitions.at(static_cast<std::size_t>(partition_id));
+  const std::int32_t leader = partition.leader;
+  if (leader < 0 || leader == follower || !broker_available(leader)) return;
+  maybe_update_isr(partition_id);  // the leader's periodic isr-expiration check
+  BrokerNode& node = state_.brokers.at(static_cast<std::size_t>(follower));
+  if (!broker_available(follower) || node.fetch_stalled_until_ms > state_.now_ms) return;
+  Replica& mine = node.replicas.at(partition_id);
+  const Replica& theirs = state_.brokers.at(static_cast<std::size_t>(leader)).replicas.at(partition_id);
+  if (mine.synced_leader_epoch != partition.leader_epoch) become_follower(follower, partition_id);
+  const std::int64_t from = mine.log.log_end_offset();
+  for (const LogBatch& batch : theirs.log.batches) {
+    if (batch.base_offset < from) continue;
+    mine.log.batches.push_back(batch);
+    if (batch.producer_id >= 0) {
+      auto [it, fresh] = mine.producers.try_emplace(batch.producer_id, config_.broker.producer_state_batches_to_retain);
+      it->second.replicate_batch(static_cast<std::int16_t>(batch.producer_epoch), batch.base_sequence,
+                                 batch.last_sequence, batch.base_offset);
+    }
+  }
+  const std::int64_t log_end = mine.log.log_end_offset();
+  mine.high_watermark = std::max(mine.high_watermark, std::min(theirs.high_watermark, log_end));
+  partition.follower_log_end_offset[follower] = log_end;
+  if (log_end >= theirs.log.log_end_offset()) partition.follower_caught_up_ms[follower] = state_.now_ms;
+  maybe_update_isr(partition_id);
+  maybe_advance_high_watermark(partition_id);
+}
+
+// Partition.maybeShrinkIsr / maybeExpandIsr.
+void World::maybe_update_isr(std::int32_t partition_id) {
+  PartitionState& partition = state_.partitions.at(static_cast<std::size_t>(partition_id));
+  if (partition.leader < 0) return;
+  const Replica& leader = state_.brokers.at(static_cast<std::size_t>(partition.leader)).replicas.at(partition_id);
+  bool changed = false;
+  for (std::int32_t r : partition.replicas) {
+    if (r == partition.leader) continue;
+    const bool in_isr = partition.isr.contains(r);
+    const bool lagging = state_.now_ms - partition.follower_caught_up_ms[r] > config_.broker.replica_lag_time_max_ms;
+    const bool caught_up = state_.brokers.at(static_cast<std::size_t>(r)).alive &&
+                           partition.follower_log_end_offset[r] >= leader.high_watermark &&
+                           state_.now_ms - partition.follower_caught_up_ms[r] <= config_.broker.replica_lag_time_max_ms;
+    if (in_isr && lagging) {
+      partition.isr.erase(r);
+      Step& step = log_step(StepKind::IsrShrunk, broker_node(partition.leader));
+      step.partition = partition_id;
+      step.broker = r;
+      step.detail = fmt::format("broker-{} lagged > replica.lag.time.max.ms={}; {}", r,
+                                config_.broker.replica_lag_time_max_ms, isr_text(partition.isr));
+      changed = true;
+    } else if (!in_isr && caught_up) {
+      partition.isr.insert(r);
+      Step& step = log_step(StepKind::IsrExpanded, broker_node(partition.leader));
+      step.partition = partition_id;
+      step.broker = r;
+      step.detail = fmt::format("broker-{} caught up; {}", r, isr_text(partition.isr));
+      changed = true;
+    }
+  }
+  if (changed) {
+    maybe_advance_high_watermark(partition_id);
+    complete_pending(partition.leader);
+  }
+}
+
+// The high watermark: the smallest log end offset in the ISR.
+void World::maybe_advance_high_watermark(std::int32_t partition_id) {
+  const PartitionState& partition = state_.partitions.at(static_cast<std::size_t>(partition_id));
+  if (partition.leader < 0) return;
+  Replica& leader = state_.brokers.at(static_cast<std::size_t>(partition.leader)).replicas.at(partition_id);
+  std::int64_t hw = leader.log.log_end_offset();
+  for (std::int32_t r : partition.isr)
+    if (r != partition.leader) hw = std::min(hw, partition.follower_log_end_offset.at(r));
+  if (hw <= leader.high_watermark) return;
+  leader.high_watermark = hw;
+  Step& step = log_step(StepKind::HighWatermarkAdvanced, broker_node(partition.leader));
+  step.partition = partition_id;
+  step.offset = hw;
+  complete_pending(partition.leader);
+}
+
+// ---- crashes, restarts, elections --------------------------------------------
+
+void World::broker_crash(std::int32_t broker_id) {
+  BrokerNode& broker = state_.brokers.at(static_cast<std::size_t>(broker_id));
+  if (!broker.alive) return;
+  broker.alive = false;
+  broker.pending.clear();  // in-memory state is gone; the disk (logs) is kept
+  broker.queued.clear();
+  Step& step = log_step(StepKind::BrokerCrashed, broker_node(broker_id));
+  step.broker = broker_id;
+  step.detail = "process crash; its disk is kept";
+  for (PartitionState& partition : state_.partitions) {
+    if (partition.leader == broker_id) {
+      elect_leader(partition.id);
+    }
+    partition.follower_caught_up_ms[broker_id] = kNeverCaughtUp;  // must fetch again to rejoin the ISR
+    if (partition.leader != broker_id && partition.isr.contains(broker_id) && partition.leader >= 0) {
+      partition.isr.erase(broker_id);
+      Step& shrunk = log_step(StepKind::IsrShrunk, "controller");
+      shrunk.partition = partition.id;
+      shrunk.broker = broker_id;
+      shrunk.detail = fmt::format("broker-{} is down; {}", broker_id, isr_text(partition.isr));
+      maybe_advance_high_watermark(partition.id);
+      complete_pending(partition.leader);
+    }
+  }
+  producer_connection_failed(broker_id, -1);  // the producer sees its connection reset
+}
+
+void World::broker_restart(std::int32_t broker_id) {
+  BrokerNode& broker = state_.brokers.at(static_cast<std::size_t>(broker_id));
+  if (broker.alive) return;
+  broker.alive = true;
+  broker.stalled_until_ms = std::min(broker.stalled_until_ms, state_.now_ms);
+  broker.fetch_stalled_until_ms = std::min(broker.fetch_stalled_until_ms, state_.now_ms);
+  Step& step = log_step(StepKind::BrokerRestarted, broker_node(broker_id));
+  step.broker = broker_id;
+  for (auto& [partition_id, replica] : broker.replicas) {
+    rebuild_producer_state(replica);  // ProducerStateManager reloads from the log
+    PartitionState& partition = state_.partitions.at(static_cast<std::size_t>(partition_id));
+    partition.follower_log_end_offset[broker_id] = 0;  // unknown until it fetches
+    if (partition.leader < 0) elect_leader(partition_id);
+  }
+}
+
+// The controller: a live ISR member if there is one; otherwise, with
+// unclean.leader.election.enable, any live replica (losing what it lacks);
+// otherwise the partition stays offline, keeping its last ISR.
+void World::elect_leader(std::int32_t partition_id) {
+  PartitionState& partition = state_.partitions.at(static_cast<std::size_t>(partition_id));
+  const std::int32_t previous = partition.leader;
+  std::int32_t chosen = -1;
+  bool unclean = false;
+  for (std::int32_t r : partition.replicas)
+    if (chosen < 0 && partition.isr.contains(r) && state_.brokers.at(static_cast<std::size_t>(r)).alive) chosen = r;
+  if (chosen < 0 && config_.broker.unclean_leader_election_enable) {
+    for (std::int32_t r : partition.replicas)
+      if (chosen < 0 && state_.brokers.at(static_cast<std::size_t>(r)).alive) chosen = r;
+    unclean = chosen >= 0;
+  }
+  Step& step = log_step(StepKind::LeaderElected, "controller");
+  step.partition = partition_id;
+  step.broker = chosen;
+  if (chosen < 0) {
+    partition.leader = -1;
+    step.detail = fmt::format("no live in-sync replica: partition offline (was broker-{}); {}", previous,
+                              isr_text(partition.isr));
+    return;
+  }
+  partition.leader = chosen;
+  partition.leader_epoch += 1;
+  if (unclean) {
+    partition.isr = {chosen};
+  } else {
+    std::erase_if(partition.isr, [&](std::int32_t r) { return !state_.brokers.at(static_cast<std::size_t>(r)).alive; });
+  }
+  for (std::int32_t r : partition.isr) partition.follower_caught_up_ms[r] = state_.now_ms;
+  Replica& leader = state_.brokers.at(static_cast<std::size_t>(chosen)).replicas.at(partition_id);
+  leader.synced_leader_epoch = partition.leader_epoch;
+  step.offset = leader.log.log_end_offset();
+  step.detail = fmt::format("{} election, leader_epoch={}, log end {}; {}", unclean ? "unclean" : "clean",
+                            partition.leader_epoch, leader.log.log_end_offset(), isr_text(partition.isr));
+  maybe_advance_high_watermark(partition_id);
+}
+
+// A follower reconciles its log with a new leader: everything past the point
+// where the two logs diverge is truncated.
+void World::become_follower(std::int32_t broker_id, std::int32_t partition_id) {
+  PartitionState& partition = state_.partitions.at(static_cast<std::size_t>(partition_id));
+  Replica& mine = state_.brokers.at(static_cast<std::size_t>(broker_id)).replicas.at(partition_id);
+  const Replica& leader = state_.brokers.at(static_cast<std::size_t>(partition.leader)).replicas.at(partition_id);
+  mine.synced_leader_epoch = partition.leader_epoch;
+  const std::int64_t cut = divergence_offset(mine.log, leader.log);
+  if (cut >= mine.log.log_end_offset()) return;
+  std::string removed;
+  for (const LogBatch& batch : mine.log.batches)
+    if (batch.base_offset >= cut)
+      for (const LogRecord& r : batch.records) removed += (removed.empty() ? "" : ",") + std::to_string(r.send);
+  Step& step = log_step(StepKind::LogTruncated, broker_node(broker_id));
+  step.partition = partition_id;
+  step.broker = broker_id;
+  step.offset = cut;
+  step.detail = fmt::format("truncated to offset {} to follow broker-{}; lost sends=[{}]", cut, partition.leader,
+                            removed);
+  mine.log.truncate_to(cut);
+  mine.high_watermark = std::min(mine.high_watermark, cut);
+  rebuild_producer_state(mine);
+}
+
+void World::rebuild_producer_state(Replica& replica) const {
+  replica.producers.clear();
+  for (const LogBatch& batch : replica.log.batches) {
+    if (batch.producer_id < 0) continue;
+    auto [it, fresh] = replica.producers.try_emplace(batch.producer_id, config_.broker.producer_state_batches_to_retain);
+    it->second.replicate_batch(static_cast<std::int16_t>(batch.producer_epoch), batch.base_sequence,
+                               batch.last_sequence, batch.base_offset);
+  }
+}
+
+}  // namespace kafka_model

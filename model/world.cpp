@@ -1,0 +1,199 @@
+// The event loop, fault application, healing and the final consumer read.
+#include "model/world.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+
+namespace kafka_model {
+
+World::World(Configuration config, Workload workload, FaultSchedule faults, Chooser& chooser,
+             ModelParameters parameters)
+    : config_(std::move(config)),
+      workload_(workload),
+      schedule_(std::move(faults)),
+      chooser_(&chooser),
+      parameters_(parameters) {
+  cluster_start();
+  for (std::size_t i = 0; i < schedule_.faults.size(); ++i)
+    if (!is_message_fault(schedule_.faults[i].kind))
+      schedule(schedule_.faults[i].at_ms, EventKind::FaultDue, static_cast<std::int64_t>(i));
+  producer_start();
+  state_.app.send_scheduled = true;
+  schedule(0, EventKind::AppSendDue);
+}
+
+void World::schedule(std::int64_t at_ms, EventKind kind, std::int64_t a, std::int64_t b) {
+  state_.queue.insert(Event{std::max(at_ms, state_.now_ms), state_.next_event_seq++, kind, a, b});
+}
+
+Step& World::log_step(StepKind kind, std::string node) {
+  Step& step = history_.steps.emplace_back();
+  step.time_ms = state_.now_ms;
+  step.kind = kind;
+  step.node = std::move(node);
+  return step;
+}
+
+std::int64_t World::network_delay() {
+  const auto span = static_cast<std::uint64_t>(parameters_.network_delay_max_ms - parameters_.network_delay_min_ms + 1);
+  return parameters_.network_delay_min_ms + static_cast<std::int64_t>(chooser_->choose(span, "network.delay"));
+}
+
+// A connection is a FIFO: a message never overtakes an earlier one on it.
+std::int64_t World::deliver_in_order(int direction, std::int32_t instance, std::int32_t broker,
+                                     std::int64_t delay_ms) {
+  std::int64_t& last = state_.last_delivery_ms[{direction, instance, broker}];
+  last = std::max(last, state_.now_ms + delay_ms);
+  return last;
+}
+
+const Fault* World::message_fault(FaultKind kind, std::int64_t request) const {
+  for (const Fault& fault : schedule_.faults)
+    if (fault.kind == kind && fault.request == request) return &fault;
+  return nullptr;
+}
+
+// Every timed fault applied, the application finished, the producer idle.
+bool World::finished() const {
+  for (const Event& e : state_.queue)
+    if (e.kind == EventKind::FaultDue) return false;
+  return app_done() && state_.producer.batches.empty();
+}
+
+void World::run() {
+  std::int64_t settle_until = -1;
+  while (!state_.queue.empty()) {
+    if (!state_.healed && finished()) {
+      heal();
+      settle_until = state_.now_ms + parameters_.settle_ms;
+    }
+    const Event event = *state_.queue.begin();
+    if (settle_until >= 0 && event.time_ms > settle_until) break;
+    state_.queue.erase(state_.queue.begin());
+    state_.now_ms = event.time_ms;
+    dispatch(event);
+    if (++state_.events_processed >= parameters_.max_events || state_.now_ms >= parameters_.max_time_ms) {
+      cut_short_ = true;
+      break;
+    }
+  }
+  consumer_read();
+}
+
+void World::dispatch(const Event& event) {
+  switch (event.kind) {
+    case EventKind::AppSendDue: app_send_due(); break;
+    case EventKind::SenderWakeup:
+      state_.wakeups.erase(event.time_ms);
+      sender_run();
+      break;
+    case EventKind::RequestArrives: {
+      auto node = state_.requests_on_wire.extract(event.a);
+      broker_receive(std::move(node.mapped()));
+      break;
+    }
+    case EventKind::ResponseArrives: {
+      auto node = state_.responses_on_wire.extract(event.a);
+      producer_receive(node.mapped());
+      break;
+    }
+    case EventKind::FetchTick: follower_fetch(static_cast<std::int32_t>(event.a), static_cast<std::int32_t>(event.b)); break;
+    case EventKind::FaultDue: apply_fault(schedule_.faults[static_cast<std::size_t>(event.a)]); break;
+    case EventKind::BrokerResumes: {
+      BrokerNode& broker = state_.brokers[static_cast<std::size_t>(event.a)];
+      if (!broker.alive || broker.stalled_until_ms > state_.now_ms) break;
+      while (!broker.queued.empty()) {
+        ProduceRequest request = std::move(broker.queued.front());
+        broker.queued.pop_front();
+        broker_handle(request);
+      }
+      break;
+    }
+  }
+}
+
+void World::apply_fault(const Fault& fault) {
+  const std::string node = fault.broker >= 0 ? fmt::format("broker-{}", fault.broker) : "network";
+  switch (fault.kind) {
+    case FaultKind::Disconnect:
+      log_step(StepKind::ConnectionDisconnected, "network").detail = "fault: all producer connections";
+      for (const BrokerNode& broker : state_.brokers) producer_connection_failed(broker.id, -1);
+      break;
+    case FaultKind::BrokerCrash: broker_crash(fault.broker); break;
+    case FaultKind::BrokerRestart: broker_restart(fault.broker); break;
+    case FaultKind::FollowerStall: {
+      BrokerNode& broker = state_.brokers.at(static_cast<std::size_t>(fault.broker));
+      broker.fetch_stalled_until_ms = state_.now_ms + fault.duration_ms;
+      Step& step = log_step(StepKind::FollowerStalled, node);
+      step.broker = fault.broker;
+      step.detail = fmt::format("fetches nothing for {}ms", fault.duration_ms);
+      break;
+    }
+    case FaultKind::BrokerStall: {
+      BrokerNode& broker = state_.brokers.at(static_cast<std::size_t>(fault.broker));
+      broker.stalled_until_ms = state_.now_ms + fault.duration_ms;
+      schedule(broker.stalled_until_ms, EventKind::BrokerResumes, fault.broker);
+      Step& step = log_step(StepKind::BrokerStalled, node);
+      step.broker = fault.broker;
+      step.detail = fmt::format("processes nothing for {}ms", fault.duration_ms);
+      break;
+    }
+    case FaultKind::ProducerRestart:
+      producer_crash();
+      producer_start();
+      app_producer_restarted();
+      break;
+    default: break;  // message faults apply where the message passes
+  }
+}
+
+// The end of the run: every crashed broker restarts and every stall ends, so
+// "committed at the end" means after faults heal.
+void World::heal() {
+  state_.healed = true;
+  log_step(StepKind::FaultsHealed, "world").detail = "crashed brokers restart, stalls end";
+  for (BrokerNode& broker : state_.brokers) {
+    broker.fetch_stalled_until_ms = std::min(broker.fetch_stalled_until_ms, state_.now_ms);
+    if (broker.stalled_until_ms > state_.now_ms) {
+      broker.stalled_until_ms = state_.now_ms;
+      schedule(state_.now_ms, EventKind::BrokerResumes, broker.id);
+    }
+  }
+  for (const BrokerNode& broker : state_.brokers)
+    if (!broker.alive) broker_restart(broker.id);
+}
+
+// A read_uncommitted consumer reads every partition from its leader up to the
+// high watermark: the committed log the checkers judge.
+void World::consumer_read() {
+  for (const PartitionState& partition : state_.partitions) {
+    if (partition.leader < 0) {
+      Step& step = log_step(StepKind::ConsumerRead, "consumer");
+      step.partition = partition.id;
+      step.detail = "partition offline: nothing readable";
+      continue;
+    }
+    const Replica& replica = state_.brokers[static_cast<std::size_t>(partition.leader)].replicas.at(partition.id);
+    for (const LogBatch& batch : replica.log.batches) {
+      for (std::size_t i = 0; i < batch.records.size(); ++i) {
+        const std::int64_t offset = batch.base_offset + static_cast<std::int64_t>(i);
+        if (offset >= replica.high_watermark) break;  // later batches are past it too
+        Step& step = log_step(StepKind::ConsumerRead, "consumer");
+        step.partition = partition.id;
+        step.broker = partition.leader;
+        step.offset = offset;
+        step.record = batch.records[i].record;
+        step.send = batch.records[i].send;
+        step.batch = batch.batch;
+        step.instance = batch.instance;
+        step.producer_id = batch.producer_id;
+        step.producer_epoch = batch.producer_epoch;
+        step.sequence = batch.base_sequence;
+        step.last_sequence = batch.last_sequence;
+      }
+    }
+  }
+}
+
+}  // namespace kafka_model

@@ -1,0 +1,112 @@
+// The deterministic simulated world: a discrete-event simulation in virtual
+// milliseconds of one producer (client + application), the network and a
+// replicated cluster, under an explicit FaultSchedule. Its state is a value
+// (WorldState); every random decision goes through the Chooser; what happens
+// is recorded in the History. One class, its behaviour split by concern:
+//   world.cpp        event loop, faults, healing, the final consumer read
+//   producer.cpp     KafkaProducer: RecordAccumulator, Sender, TxnPartitionMap
+//   application.cpp the workload: send(), callbacks, re-sends
+//   cluster.cpp      brokers: produce handling, replication, ISR, elections
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "model/chooser.hpp"
+#include "model/config.hpp"
+#include "model/fault_schedule.hpp"
+#include "model/history.hpp"
+#include "model/workload.hpp"
+#include "model/world_state.hpp"
+
+namespace kafka_model {
+
+class World {
+ public:
+  World(Configuration config, Workload workload, FaultSchedule schedule, Chooser& chooser,
+        ModelParameters parameters = {});
+
+  // Runs to the end: the application is done, faults are healed, replicas
+  // have converged and the consumer has read every partition.
+  void run();
+
+  const History& history() const { return history_; }
+  const WorldState& state() const { return state_; }
+  const Configuration& config() const { return config_; }
+  bool cut_short() const { return cut_short_; }
+
+ private:
+  // ---- world.cpp
+  void schedule(std::int64_t at_ms, EventKind kind, std::int64_t a = 0, std::int64_t b = 0);
+  void dispatch(const Event& event);
+  void apply_fault(const Fault& fault);
+  bool finished() const;
+  void heal();
+  void consumer_read();
+  Step& log_step(StepKind kind, std::string node);
+  std::int64_t network_delay();
+  std::int64_t deliver_in_order(int direction, std::int32_t instance, std::int32_t broker, std::int64_t delay_ms);
+  const Fault* message_fault(FaultKind kind, std::int64_t request) const;
+
+  // ---- application.cpp
+  void app_send_due();
+  void app_send(std::int64_t record);
+  void app_callback(std::int64_t send, std::int64_t offset, Errors error);
+  void app_producer_restarted();
+  bool app_done() const;
+  std::int64_t record_of_send(std::int64_t send) const;
+
+  // ---- producer.cpp
+  void producer_start();
+  void producer_crash();
+  bool producer_append(std::int64_t record, std::int64_t send);
+  void sender_run();
+  void wake_sender_at(std::int64_t at_ms);
+  void sender_expire_batches();
+  void expire_blocked_sends();
+  void sender_maybe_resolve_sequences();
+  void sender_bump_epoch_if_needed();
+  void sender_handle_timeouts();
+  void sender_drain();
+  bool sender_drain_once();
+  bool partition_ready(std::int32_t partition, const ClientBatch& head) const;
+  void send_produce_request(std::int32_t broker, std::vector<std::int64_t> batches);
+  void producer_receive(const ProduceResponse& response);
+  void producer_connection_failed(std::int32_t broker, std::int64_t timed_out_request);
+  void complete_batch(ClientBatch& batch, Errors error, std::int64_t base_offset);
+  bool idempotent_can_retry(const ClientBatch& batch, Errors error);
+  void reenqueue(ClientBatch& batch);
+  void finish_batch(ClientBatch& batch, std::int64_t base_offset, Errors error);
+  void start_sequences_at_beginning(std::int32_t partition);
+  std::int32_t choose_partition(std::int64_t record);
+  void refresh_metadata();
+
+  // ---- cluster.cpp
+  void cluster_start();
+  void broker_receive(ProduceRequest request);
+  void broker_handle(const ProduceRequest& request);
+  PartitionResponse leader_append(BrokerNode& broker, const ProduceRequest& request, const WireBatch& batch,
+                                  std::int64_t& required_offset);
+  void broker_respond(const ProduceResponse& response);
+  void follower_fetch(std::int32_t follower, std::int32_t partition);
+  void maybe_update_isr(std::int32_t partition);
+  void maybe_advance_high_watermark(std::int32_t partition);
+  void complete_pending(std::int32_t broker);
+  void broker_crash(std::int32_t broker);
+  void broker_restart(std::int32_t broker);
+  void elect_leader(std::int32_t partition);
+  void become_follower(std::int32_t broker, std::int32_t partition);
+  void rebuild_producer_state(Replica& replica) const;
+  bool broker_available(std::int32_t broker) const;
+
+  Configuration config_;
+  Workload workload_;
+  FaultSchedule schedule_;
+  Chooser* chooser_;
+  ModelParameters parameters_;
+  WorldState state_;
+  History history_;
+  bool cut_short_ = false;
+};
+
+}  // namespace kafka_model

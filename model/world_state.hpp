@@ -1,0 +1,193 @@
+// The world's state as plain values: copyable, comparable, canonically
+// hashable, so a search can snapshot it, branch from it and skip states it
+// has seen. Behaviour lives in World (world.hpp); this file is only data.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "model/config.hpp"
+#include "model/fault_schedule.hpp"
+#include "model/log.hpp"
+#include "model/messages.hpp"
+#include "model/workload.hpp"
+#include "statemachines/producer_batch_lifecycle.hpp"
+#include "statemachines/producer_state_entry.hpp"
+#include "statemachines/transaction_manager.hpp"
+
+namespace kafka_model {
+
+// The world's own physics: not Kafka settings, but fixed for a run.
+struct ModelParameters {
+  std::int64_t network_delay_min_ms = 1;
+  std::int64_t network_delay_max_ms = 3;
+  std::int64_t fetch_interval_ms = 10;        // a follower fetches this often (plus up to 2 ms jitter)
+  std::int64_t settle_ms = 2000;              // after faults heal, time for replicas to converge
+  std::int64_t max_time_ms = 24 * 3600 * 1000;  // a run that has not finished by then is cut
+  std::int64_t max_events = 2'000'000;
+  bool operator==(const ModelParameters&) const = default;
+};
+
+// ---- brokers ----------------------------------------------------------------
+struct Replica {
+  PartitionLog log;
+  std::int64_t high_watermark = 0;
+  std::map<std::int64_t, ProducerStateEntry> producers;  // by producer id (Kafka's ProducerStateManager)
+  std::int32_t synced_leader_epoch = -1;  // the leader epoch this follower last reconciled its log with
+  bool operator==(const Replica&) const = default;
+};
+
+// A produce request the leader answers later: acks=all waits for the high
+// watermark (Kafka's DelayedProduce); required_offset -1 = this partition is answered.
+struct PendingProduce {
+  ProduceResponse response;
+  std::vector<std::int64_t> required_offset;
+  bool operator==(const PendingProduce&) const = default;
+};
+
+struct BrokerNode {
+  std::int32_t id = 0;
+  bool alive = true;
+  std::int64_t stalled_until_ms = 0;        // BrokerStall: processes nothing before this
+  std::int64_t fetch_stalled_until_ms = 0;  // FollowerStall: fetches nothing before this
+  std::map<std::int32_t, Replica> replicas;  // by partition
+  std::deque<ProduceRequest> queued;         // received while stalled, processed in order after
+  std::vector<PendingProduce> pending;
+  bool operator==(const BrokerNode&) const = default;
+};
+
+// The controller's view of one partition.
+struct PartitionState {
+  std::int32_t id = 0;
+  std::vector<std::int32_t> replicas;
+  std::int32_t leader = -1;  // -1: offline
+  std::int32_t leader_epoch = 0;
+  std::set<std::int32_t> isr;
+  std::map<std::int32_t, std::int64_t> follower_log_end_offset;  // as the leader last saw it
+  std::map<std::int32_t, std::int64_t> follower_caught_up_ms;   // lastCaughtUpTimeMs
+  bool operator==(const PartitionState&) const = default;
+};
+
+// ---- producer client ----------------------------------------------------------
+struct ClientBatch {
+  std::int64_t id = 0;
+  std::int32_t partition = 0;
+  std::vector<LogRecord> records;
+  std::int32_t bytes = 0;
+  std::int64_t created_ms = 0;
+  ProducerBatchLifecycle lifecycle{0};
+  std::int64_t producer_id = -1;  // assigned with the sequence at first drain
+  std::int32_t producer_epoch = -1;
+  std::int32_t base_sequence = -1;
+  std::int64_t retry_at_ms = 0;
+  std::int64_t request = -1;  // outstanding request carrying it
+  bool operator==(const ClientBatch&) const = default;
+};
+
+// Kafka's TxnPartitionEntry: per-partition sequence bookkeeping.
+struct TxnPartitionEntry {
+  std::int32_t producer_epoch = -1;  // the epoch its sequences belong to
+  std::int32_t next_sequence = 0;
+  std::int32_t last_acked_sequence = -1;
+  std::set<std::pair<std::int32_t, std::int64_t>> in_flight;  // (base sequence, batch), unfinished
+  bool unresolved = false;           // a batch with unknown outcome expired (KIP-360)
+  std::int32_t unresolved_sequence = -1;
+  bool operator==(const TxnPartitionEntry&) const = default;
+};
+
+struct InFlightRequest {
+  std::int64_t request = 0;
+  std::int32_t broker = 0;
+  std::int32_t connection = 0;
+  std::int64_t sent_ms = 0;
+  std::vector<std::int64_t> batches;
+  bool operator==(const InFlightRequest&) const = default;
+};
+
+struct ProducerClient {
+  std::int32_t instance = 0;
+  bool alive = false;
+  TransactionManager transaction_manager;
+  std::int64_t producer_id = -1;
+  std::int32_t producer_epoch = -1;
+  std::map<std::int32_t, std::deque<std::int64_t>> accumulator;  // partition -> batch ids, drain order
+  std::map<std::int64_t, ClientBatch> batches;                    // unfinished batches
+  std::map<std::int32_t, TxnPartitionEntry> sequences;
+  std::map<std::int64_t, InFlightRequest> in_flight;              // by request ordinal
+  std::map<std::int32_t, std::int32_t> connection;                // broker -> connection generation
+  std::map<std::int32_t, std::int32_t> metadata;                  // partition -> leader it believes
+  std::set<std::int32_t> partitions_to_rewrite;                   // epoch bump requested for these
+  bool epoch_bump_requested = false;
+  std::int64_t buffered_bytes = 0;
+  std::int32_t sticky_partition = -1;  // KIP-480, for null keys
+  bool operator==(const ProducerClient&) const = default;
+};
+
+// ---- application ------------------------------------------------------------
+struct AppRecord {
+  std::int32_t sends = 0;
+  std::int64_t outstanding_send = -1;
+  bool acknowledged = false;
+  bool given_up = false;
+  bool operator==(const AppRecord&) const = default;
+};
+
+struct ApplicationState {
+  std::int64_t next_new_record = 0;
+  std::int64_t next_send = 0;
+  std::map<std::int64_t, AppRecord> records;
+  std::deque<std::int64_t> resend_queue;
+  std::deque<std::pair<std::int64_t, std::int64_t>> blocked;  // (send, since ms): buffer.memory full
+  std::map<std::int64_t, std::int64_t> send_record;           // send -> record
+  bool send_scheduled = false;
+  bool operator==(const ApplicationState&) const = default;
+};
+
+// ---- the event queue ----------------------------------------------------------
+enum class EventKind : std::uint8_t {
+  AppSendDue,
+  SenderWakeup,
+  RequestArrives,   // a = message id
+  ResponseArrives,  // a = message id
+  FetchTick,        // a = follower broker, b = partition
+  FaultDue,         // a = index into the schedule
+  BrokerResumes,    // a = broker (BrokerStall ended)
+};
+
+struct Event {
+  std::int64_t time_ms = 0;
+  std::int64_t seq = 0;  // insertion number: ties in time break by it
+  EventKind kind = EventKind::SenderWakeup;
+  std::int64_t a = 0;
+  std::int64_t b = 0;
+  bool operator<(const Event& o) const { return time_ms != o.time_ms ? time_ms < o.time_ms : seq < o.seq; }
+  bool operator==(const Event&) const = default;
+};
+
+struct WorldState {
+  std::int64_t now_ms = 0;
+  std::int64_t next_event_seq = 0;
+  std::int64_t events_processed = 0;
+  std::set<Event> queue;
+  std::map<std::int64_t, ProduceRequest> requests_on_wire;
+  std::map<std::int64_t, ProduceResponse> responses_on_wire;
+  std::int64_t next_message = 0;
+  std::map<std::tuple<int, std::int32_t, std::int32_t>, std::int64_t> last_delivery_ms;  // per connection FIFO
+  std::vector<BrokerNode> brokers;
+  std::vector<PartitionState> partitions;
+  ProducerClient producer;
+  std::int32_t next_instance = 1;
+  std::int64_t next_producer_id = 1000;
+  std::map<std::string, std::pair<std::int64_t, std::int32_t>> transactional_ids;  // id -> (pid, epoch)
+  std::int64_t next_batch = 0;
+  std::int64_t next_request = 1;
+  ApplicationState app;
+  std::set<std::int64_t> wakeups;  // scheduled SenderWakeup times (dedup)
+  bool healed = false;
+  bool operator==(const WorldState&) const = default;
+};
+
+}  // namespace kafka_model

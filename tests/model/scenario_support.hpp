@@ -1,0 +1,71 @@
+// Small readers over a History for scenario tests: what the consumer read,
+// what the callbacks said. (Checkers in properties/ judge histories; these
+// only extract facts a scenario asserts exactly.)
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "model/history.hpp"
+#include "model/history_io.hpp"
+#include "model/simulation.hpp"
+
+namespace kafka_model::testing {
+
+inline std::vector<Step> steps_of(const History& h, StepKind kind) {
+  std::vector<Step> out;
+  std::copy_if(h.steps.begin(), h.steps.end(), std::back_inserter(out), [&](const Step& s) { return s.kind == kind; });
+  return out;
+}
+
+// The final committed log of a partition, as the consumer read it.
+inline std::vector<Step> final_log(const History& h, int partition = 0) {
+  std::vector<Step> out;
+  for (const Step& s : steps_of(h, StepKind::ConsumerRead))
+    if (s.partition == partition && s.offset >= 0) out.push_back(s);
+  return out;
+}
+
+inline std::vector<std::int64_t> logged_records(const History& h, int partition = 0) {
+  std::vector<std::int64_t> out;
+  for (const Step& s : final_log(h, partition)) out.push_back(s.record);
+  return out;
+}
+
+inline std::vector<std::int64_t> logged_sends(const History& h, int partition = 0) {
+  std::vector<std::int64_t> out;
+  for (const Step& s : final_log(h, partition)) out.push_back(s.send);
+  return out;
+}
+
+inline std::vector<Step> callbacks_of_send(const History& h, std::int64_t send) {
+  std::vector<Step> out;
+  for (const Step& s : steps_of(h, StepKind::CallbackCompleted))
+    if (s.send == send) out.push_back(s);
+  return out;
+}
+
+inline bool has_step(const History& h, StepKind kind, const std::string& error = "") {
+  return std::any_of(h.steps.begin(), h.steps.end(),
+                     [&](const Step& s) { return s.kind == kind && (error.empty() || s.error == error); });
+}
+
+// Runs a spec; on a failing assertion the timeline is printed (SCOPED_TRACE).
+struct ScenarioRun {
+  SimulationResult result;
+  const History& history() const { return result.history; }
+  std::string timeline() const { return to_timeline(result.history); }
+};
+
+inline ScenarioRun simulate_ok(const RunSpec& spec) {
+  ScenarioRun run{simulate(spec)};
+  EXPECT_FALSE(run.result.config_error.has_value())
+      << (run.result.config_error ? run.result.config_error->message : "");
+  EXPECT_FALSE(run.result.cut_short) << "the run hit the model's time/event bound";
+  return run;
+}
+
+}  // namespace kafka_model::testing

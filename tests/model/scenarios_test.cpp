@@ -1,0 +1,243 @@
+// model: hand-written scenarios, each asserting the exact outcome and that the
+// history shows its cause. Names: <area>: <fault>: <detail>.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "model/run_spec.hpp"
+#include "tests/model/scenario_support.hpp"
+
+namespace kafka_model {
+namespace {
+
+using namespace kafka_model::testing;
+
+// Small timeouts keep runs short; one record per batch (batch.size = record size).
+RunSpec base_spec(bool idempotence) {
+  RunSpec spec;
+  spec.producer = {{"acks", "all"},
+                   {"enable.idempotence", idempotence ? "true" : "false"},
+                   {"request.timeout.ms", "1000"},
+                   {"delivery.timeout.ms", "5000"},
+                   {"retry.backoff.ms", "10"},
+                   {"linger.ms", "0"},
+                   {"batch.size", "100"}};
+  spec.broker = {{"min.insync.replicas", "2"}, {"replica.lag.time.max.ms", "200"}};
+  spec.workload.records = 1;
+  spec.workload.record_size_bytes = 100;
+  return spec;
+}
+
+Fault drop_response(int request) { return Fault{.kind = FaultKind::DropResponse, .request = request}; }
+
+TEST(Scenario, ResponseLostRetryIdempotenceOffWritesTheRecordTwice) {
+  RunSpec spec = base_spec(false);
+  spec.schedule.faults = {drop_response(1)};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  EXPECT_EQ(logged_sends(run.history()), (std::vector<std::int64_t>{0, 0}));  // one send, two copies
+  EXPECT_TRUE(has_step(run.history(), StepKind::RequestTimedOut));
+  EXPECT_TRUE(has_step(run.history(), StepKind::BatchRetried, "REQUEST_TIMED_OUT"));
+  const auto callbacks = callbacks_of_send(run.history(), 0);
+  ASSERT_EQ(callbacks.size(), 1u);
+  EXPECT_EQ(callbacks[0].offset, 1);  // the retry's copy
+}
+
+TEST(Scenario, ResponseLostRetryIdempotenceOnWritesOnceAndAnswersTheOriginalOffset) {
+  RunSpec spec = base_spec(true);
+  spec.schedule.faults = {drop_response(1)};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  EXPECT_EQ(logged_sends(run.history()), (std::vector<std::int64_t>{0}));
+  EXPECT_TRUE(has_step(run.history(), StepKind::DuplicateDetected));
+  const auto callbacks = callbacks_of_send(run.history(), 0);
+  ASSERT_EQ(callbacks.size(), 1u);
+  EXPECT_EQ(callbacks[0].offset, 0);
+  EXPECT_EQ(callbacks[0].error, "");
+}
+
+
+std::vector<std::int64_t> iota(std::int64_t n) {
+  std::vector<std::int64_t> out;
+  for (std::int64_t i = 0; i < n; ++i) out.push_back(i);
+  return out;
+}
+
+// Five requests (one batch each) in flight together, the limit; the broker
+// answers the second with NOT_LEADER_OR_FOLLOWER without writing it, so the
+// three in flight behind it arrive after a sequence gap. The first is there
+// so the leader has state for the producer. (Without that first send the leader would accept the second
+// batch at any sequence: a producer id it has no state for is accepted as
+// is, ProducerAppendInfo.checkSequence.)
+RunSpec five_in_flight_first_not_leader(bool idempotence) {
+  RunSpec spec = base_spec(idempotence);
+  spec.workload.records = 6;
+  spec.schedule.faults = {Fault{.kind = FaultKind::ErrorResponse, .request = 2,
+                                .error = Errors::NOT_LEADER_OR_FOLLOWER}};
+  return spec;
+}
+
+TEST(Scenario, NotLeaderOnFirstOfFiveIdempotentRetriesAllAndKeepsSendOrder) {
+  const ScenarioRun run = simulate_ok(five_in_flight_first_not_leader(true));
+  SCOPED_TRACE(run.timeline());
+  EXPECT_EQ(logged_sends(run.history()), iota(6));
+  int out_of_order = 0;
+  for (const Step& s : steps_of(run.history(), StepKind::ProduceRejected))
+    out_of_order += s.error == "OUT_OF_ORDER_SEQUENCE_NUMBER" ? 1 : 0;
+  EXPECT_EQ(out_of_order, 3);  // every batch in flight behind the refused one
+  EXPECT_FALSE(has_step(run.history(), StepKind::EpochBumped));
+  for (std::int64_t send = 0; send < 6; ++send) {
+    const auto callbacks = callbacks_of_send(run.history(), send);
+    ASSERT_EQ(callbacks.size(), 1u);
+    EXPECT_EQ(callbacks[0].offset, send);
+  }
+}
+
+TEST(Scenario, NotLeaderOnFirstOfFiveIdempotenceOffReordersTheLog) {
+  const ScenarioRun run = simulate_ok(five_in_flight_first_not_leader(false));
+  SCOPED_TRACE(run.timeline());
+  EXPECT_EQ(logged_sends(run.history()), (std::vector<std::int64_t>{0, 2, 3, 4, 1, 5}));
+}
+
+TEST(Scenario, AcksOneLeaderCrashBeforeFollowersFetchLosesAnAcknowledgedRecord) {
+  RunSpec spec = base_spec(false);
+  spec.producer["acks"] = "1";
+  spec.schedule.faults = {
+      Fault{.kind = FaultKind::FollowerStall, .at_ms = 0, .broker = 1, .duration_ms = 50},
+      Fault{.kind = FaultKind::FollowerStall, .at_ms = 0, .broker = 2, .duration_ms = 50},
+      Fault{.kind = FaultKind::BrokerCrash, .at_ms = 20, .broker = 0},
+      Fault{.kind = FaultKind::BrokerRestart, .at_ms = 100, .broker = 0},
+  };
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const auto callbacks = callbacks_of_send(run.history(), 0);
+  ASSERT_EQ(callbacks.size(), 1u);
+  EXPECT_EQ(callbacks[0].error, "");
+  EXPECT_EQ(callbacks[0].offset, 0);  // acknowledged
+  EXPECT_TRUE(logged_sends(run.history()).empty());  // and gone
+  EXPECT_TRUE(has_step(run.history(), StepKind::LogTruncated));
+  const auto elections = steps_of(run.history(), StepKind::LeaderElected);
+  ASSERT_FALSE(elections.empty());
+  EXPECT_NE(elections[0].detail.find("clean election"), std::string::npos);
+}
+
+TEST(Scenario, AcksZeroAnswersOffsetMinusOneAndLosesADroppedRequestSilently) {
+  RunSpec spec = base_spec(false);
+  spec.producer["acks"] = "0";
+  spec.workload.records = 2;
+  spec.schedule.faults = {Fault{.kind = FaultKind::DropRequest, .request = 1}};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  for (std::int64_t send : {0, 1}) {
+    const auto callbacks = callbacks_of_send(run.history(), send);
+    ASSERT_EQ(callbacks.size(), 1u);
+    EXPECT_EQ(callbacks[0].offset, -1);
+    EXPECT_EQ(callbacks[0].error, "");  // no error, ever
+  }
+  EXPECT_EQ(logged_sends(run.history()), (std::vector<std::int64_t>{1}));
+}
+
+TEST(Scenario, NotEnoughReplicasAfterAppendIdempotenceOffWritesTwice) {
+  RunSpec spec = base_spec(false);
+  spec.schedule.faults = {
+      Fault{.kind = FaultKind::FollowerStall, .at_ms = 0, .broker = 1, .duration_ms = 600},
+      Fault{.kind = FaultKind::FollowerStall, .at_ms = 0, .broker = 2, .duration_ms = 600},
+  };
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  EXPECT_TRUE(has_step(run.history(), StepKind::ProduceResponseReceived, "NOT_ENOUGH_REPLICAS_AFTER_APPEND"));
+  EXPECT_TRUE(has_step(run.history(), StepKind::IsrShrunk));
+  EXPECT_EQ(logged_sends(run.history()), (std::vector<std::int64_t>{0, 0}));
+}
+
+TEST(Scenario, ProducerRestartWithoutTransactionalIdGetsANewProducerIdAndWritesTwice) {
+  RunSpec spec = base_spec(true);
+  spec.schedule.faults = {drop_response(1), Fault{.kind = FaultKind::ProducerRestart, .at_ms = 50}};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const auto ids = steps_of(run.history(), StepKind::ProducerIdAssigned);
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_NE(ids[0].producer_id, ids[1].producer_id);
+  const auto log = final_log(run.history());
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0].record, 0);
+  EXPECT_EQ(log[1].record, 0);
+  EXPECT_EQ(log[0].producer_id, ids[0].producer_id);
+  EXPECT_EQ(log[1].producer_id, ids[1].producer_id);
+}
+
+// The leader pauses longer than delivery.timeout.ms; the request it already
+// received is written when it resumes.
+RunSpec leader_paused_past_delivery_timeout(DeliveryMode mode) {
+  RunSpec spec = base_spec(true);
+  spec.workload.mode = mode;
+  spec.schedule.faults = {Fault{.kind = FaultKind::BrokerStall, .at_ms = 0, .broker = 0, .duration_ms = 6000}};
+  return spec;
+}
+
+TEST(Scenario, DeliveryTimeoutWhileTheRecordWasWrittenFailsTheCallbackAnyway) {
+  const ScenarioRun run = simulate_ok(leader_paused_past_delivery_timeout(DeliveryMode::FireAndForget));
+  SCOPED_TRACE(run.timeline());
+  const auto callbacks = callbacks_of_send(run.history(), 0);
+  ASSERT_EQ(callbacks.size(), 1u);
+  EXPECT_EQ(callbacks[0].error, "TimeoutException");
+  EXPECT_EQ(logged_sends(run.history()), (std::vector<std::int64_t>{0}));
+}
+
+TEST(Scenario, Kip360ExpiredBatchBumpsTheEpochAndTheResendIsWrittenTwice) {
+  const ScenarioRun run = simulate_ok(leader_paused_past_delivery_timeout(DeliveryMode::AtLeastOnce));
+  SCOPED_TRACE(run.timeline());
+  const auto expired = steps_of(run.history(), StepKind::BatchExpired);
+  ASSERT_FALSE(expired.empty());
+  EXPECT_NE(expired[0].detail.find("outcome unknown"), std::string::npos);
+  EXPECT_EQ(callbacks_of_send(run.history(), 0).at(0).error, "TimeoutException");
+  const auto bumps = steps_of(run.history(), StepKind::EpochBumped);
+  ASSERT_EQ(bumps.size(), 1u);
+  EXPECT_EQ(bumps[0].producer_epoch, 1);
+  // The application's re-send (send 1) starts the new epoch at sequence 0.
+  bool resend_at_zero = false;
+  for (const Step& s : steps_of(run.history(), StepKind::SequenceAssigned))
+    resend_at_zero = resend_at_zero || (s.producer_epoch == 1 && s.sequence == 0);
+  EXPECT_TRUE(resend_at_zero);
+  const auto log = final_log(run.history());
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0].send, 0);
+  EXPECT_EQ(log[0].producer_epoch, 0);
+  EXPECT_EQ(log[1].send, 1);
+  EXPECT_EQ(log[1].producer_epoch, 1);
+  EXPECT_EQ(log[0].producer_id, log[1].producer_id);  // one PID session, one record twice
+}
+
+// Three sends in flight, all three responses lost; the broker keeps
+// `retained` batches per producer (Kafka: 5, and in-flight <= 5).
+RunSpec cache_what_if(int retained) {
+  RunSpec spec = base_spec(true);
+  spec.producer["max.in.flight.requests.per.connection"] = "3";
+  spec.broker["model.producer.state.batches.to.retain"] = std::to_string(retained);
+  spec.workload.records = 3;
+  spec.schedule.faults = {drop_response(1), drop_response(2), drop_response(3)};
+  return spec;
+}
+
+TEST(Scenario, CacheSmallerThanInFlightSpuriousOutOfOrderEpochBumpWritesASendTwice) {
+  const ScenarioRun run = simulate_ok(cache_what_if(2));
+  SCOPED_TRACE(run.timeline());
+  EXPECT_TRUE(has_step(run.history(), StepKind::ProduceRejected, "OUT_OF_ORDER_SEQUENCE_NUMBER"));
+  EXPECT_TRUE(has_step(run.history(), StepKind::EpochBumped));
+  const auto log = final_log(run.history());
+  std::map<std::int64_t, int> copies;
+  for (const Step& s : log) copies[s.send] += 1;
+  EXPECT_EQ(copies[0], 2);  // the oldest send, in the log twice
+  for (const Step& s : log) EXPECT_EQ(s.producer_id, log[0].producer_id);  // under one producer id
+}
+
+TEST(Scenario, CacheAtLeastInFlightTheSameScheduleIsHarmless) {
+  const ScenarioRun run = simulate_ok(cache_what_if(3));
+  SCOPED_TRACE(run.timeline());
+  EXPECT_EQ(logged_sends(run.history()), iota(3));
+  EXPECT_FALSE(has_step(run.history(), StepKind::EpochBumped));
+  EXPECT_EQ(steps_of(run.history(), StepKind::DuplicateDetected).size(), 3u);
+}
+
+}  // namespace
+}  // namespace kafka_model
