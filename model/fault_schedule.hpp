@@ -39,6 +39,17 @@ std::string_view to_string(FaultKind kind);
 std::optional<FaultKind> parse_fault_kind(std::string_view text);
 bool is_message_fault(FaultKind kind);
 
+// Which Fault fields a kind reads; the others stay at their defaults. One
+// table for describe(), the JSON writer and the scenario-file parser.
+struct FaultFields {
+  bool request = false;
+  bool at_ms = false;
+  bool broker = false;
+  bool duration_ms = false;
+  bool error = false;
+};
+FaultFields fault_fields(FaultKind kind);
+
 struct Fault {
   FaultKind kind = FaultKind::DropResponse;
   std::int64_t at_ms = 0;        // timed faults
