@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,7 +51,11 @@ enum class StepKind : std::uint8_t {
   ConsumerRead,            // one record of the final committed log (up to the high watermark)
 };
 
+// ConsumerRead stays last: a new kind goes above it (and gets a name in history.cpp).
+inline constexpr int kStepKindCount = static_cast<int>(StepKind::ConsumerRead) + 1;
+
 std::string_view to_string(StepKind kind);
+std::optional<StepKind> parse_step_kind(std::string_view text);
 
 // One step. Fields that do not apply to a kind stay at -1 / empty.
 struct Step {

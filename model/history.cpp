@@ -1,0 +1,73 @@
+// Step kind names and the canonical hash of a history.
+#include "model/history.hpp"
+
+#include "statemachines/canonical_hash.hpp"
+
+namespace kafka_model {
+
+std::string_view to_string(StepKind kind) {
+  switch (kind) {
+    case StepKind::SendCalled: return "SendCalled";
+    case StepKind::SendFailed: return "SendFailed";
+    case StepKind::ProducerStarted: return "ProducerStarted";
+    case StepKind::ProducerIdAssigned: return "ProducerIdAssigned";
+    case StepKind::EpochBumped: return "EpochBumped";
+    case StepKind::BatchCreated: return "BatchCreated";
+    case StepKind::SequenceAssigned: return "SequenceAssigned";
+    case StepKind::BatchExpired: return "BatchExpired";
+    case StepKind::ProduceRequestSent: return "ProduceRequestSent";
+    case StepKind::ProduceResponseReceived: return "ProduceResponseReceived";
+    case StepKind::RequestTimedOut: return "RequestTimedOut";
+    case StepKind::BatchRetried: return "BatchRetried";
+    case StepKind::CallbackCompleted: return "CallbackCompleted";
+    case StepKind::ProduceRequestDropped: return "ProduceRequestDropped";
+    case StepKind::ProduceResponseDropped: return "ProduceResponseDropped";
+    case StepKind::ProduceResponseDelayed: return "ProduceResponseDelayed";
+    case StepKind::ConnectionDisconnected: return "ConnectionDisconnected";
+    case StepKind::BatchAppended: return "BatchAppended";
+    case StepKind::DuplicateDetected: return "DuplicateDetected";
+    case StepKind::ProduceRejected: return "ProduceRejected";
+    case StepKind::HighWatermarkAdvanced: return "HighWatermarkAdvanced";
+    case StepKind::IsrShrunk: return "IsrShrunk";
+    case StepKind::IsrExpanded: return "IsrExpanded";
+    case StepKind::LeaderElected: return "LeaderElected";
+    case StepKind::LogTruncated: return "LogTruncated";
+    case StepKind::BrokerCrashed: return "BrokerCrashed";
+    case StepKind::BrokerRestarted: return "BrokerRestarted";
+    case StepKind::FollowerStalled: return "FollowerStalled";
+    case StepKind::BrokerStalled: return "BrokerStalled";
+    case StepKind::ProducerCrashed: return "ProducerCrashed";
+    case StepKind::FaultsHealed: return "FaultsHealed";
+    case StepKind::ConsumerRead: return "ConsumerRead";
+  }
+  return "?";
+}
+
+std::optional<StepKind> parse_step_kind(std::string_view text) {
+  for (int i = 0; i < kStepKindCount; ++i)
+    if (to_string(static_cast<StepKind>(i)) == text) return static_cast<StepKind>(i);
+  return std::nullopt;
+}
+
+namespace {
+
+// Every field, in declaration order. Strings carry their length (add(string_view)),
+// so ("ab", "c") and ("a", "bc") hash differently.
+void add_step(CanonicalHasher& h, const Step& s) {
+  h.add(s.time_ms).add(s.kind).add(std::string_view(s.node));
+  h.add(s.record).add(s.send).add(s.batch).add(s.request);
+  h.add(s.partition).add(s.broker).add(s.offset);
+  h.add(s.producer_id).add(s.producer_epoch).add(s.sequence).add(s.last_sequence).add(s.instance);
+  h.add(std::string_view(s.error)).add(std::string_view(s.detail));
+}
+
+}  // namespace
+
+std::uint64_t History::hash() const {
+  CanonicalHasher h;
+  h.add(static_cast<std::uint64_t>(steps.size()));
+  for (const Step& s : steps) add_step(h, s);
+  return h.digest();
+}
+
+}  // namespace kafka_model
