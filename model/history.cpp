@@ -65,6 +65,8 @@ void add_step(CanonicalHasher& h, const Step& s) {
 
 std::uint64_t History::hash() const {
   CanonicalHasher h;
+  h.add(static_cast<std::uint64_t>(config.size()));
+  for (const auto& [key, value] : config) h.add(key).add(value);
   h.add(static_cast<std::uint64_t>(steps.size()));
   for (const Step& s : steps) add_step(h, s);
   return h.digest();

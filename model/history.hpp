@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -81,6 +82,10 @@ struct Step {
 
 struct History {
   std::vector<Step> steps;
+  // The effective configuration the run used (Kafka keys, as
+  // Configuration::effective_*_properties, plus "kafka.version"): what a
+  // checker may know about the run besides its steps.
+  std::map<std::string, std::string> config;
   bool operator==(const History&) const = default;
   std::uint64_t hash() const;  // canonical, over every field of every step
 };

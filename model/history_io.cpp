@@ -89,11 +89,16 @@ Step step_from_json(const json& j, const std::string& path) {
 
 History history_from_document(const json& root) {
   expect_object(root, "");
-  reject_unknown_keys(root, "", "top-level", {"steps"});
+  reject_unknown_keys(root, "", "top-level", {"config", "steps"});
   if (!root.contains("steps")) fail("steps", "missing (is this a history file?)");
+  History history;
+  if (root.contains("config")) {
+    const json& config = root["config"];
+    expect_object(config, "config");
+    for (const auto& [key, value] : config.items()) history.config[key] = read_string(value, member("config", key));
+  }
   const json& steps = root["steps"];
   if (!steps.is_array()) fail("steps", fmt::format("expected an array, got {}", found(steps)));
-  History history;
   history.steps.reserve(steps.size());
   for (std::size_t i = 0; i < steps.size(); ++i) history.steps.push_back(step_from_json(steps[i], element("steps", i)));
   return history;
@@ -236,8 +241,14 @@ std::string timeline_line(std::size_t number, const Step& s) {
 
 // One step per line: a history diffs line by line and greps by kind.
 std::string to_json(const History& history) {
-  if (history.steps.empty()) return "{\"steps\": []}\n";
-  std::string out = "{\"steps\": [\n";
+  std::string out = "{";
+  if (!history.config.empty()) {
+    ordered_json config = ordered_json::object();
+    for (const auto& [key, value] : history.config) config[key] = value;
+    out += "\"config\": " + config.dump(-1, ' ', false, ordered_json::error_handler_t::replace) + ",\n ";
+  }
+  if (history.steps.empty()) return out + "\"steps\": []}\n";
+  out += "\"steps\": [\n";
   for (std::size_t i = 0; i < history.steps.size(); ++i) {
     out += "  ";
     out += step_to_json(history.steps[i]).dump(-1, ' ', false, ordered_json::error_handler_t::replace);

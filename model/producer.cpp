@@ -14,6 +14,8 @@
 namespace kafka_model {
 namespace {
 
+constexpr std::int32_t kMaxProducerEpoch = 32767;  // Short.MAX_VALUE
+
 std::string producer_node(const ProducerClient& p) { return fmt::format("producer-{}", p.instance); }
 
 std::int32_t last_sequence_of(const ClientBatch& batch) {
@@ -241,16 +243,28 @@ void World::sender_maybe_resolve_sequences() {
   }
 }
 
-// bumpIdempotentEpochAndResetIdIfNeeded: the KIP-360 local epoch bump of the
-// idempotent (non-transactional) producer, through the TransactionManager
-// machine: READY -> UNINITIALIZED -> INITIALIZING -> READY.
+// bumpIdempotentEpochAndResetIdIfNeeded / bumpIdempotentProducerEpoch: the
+// KIP-360 local epoch bump of the idempotent (non-transactional) producer.
+// An ordinary bump changes only the epoch; an exhausted epoch resets the
+// producer id through the TransactionManager machine
+// (READY -> UNINITIALIZED -> INITIALIZING -> READY): a new PID session.
 void World::sender_bump_epoch_if_needed() {
   ProducerClient& p = state_.producer;
   if (!p.epoch_bump_requested || config_.transactional()) return;
-  using S = TransactionManager::State;
-  for (S target : {S::UNINITIALIZED, S::INITIALIZING, S::READY})
-    p.transaction_manager.transition_to(target, TransactionManager::Origin::Sender);
-  p.producer_epoch += 1;
+  if (p.producer_epoch == kMaxProducerEpoch) {
+    using S = TransactionManager::State;
+    for (S target : {S::UNINITIALIZED, S::INITIALIZING, S::READY})
+      p.transaction_manager.transition_to(target, TransactionManager::Origin::Sender);
+    p.producer_id = state_.next_producer_id++;
+    p.producer_epoch = 0;
+    Step& step = log_step(StepKind::ProducerIdAssigned, producer_node(p));
+    step.instance = p.instance;
+    step.producer_id = p.producer_id;
+    step.producer_epoch = p.producer_epoch;
+    step.detail = "epoch exhausted: new producer id";
+  } else {
+    p.producer_epoch += 1;
+  }
   std::string partitions;
   for (std::int32_t partition : p.partitions_to_rewrite) {
     partitions += (partitions.empty() ? "" : ",") + std::to_string(partition);

@@ -14,6 +14,9 @@ World::World(Configuration config, Workload workload, FaultSchedule faults, Choo
       schedule_(std::move(faults)),
       chooser_(&chooser),
       parameters_(parameters) {
+  history_.config = config_.effective_producer_properties();
+  history_.config.merge(config_.effective_broker_properties());
+  history_.config["kafka.version"] = to_string(config_.version);
   cluster_start();
   for (std::size_t i = 0; i < schedule_.faults.size(); ++i)
     if (!is_message_fault(schedule_.faults[i].kind))

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
@@ -25,6 +26,7 @@ class CanonicalHasher {
     for (unsigned i = 0; i < sizeof(U); ++i) byte(static_cast<std::uint8_t>(bits >> (8 * i)));
     return *this;
   }
+  CanonicalHasher& add(const std::string& text) { return add(std::string_view(text)); }
   CanonicalHasher& add(std::string_view text) {
     add(static_cast<std::uint64_t>(text.size()));
     for (char c : text) byte(static_cast<std::uint8_t>(c));

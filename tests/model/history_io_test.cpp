@@ -136,7 +136,7 @@ TEST(HistoryJson, BadDocumentsNameTheFieldAndNeverThrow) {
        "h.json: steps[0].colour: unknown step key (one of: time_ms, kind, node, record, send, batch, request, partition, "
        "broker, offset, producer_id, producer_epoch, sequence, last_sequence, instance, error, detail)"},
       {R"({"steps": {}})", "h.json: steps: expected an array, got object"},
-      {R"({"seed": 1})", "h.json: seed: unknown top-level key (one of: steps)"},
+      {R"({"seed": 1})", "h.json: seed: unknown top-level key (one of: config, steps)"},
       {R"({})", "h.json: steps: missing (is this a history file?)"},
       {R"([1])", "h.json: expected a JSON object, got array"},
   };
@@ -277,6 +277,22 @@ TEST(HistoryHash, ChangesWithOrderCountAndStringBoundaries) {
   split2.error = "a";
   split2.detail = "bc";
   EXPECT_NE(History{{split1}}.hash(), History{{split2}}.hash());
+}
+
+}  // namespace
+}  // namespace kafka_model
+
+namespace kafka_model {
+namespace {
+
+TEST(HistoryJson, TheRunsConfigurationRoundTripsAndIsHashed) {
+  History history;
+  history.config = {{"acks", "all"}, {"kafka.version", "3.9"}};
+  history.steps.push_back(Step{.time_ms = 1, .kind = StepKind::SendCalled, .node = "app", .record = 0, .send = 0});
+  EXPECT_EQ(history_from_json(to_json(history)), history);
+  History other = history;
+  other.config["acks"] = "1";
+  EXPECT_NE(other.hash(), history.hash());
 }
 
 }  // namespace
