@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "model/fault_schedule.hpp"
 #include "model/workload.hpp"
@@ -22,6 +23,10 @@ struct RunSpec {
   FaultSchedule schedule;
   std::uint64_t seed = 1;
   std::string description;  // optional, for scenario files
+  // What a scenario or counterexample file asserts, by guarantee name
+  // (properties/guarantee.hpp): replaying it must violate / keep these.
+  std::vector<std::string> expect_violated;
+  std::vector<std::string> expect_holds;
   bool operator==(const RunSpec&) const = default;
 };
 

@@ -187,10 +187,18 @@ std::uint64_t read_seed(const json& v) {
   fail("seed", fmt::format("expected a non-negative integer, got {}", found(v)));
 }
 
+std::vector<std::string> read_names(const json& v, const std::string& path) {
+  if (!v.is_array()) fail(path, fmt::format("expected an array of guarantee names, got {}", found(v)));
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < v.size(); ++i) names.push_back(read_string(v[i], element(path, i)));
+  return names;
+}
+
 RunSpec spec_from_document(const json& root) {
   expect_object(root, "");
   reject_unknown_keys(root, "", "top-level",
-                      {"description", "kafka_version", "seed", "producer", "broker", "workload", "faults"});
+                      {"description", "kafka_version", "seed", "producer", "broker", "workload", "faults",
+                       "expect_violated", "expect_holds"});
   RunSpec spec;
   if (root.contains("description")) spec.description = read_string(root["description"], "description");
   if (root.contains("kafka_version")) spec.version = read_version(root["kafka_version"]);
@@ -199,6 +207,8 @@ RunSpec spec_from_document(const json& root) {
   if (root.contains("broker")) spec.broker = read_properties(root["broker"], "broker");
   if (root.contains("workload")) spec.workload = read_workload(root["workload"]);
   if (root.contains("faults")) spec.schedule = read_faults(root["faults"]);
+  if (root.contains("expect_violated")) spec.expect_violated = read_names(root["expect_violated"], "expect_violated");
+  if (root.contains("expect_holds")) spec.expect_holds = read_names(root["expect_holds"], "expect_holds");
   return spec;
 }
 
@@ -214,6 +224,8 @@ std::string to_json(const RunSpec& spec) {
   j["workload"] = workload_to_json(spec.workload);
   j["faults"] = ordered_json::array();
   for (const Fault& fault : spec.schedule.faults) j["faults"].push_back(fault_to_json(fault));
+  if (!spec.expect_violated.empty()) j["expect_violated"] = spec.expect_violated;
+  if (!spec.expect_holds.empty()) j["expect_holds"] = spec.expect_holds;
   return j.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
 }
 
