@@ -103,6 +103,8 @@ TEST(RunSpecJson, RoundTripsEveryFaultKindVersionAndMode) {
       RunSpec spec = full_spec();
       spec.version = version;
       spec.workload.mode = mode;
+      spec.expect_violated = {"no_duplicates"};
+      spec.expect_holds = {"no_duplicates_within_session", "order_within_session"};
       const RunSpecParse parsed = parse(to_json(spec));
       ASSERT_TRUE(parsed.spec) << parsed.error;
       EXPECT_EQ(*parsed.spec, spec);
