@@ -226,7 +226,7 @@ TEST(RunSpecJsonErrors, UnknownNamesListTheKnownOnes) {
        "synchronous)"},
       {R"({"fualts": []})",
        "replay.json: fualts: unknown top-level key (one of: description, kafka_version, seed, producer, broker, "
-       "workload, faults)"},
+       "workload, faults, expect_violated, expect_holds)"},
       {R"({"workload": {"record": 3}})",
        "replay.json: workload.record: unknown workload key (one of: records, keys, send_interval_ms, "
        "record_size_bytes, max_resends_per_record, mode)"},
