@@ -64,6 +64,24 @@ bool World::finished() const {
   return app_done() && state_.producer.batches.empty();
 }
 
+// After healing: every partition has a leader, every replica holds the
+// leader's log, and the high watermark covers it on all of them.
+bool World::converged() const {
+  for (const PartitionState& partition : state_.partitions) {
+    if (partition.leader < 0) return false;
+    const Replica& leader = state_.brokers[static_cast<std::size_t>(partition.leader)].replicas.at(partition.id);
+    if (leader.high_watermark != leader.log.log_end_offset()) return false;
+    for (std::int32_t r : partition.replicas) {
+      const BrokerNode& broker = state_.brokers[static_cast<std::size_t>(r)];
+      const Replica& replica = broker.replicas.at(partition.id);
+      if (!broker.alive || !broker.queued.empty() || !broker.pending.empty() ||
+          replica.high_watermark != leader.high_watermark || replica.log != leader.log)
+        return false;
+    }
+  }
+  return state_.producer.batches.empty() && state_.requests_on_wire.empty() && state_.responses_on_wire.empty();
+}
+
 void World::run() {
   std::int64_t settle_until = -1;
   while (!state_.queue.empty()) {
@@ -72,7 +90,7 @@ void World::run() {
       settle_until = state_.now_ms + parameters_.settle_ms;
     }
     const Event event = *state_.queue.begin();
-    if (settle_until >= 0 && event.time_ms > settle_until) break;
+    if (settle_until >= 0 && (event.time_ms > settle_until || converged())) break;
     state_.queue.erase(state_.queue.begin());
     state_.now_ms = event.time_ms;
     dispatch(event);

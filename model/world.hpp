@@ -41,6 +41,7 @@ class World {
   void dispatch(const Event& event);
   void apply_fault(const Fault& fault);
   bool finished() const;
+  bool converged() const;
   void heal();
   void consumer_read();
   Step& log_step(StepKind kind, std::string node);
