@@ -83,23 +83,35 @@ bool World::converged() const {
 }
 
 void World::run() {
-  std::int64_t settle_until = -1;
-  while (!state_.queue.empty()) {
-    if (!state_.healed && finished()) {
-      heal();
-      settle_until = state_.now_ms + parameters_.settle_ms;
-    }
+  while (step()) {
+  }
+}
+
+bool World::step() {
+  if (ended_) return false;
+  bool over = state_.queue.empty();
+  if (!over && !state_.healed && finished()) {
+    heal();
+    settle_until_ = state_.now_ms + parameters_.settle_ms;
+  }
+  if (!over) {
     const Event event = *state_.queue.begin();
-    if (settle_until >= 0 && (event.time_ms > settle_until || converged())) break;
-    state_.queue.erase(state_.queue.begin());
-    state_.now_ms = event.time_ms;
-    dispatch(event);
-    if (++state_.events_processed >= parameters_.max_events || state_.now_ms >= parameters_.max_time_ms) {
-      cut_short_ = true;
-      break;
+    over = settle_until_ >= 0 && (event.time_ms > settle_until_ || converged());
+    if (!over) {
+      state_.queue.erase(state_.queue.begin());
+      state_.now_ms = event.time_ms;
+      dispatch(event);
+      if (++state_.events_processed >= parameters_.max_events || state_.now_ms >= parameters_.max_time_ms) {
+        cut_short_ = true;
+        over = true;
+      }
     }
   }
-  consumer_read();
+  if (over) {
+    ended_ = true;
+    consumer_read();
+  }
+  return !over;
 }
 
 void World::dispatch(const Event& event) {

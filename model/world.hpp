@@ -29,6 +29,9 @@ class World {
   // Runs to the end: the application is done, faults are healed, replicas
   // have converged and the consumer has read every partition.
   void run();
+  // Processes one event; false when the run is over (then the consumer has
+  // read). A World is a value: copy it between steps to branch a run.
+  bool step();
 
   const History& history() const { return history_; }
   const WorldState& state() const { return state_; }
@@ -108,6 +111,8 @@ class World {
   WorldState state_;
   History history_;
   bool cut_short_ = false;
+  std::int64_t settle_until_ = -1;
+  bool ended_ = false;
 };
 
 }  // namespace kafka_model

@@ -190,4 +190,7 @@ struct WorldState {
   bool operator==(const WorldState&) const = default;
 };
 
+// Canonical: equal states hash equal on every build and platform (world_hash.cpp).
+std::uint64_t hash(const WorldState& state);
+
 }  // namespace kafka_model
