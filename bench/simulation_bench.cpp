@@ -1,0 +1,59 @@
+// How fast the world runs: a 1,000-record run with faults, reported as
+// simulated events per second (and runs per second for small searches).
+#include <benchmark/benchmark.h>
+
+#include "model/run_spec.hpp"
+#include "model/simulation.hpp"
+
+namespace kafka_model {
+namespace {
+
+RunSpec thousand_records_with_faults(bool idempotence) {
+  RunSpec spec;
+  spec.producer = {{"acks", "all"},
+                   {"enable.idempotence", idempotence ? "true" : "false"},
+                   {"request.timeout.ms", "1000"},
+                   {"delivery.timeout.ms", "5000"},
+                   {"retry.backoff.ms", "10"},
+                   {"linger.ms", "5"},
+                   {"batch.size", "1000"}};
+  spec.broker = {{"min.insync.replicas", "2"}, {"num.partitions", "3"}, {"replica.lag.time.max.ms", "200"}};
+  spec.workload.records = 1000;
+  spec.workload.keys = 16;
+  spec.schedule.faults = {
+      Fault{.kind = FaultKind::DropResponse, .request = 5},
+      Fault{.kind = FaultKind::DropRequest, .request = 9},
+      Fault{.kind = FaultKind::FollowerStall, .at_ms = 100, .broker = 2, .duration_ms = 400},
+      Fault{.kind = FaultKind::BrokerCrash, .at_ms = 300, .broker = 0},
+      Fault{.kind = FaultKind::Disconnect, .at_ms = 450},
+      Fault{.kind = FaultKind::BrokerRestart, .at_ms = 700, .broker = 0},
+  };
+  return spec;
+}
+
+void BM_ThousandRecordsWithFaults(benchmark::State& state) {
+  const RunSpec spec = thousand_records_with_faults(state.range(0) != 0);
+  std::int64_t events = 0;
+  for (auto _ : state) {
+    SimulationResult result = simulate(spec);
+    events += result.events;
+    benchmark::DoNotOptimize(result.history.steps.data());
+  }
+  state.counters["events_per_second"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  state.counters["events_per_run"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kAvgIterations);
+}
+BENCHMARK(BM_ThousandRecordsWithFaults)->Arg(0)->Arg(1)->ArgName("idempotence")->Unit(benchmark::kMillisecond);
+
+void BM_OneRecordOneLostResponse(benchmark::State& state) {
+  RunSpec spec;
+  spec.producer = {{"request.timeout.ms", "1000"}, {"delivery.timeout.ms", "5000"}};
+  spec.workload.records = 1;
+  spec.schedule.faults = {Fault{.kind = FaultKind::DropResponse, .request = 1}};
+  for (auto _ : state) benchmark::DoNotOptimize(simulate(spec).history.steps.size());
+  state.counters["runs_per_second"] = benchmark::Counter(1, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_OneRecordOneLostResponse)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace kafka_model
