@@ -1,1 +1,133 @@
-// (being written)
+// The search loop: generate a case as a RapidCheck Shrinkable, simulate,
+// judge; on the first violation walk the Shrinkable's tree greedily (take
+// the first shrink that still violates, repeat) — RapidCheck's own strategy,
+// run by hand so the world's RunSpec, not a test framework, is the output.
+#include "properties/search.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "model/history_io.hpp"
+#include "model/run_spec_io.hpp"
+#include "model/simulation.hpp"
+#include "properties/generators.hpp"
+
+namespace kafka_model {
+
+std::vector<Errors> default_error_responses() {
+  return {Errors::NOT_LEADER_OR_FOLLOWER, Errors::NOT_ENOUGH_REPLICAS};
+}
+
+namespace {
+
+struct Verdict {
+  RunSpec spec;
+  SimulationResult result;
+  std::vector<Anomaly> anomalies;
+  bool violated() const { return !anomalies.empty(); }
+};
+
+// A run cut short by the model's bounds is not judged: its history has no
+// end (no consumer read of a settled log), so "lost" would mean nothing.
+Verdict judge(const Guarantee& guarantee, const SearchSpace& space, const generators::CaseDraw& draw) {
+  Verdict v{generators::to_run_spec(space, draw), {}, {}};
+  v.result = simulate(v.spec);
+  if (!v.result.config_error && !v.result.cut_short) v.anomalies = guarantee.check(v.result.history);
+  return v;
+}
+
+// Greedy shrinking: the first shrink that still violates becomes the current
+// case; stop when none does or the try budget is spent.
+Counterexample shrink(const Guarantee& guarantee, const SearchSpace& space, rc::Shrinkable<generators::CaseDraw> current,
+                      Verdict verdict, int max_tries) {
+  Counterexample c;
+  bool progressed = true;
+  while (progressed && c.shrink_tries < max_tries) {
+    progressed = false;
+    auto shrinks = current.shrinks();
+    while (auto candidate = shrinks.next()) {
+      if (c.shrink_tries >= max_tries) break;
+      ++c.shrink_tries;
+      Verdict next = judge(guarantee, space, candidate->value());
+      if (!next.violated()) continue;
+      current = std::move(*candidate);
+      verdict = std::move(next);
+      ++c.shrink_steps;
+      progressed = true;
+      break;
+    }
+  }
+  c.spec = std::move(verdict.spec);
+  c.history = std::move(verdict.result.history);
+  c.anomalies = std::move(verdict.anomalies);
+  return c;
+}
+
+std::string describe_search(const std::string& guarantee, std::uint64_t seed, int found_at_case, int steps) {
+  return fmt::format("Counterexample to {}: found by the search with seed {} at case {}, shrunk in {} steps.",
+                     guarantee, seed, found_at_case, steps);
+}
+
+}  // namespace
+
+SearchResult search(const Guarantee& guarantee, const SearchSpace& space, const SearchOptions& options) {
+  SearchResult out;
+  out.guarantee = guarantee.name;
+  ConfigResult built = build_configuration(space.version, space.producer, space.broker);
+  if (built.error) {
+    out.config_error = built.error;
+    return out;
+  }
+  const rc::Gen<generators::CaseDraw> gen = generators::gen_case(space, *built.config);
+  rc::Random random(options.seed);
+  for (int i = 0; i < options.budget; ++i) {
+    rc::Shrinkable<generators::CaseDraw> drawn = gen(random.split(), rc::kNominalSize);
+    Verdict verdict = judge(guarantee, space, drawn.value());
+    ++out.cases;
+    out.cut_short += verdict.result.cut_short ? 1 : 0;
+    if (options.progress) options.progress(out.cases);
+    if (!verdict.violated()) continue;
+    Counterexample c = shrink(guarantee, space, std::move(drawn), std::move(verdict), options.max_shrink_steps);
+    c.found_at_case = out.cases;
+    c.search_seed = options.seed;
+    c.spec.description = describe_search(guarantee.name, options.seed, c.found_at_case, c.shrink_steps);
+    c.spec.expect_violated = {guarantee.name};
+    out.counterexample = std::move(c);
+    break;
+  }
+  return out;
+}
+
+std::string describe(const Counterexample& c, const std::string& guarantee) {
+  std::string out = c.spec.description.empty() ? fmt::format("Counterexample to {}.", guarantee) : c.spec.description;
+  out += "\n";
+  for (const Anomaly& a : c.anomalies) out += fmt::format("  anomaly {}: {}\n", a.kind, a.summary);
+  out += fmt::format("  workload: {} record(s), {}; faults ({}):\n", c.spec.workload.records,
+                     to_string(c.spec.workload.mode), c.spec.schedule.faults.size());
+  for (const Fault& f : c.spec.schedule.faults) out += fmt::format("    {}\n", kafka_model::describe(f));
+  out += "timeline:\n";
+  out += to_timeline(c.history);
+  out += "replay file:\n";
+  out += to_json(c.spec);
+  out += "\n";
+  return out;
+}
+
+std::string write_replay_file(const Counterexample& c, const std::string& guarantee, const std::string& dir,
+                              const std::string& suffix) {
+  RunSpec spec = c.spec;
+  if (std::find(spec.expect_violated.begin(), spec.expect_violated.end(), guarantee) == spec.expect_violated.end())
+    spec.expect_violated.push_back(guarantee);
+  if (spec.description.empty()) spec.description = describe_search(guarantee, c.search_seed, c.found_at_case, c.shrink_steps);
+  std::filesystem::create_directories(dir);
+  const std::string path = (std::filesystem::path(dir) / (guarantee + suffix + ".json")).string();
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file << to_json(spec);
+  if (!file) throw std::runtime_error(fmt::format("{}: cannot write the replay file", path));
+  return path;
+}
+
+}  // namespace kafka_model

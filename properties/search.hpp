@@ -1,0 +1,89 @@
+// The failure-schedule search: for one guarantee and one configuration,
+// RapidCheck generates runs (workload + fault schedule, swarm-tested), the
+// world simulates each and the guarantee's checker judges the history. The
+// first violation is shrunk greedily to a small counterexample whose RunSpec
+// replays it byte-identically (properties/replay.hpp).
+//
+// One seed derives the whole search (TigerBeetle's VOPR habit): same seed,
+// same cases, same counterexample.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/config.hpp"
+#include "model/errors.hpp"
+#include "model/fault_schedule.hpp"
+#include "model/history.hpp"
+#include "model/run_spec.hpp"
+#include "properties/anomaly.hpp"
+#include "properties/guarantee.hpp"
+#include "statemachines/kafka_version.hpp"
+
+namespace kafka_model {
+
+struct SearchSpace {  // what is fixed and what the search may vary
+  KafkaVersion version = KafkaVersion::V3_9;
+  std::map<std::string, std::string> producer;  // the configuration under test (fixed)
+  std::map<std::string, std::string> broker;
+  std::vector<FaultKind> fault_kinds;  // allowed kinds (empty = all); swarm testing picks a random subset per case
+  int max_faults = 6;
+  int max_records = 12;
+  // The errors an ErrorResponse fault may answer (empty = default_error_responses()).
+  std::vector<Errors> error_responses;
+};
+
+// ErrorResponse is "answered without processing". Only errors a leader really
+// answers before it touches the log are physical that way (Kafka's
+// ReplicaManager: NOT_LEADER_OR_FOLLOWER from getPartitionOrError,
+// NOT_ENOUGH_REPLICAS from Partition.appendRecordsToLeader's ISR check).
+// NOT_ENOUGH_REPLICAS_AFTER_APPEND, OUT_OF_ORDER_SEQUENCE_NUMBER and
+// INVALID_PRODUCER_EPOCH describe a log the broker looked at; answering them
+// unprocessed invents histories no broker produces (an OUT_OF_ORDER on a batch
+// the leader has cached would make the idempotent producer write it twice).
+// Scenario files may still use any broker error.
+std::vector<Errors> default_error_responses();
+
+struct SearchOptions {
+  std::uint64_t seed = 1;
+  int budget = 200;             // cases (schedules) to try before declaring "holds"
+  int max_shrink_steps = 2000;  // bound on shrink candidates simulated (tried, not only accepted)
+  std::function<void(int cases_done)> progress;  // may be empty
+};
+
+struct Counterexample {
+  RunSpec spec;  // minimal: replaying it reproduces the anomalies byte-identically
+  History history;
+  std::vector<Anomaly> anomalies;  // for the searched guarantee
+  int shrink_steps = 0;            // shrinks accepted (each one still violated)
+  int shrink_tries = 0;            // shrink candidates simulated
+  int found_at_case = 0;           // 1-based case that first violated
+  std::uint64_t search_seed = 0;
+};
+
+struct SearchResult {
+  std::string guarantee;
+  int cases = 0;  // schedules explored
+  int cut_short = 0;  // cases that hit ModelParameters' bounds (never judged)
+  std::optional<Counterexample> counterexample;
+  std::optional<ConfigError> config_error;  // the configuration itself was refused
+};
+
+SearchResult search(const Guarantee& guarantee, const SearchSpace& space, const SearchOptions& options);
+
+// What a person reads after a failing search: the anomalies, the shrunk
+// schedule, the timeline (model/history_io.hpp) and the line that replays it.
+std::string describe(const Counterexample& counterexample, const std::string& guarantee);
+
+// Replay files: a RunSpec JSON (same format as scenario files) with
+// expect_violated = {guarantee} and a description naming the guarantee, the
+// search seed and the case. Written as <dir>/<guarantee><suffix>.json (the
+// directory is created); returns the path.
+std::string write_replay_file(const Counterexample& c, const std::string& guarantee, const std::string& dir,
+                              const std::string& suffix = "");
+
+}  // namespace kafka_model
