@@ -1,1 +1,37 @@
-// (being written)
+// The registry: every guarantee by its public name, in the order reports
+// list them (properties/guarantee.hpp). Adding a guarantee = one checker
+// file + one line here.
+#include <algorithm>
+
+#include "properties/guarantee.hpp"
+
+namespace kafka_model {
+
+const std::vector<Guarantee>& all_guarantees() {
+  static const std::vector<Guarantee> guarantees = {
+      {"no_duplicates_within_session", "duplicate",
+       "no single send is appended to the log more than once under one session",
+       &check_no_duplicates_within_session},
+      {"no_duplicates", "duplicate", "no record id is appended more than once at all, whatever the cause",
+       &check_no_duplicates},
+      {"order_within_session", "nonmonotonic-send",
+       "for one session and one partition, any two sends that are both appended appear in the log in the order "
+       "send() was called",
+       &check_order_within_session},
+      {"no_lost_acknowledged_writes", "lost-write",
+       "every send whose callback reported success is in the partition's committed log at the end",
+       &check_no_lost_acknowledged_writes},
+      {"acknowledged_offsets_correct", "inconsistent-offsets",
+       "a success callback's offset is where that send is in the final log (-1 only with acks=0)",
+       &check_acknowledged_offsets_correct},
+  };
+  return guarantees;
+}
+
+const Guarantee* find_guarantee(std::string_view name) {
+  const auto& all = all_guarantees();
+  auto it = std::find_if(all.begin(), all.end(), [&](const Guarantee& g) { return g.name == name; });
+  return it == all.end() ? nullptr : &*it;
+}
+
+}  // namespace kafka_model
