@@ -1,1 +1,640 @@
+// properties: each checker on tiny hand-built histories (the exact anomaly,
+// and the near misses it must not report), on one real simulated history,
+// and the table of what Kafka promises per configuration.
 #include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "model/config.hpp"
+#include "model/run_spec.hpp"
+#include "properties/allowed.hpp"
+#include "properties/guarantee.hpp"
+#include "tests/model/scenario_support.hpp"
+
+namespace kafka_model {
+namespace {
+
+using Steps = std::vector<std::size_t>;
+using Ids = std::vector<std::int64_t>;
+
+// Builds a history step by step; each call returns the new step's index.
+class HistoryBuilder {
+ public:
+  HistoryBuilder& config(const std::string& key, const std::string& value) {
+    h_.config[key] = value;
+    return *this;
+  }
+  std::size_t producer_id(std::int32_t instance, std::int64_t pid) {
+    Step& s = add(StepKind::ProducerIdAssigned);
+    s.instance = instance;
+    s.producer_id = pid;
+    return last();
+  }
+  std::size_t send(std::int64_t record, std::int64_t send, std::int32_t partition = 0, std::int32_t instance = 1) {
+    Step& s = add(StepKind::SendCalled);
+    s.record = record;
+    s.send = send;
+    s.partition = partition;
+    s.instance = instance;
+    return last();
+  }
+  std::size_t callback(std::int64_t send, std::int64_t record, std::int64_t offset, const std::string& error = "",
+                       std::int32_t instance = 1) {
+    Step& s = add(StepKind::CallbackCompleted);
+    s.send = send;
+    s.record = record;
+    s.offset = offset;
+    s.error = error;
+    s.instance = instance;
+    return last();
+  }
+  std::size_t truncated(std::int32_t partition, std::int64_t to_offset) {
+    Step& s = add(StepKind::LogTruncated);
+    s.partition = partition;
+    s.offset = to_offset;
+    return last();
+  }
+  // One record of the final committed log.
+  std::size_t read(std::int32_t partition, std::int64_t offset, std::int64_t record, std::int64_t send,
+                   std::int64_t pid = -1, std::int32_t instance = 1, std::int32_t epoch = -1) {
+    Step& s = add(StepKind::ConsumerRead);
+    s.partition = partition;
+    s.offset = offset;
+    s.record = record;
+    s.send = send;
+    s.producer_id = pid;
+    s.producer_epoch = epoch;
+    s.instance = instance;
+    return last();
+  }
+  std::size_t offline(std::int32_t partition) {
+    add(StepKind::ConsumerRead).partition = partition;
+    return last();
+  }
+  const History& history() const { return h_; }
+
+ private:
+  Step& add(StepKind kind) {
+    Step& s = h_.steps.emplace_back();
+    s.kind = kind;
+    s.time_ms = static_cast<std::int64_t>(h_.steps.size());
+    return s;
+  }
+  std::size_t last() const { return h_.steps.size() - 1; }
+  History h_;
+};
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// ---------------------------------------------------------------- no_duplicates_within_session
+
+TEST(NoDuplicatesWithinSession, RetryWrittenTwiceUnderOneInstanceIsOneDuplicate) {
+  HistoryBuilder b;
+  const auto s0 = b.send(0, 0);
+  b.send(1, 1);
+  const auto r0 = b.read(0, 0, 0, 0);
+  b.read(0, 1, 1, 1);
+  const auto r2 = b.read(0, 2, 0, 0);
+  const auto found = check_no_duplicates_within_session(b.history());
+  ASSERT_EQ(found.size(), 1u);
+  const Anomaly& a = found[0];
+  EXPECT_EQ(a.guarantee, "no_duplicates_within_session");
+  EXPECT_EQ(a.kind, "duplicate");
+  EXPECT_EQ(a.partition, 0);
+  EXPECT_EQ(a.records, Ids{0});
+  EXPECT_EQ(a.sends, Ids{0});
+  EXPECT_EQ(a.offsets, (Ids{0, 2}));
+  EXPECT_EQ(a.instance, 1);
+  EXPECT_EQ(a.producer_id, -1);
+  EXPECT_EQ(a.steps, (Steps{s0, r0, r2}));
+  EXPECT_EQ(a.summary, "send 0 (record 0) appended twice under producer instance 1 on p0: offsets 0 and 2");
+}
+
+TEST(NoDuplicatesWithinSession, AnEpochBumpDoesNotEndTheProducerIdSession) {
+  HistoryBuilder b;
+  b.send(0, 0);
+  b.read(0, 0, 0, 0, 1000, 1, 0);
+  b.read(0, 1, 0, 0, 1000, 1, 1);
+  b.read(0, 2, 0, 0, 1000, 1, 1);
+  const auto found = check_no_duplicates_within_session(b.history());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].producer_id, 1000);
+  EXPECT_EQ(found[0].offsets, (Ids{0, 1, 2}));
+  EXPECT_TRUE(contains(found[0].summary, "appended 3 times under producer 1000 on p0: offsets 0, 1 and 2"));
+}
+
+TEST(NoDuplicatesWithinSession, AnApplicationResendOfARecordIsANewSend) {
+  HistoryBuilder b;
+  b.send(0, 0);
+  b.callback(0, 0, -1, "TimeoutException");
+  b.send(0, 1);
+  b.read(0, 0, 0, 0, 1000);
+  b.read(0, 1, 0, 1, 1000);
+  EXPECT_TRUE(check_no_duplicates_within_session(b.history()).empty());
+  EXPECT_EQ(check_no_duplicates(b.history()).size(), 1u);  // the record is there twice all the same
+}
+
+TEST(NoDuplicatesWithinSession, OneSendUnderTwoProducerIdsIsTwoSessions) {
+  HistoryBuilder b;
+  b.send(0, 0);
+  b.read(0, 0, 0, 0, 1000);
+  b.read(0, 1, 0, 0, 1001, 2);
+  EXPECT_TRUE(check_no_duplicates_within_session(b.history()).empty());
+  EXPECT_EQ(check_no_duplicates(b.history()).size(), 1u);
+}
+
+TEST(NoDuplicatesWithinSession, EachDuplicatedSendIsItsOwnAnomalyInLogOrder) {
+  HistoryBuilder b;
+  for (int i : {1, 0, 1, 0}) b.read(0, static_cast<std::int64_t>(b.history().steps.size()), i, i);
+  const auto found = check_no_duplicates_within_session(b.history());
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].sends, Ids{1});
+  EXPECT_EQ(found[1].sends, Ids{0});
+  EXPECT_EQ(found[0].steps, (Steps{0, 2}));  // no SendCalled in this history: the reads alone
+}
+
+// ---------------------------------------------------------------- no_duplicates
+
+TEST(NoDuplicates, ARestartResendUnderANewProducerIdIsADuplicateRecord) {
+  HistoryBuilder b;
+  b.producer_id(1, 1000);
+  const auto s0 = b.send(0, 0);
+  b.producer_id(2, 1001);
+  const auto s1 = b.send(0, 1, 0, 2);
+  const auto r0 = b.read(0, 0, 0, 0, 1000, 1);
+  const auto r1 = b.read(0, 1, 0, 1, 1001, 2);
+  const auto found = check_no_duplicates(b.history());
+  ASSERT_EQ(found.size(), 1u);
+  const Anomaly& a = found[0];
+  EXPECT_EQ(a.guarantee, "no_duplicates");
+  EXPECT_EQ(a.kind, "duplicate");
+  EXPECT_EQ(a.partition, 0);
+  EXPECT_EQ(a.records, Ids{0});
+  EXPECT_EQ(a.sends, (Ids{0, 1}));
+  EXPECT_EQ(a.offsets, (Ids{0, 1}));
+  EXPECT_EQ(a.producer_id, -1);  // two sessions
+  EXPECT_EQ(a.instance, -1);
+  EXPECT_EQ(a.steps, (Steps{s0, s1, r0, r1}));
+  EXPECT_EQ(a.summary,
+            "record 0 appended twice: p0 offset 0 (send 0, producer 1000) and p0 offset 1 (send 1, producer 1001)");
+}
+
+TEST(NoDuplicates, CopiesInTwoPartitionsNameNoSinglePartition) {
+  HistoryBuilder b;
+  b.read(0, 0, 7, 0);
+  b.read(1, 0, 7, 3);
+  const auto found = check_no_duplicates(b.history());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].partition, -1);
+  EXPECT_EQ(found[0].instance, 1);
+  EXPECT_TRUE(contains(found[0].summary, "p0 offset 0 (send 0, producer instance 1) and p1 offset 0"));
+}
+
+TEST(NoDuplicates, DistinctRecordsAndAnOfflinePartitionAreFine) {
+  HistoryBuilder b;
+  b.read(0, 0, 0, 0);
+  b.read(0, 1, 1, 1);
+  b.offline(1);
+  b.offline(2);
+  EXPECT_TRUE(check_no_duplicates(b.history()).empty());
+}
+
+// ---------------------------------------------------------------- order_within_session
+
+TEST(OrderWithinSession, ALaterSendAppendedFirstIsOneInversion) {
+  HistoryBuilder b;
+  b.send(0, 0);
+  const auto s1 = b.send(1, 1);
+  const auto s2 = b.send(2, 2);
+  b.read(0, 0, 0, 0);
+  const auto r2 = b.read(0, 1, 2, 2);
+  const auto r1 = b.read(0, 2, 1, 1);
+  const auto found = check_order_within_session(b.history());
+  ASSERT_EQ(found.size(), 1u);
+  const Anomaly& a = found[0];
+  EXPECT_EQ(a.guarantee, "order_within_session");
+  EXPECT_EQ(a.kind, "nonmonotonic-send");
+  EXPECT_EQ(a.partition, 0);
+  EXPECT_EQ(a.sends, (Ids{2, 1}));  // log order
+  EXPECT_EQ(a.records, (Ids{2, 1}));
+  EXPECT_EQ(a.offsets, (Ids{1, 2}));
+  EXPECT_EQ(a.instance, 1);
+  EXPECT_EQ(a.steps, (Steps{s1, s2, r2, r1}));
+  EXPECT_EQ(a.summary,
+            "send 1 (record 1) was called before send 2 (record 2) but is appended after it under producer "
+            "instance 1 on p0: offsets 2 and 1");
+}
+
+TEST(OrderWithinSession, OneRetryOvertakenByThreeIsOneAdjacentInversion) {
+  HistoryBuilder b;
+  std::int64_t offset = 0;
+  for (std::int64_t send : {0, 2, 3, 4, 1, 5}) b.read(0, offset++, send, send, 1000);
+  const auto found = check_order_within_session(b.history());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].sends, (Ids{4, 1}));
+  EXPECT_EQ(found[0].producer_id, 1000);
+  EXPECT_TRUE(contains(found[0].summary, "under producer 1000 on p0: offsets 4 and 3"));
+}
+
+TEST(OrderWithinSession, SessionsAndPartitionsAreNotOrderedAgainstEachOther) {
+  HistoryBuilder b;
+  b.read(0, 0, 5, 5, -1, 1);
+  b.read(0, 1, 3, 3, -1, 2);  // another instance
+  b.read(0, 2, 2, 2, 1001);   // an idempotent session
+  b.read(1, 0, 1, 1, -1, 1);  // instance 1 again, another partition
+  EXPECT_TRUE(check_order_within_session(b.history()).empty());
+}
+
+TEST(OrderWithinSession, ALateDuplicateCopyIsJudgedByItsFirstCopy) {
+  HistoryBuilder b;
+  b.read(0, 0, 0, 0);
+  b.read(0, 1, 1, 1);
+  b.read(0, 2, 0, 0);  // send 0 again, after send 1: a duplicate, not a reordering
+  EXPECT_TRUE(check_order_within_session(b.history()).empty());
+}
+
+// ---------------------------------------------------------------- no_lost_acknowledged_writes
+
+TEST(NoLostAcknowledgedWrites, AnAcknowledgedRecordTruncatedAwayIsLost) {
+  HistoryBuilder b;
+  b.config("acks", "1");
+  b.producer_id(1, 1000);
+  const auto s0 = b.send(0, 0);
+  const auto cb = b.callback(0, 0, 0);
+  const auto cut = b.truncated(0, 0);
+  const auto found = check_no_lost_acknowledged_writes(b.history());
+  ASSERT_EQ(found.size(), 1u);
+  const Anomaly& a = found[0];
+  EXPECT_EQ(a.guarantee, "no_lost_acknowledged_writes");
+  EXPECT_EQ(a.kind, "lost-write");
+  EXPECT_EQ(a.partition, 0);
+  EXPECT_EQ(a.records, Ids{0});
+  EXPECT_EQ(a.sends, Ids{0});
+  EXPECT_EQ(a.offsets, Ids{0});
+  EXPECT_EQ(a.producer_id, 1000);
+  EXPECT_EQ(a.instance, 1);
+  EXPECT_EQ(a.steps, (Steps{s0, cb, cut}));
+  EXPECT_EQ(a.summary,
+            "send 0 (record 0) acknowledged at p0 offset 0 is missing from p0's final log (0 records read); p0 was "
+            "truncated at step 3");
+}
+
+TEST(NoLostAcknowledgedWrites, AFailedCallbackPromisesNothing) {
+  HistoryBuilder b;
+  b.send(0, 0);
+  b.callback(0, 0, -1, "TimeoutException");
+  EXPECT_TRUE(check_no_lost_acknowledged_writes(b.history()).empty());
+}
+
+TEST(NoLostAcknowledgedWrites, AcksZeroAcknowledgesWithoutAnOffsetAndCanLose) {
+  HistoryBuilder b;
+  b.config("acks", "0");
+  b.send(0, 0);
+  b.send(1, 1);
+  b.callback(0, 0, -1);
+  b.callback(1, 1, -1);
+  b.read(0, 0, 1, 1);
+  const auto found = check_no_lost_acknowledged_writes(b.history());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].sends, Ids{0});
+  EXPECT_EQ(found[0].summary,
+            "send 0 (record 0) acknowledged without an offset (-1) is missing from p0's final log (1 records read)");
+}
+
+TEST(NoLostAcknowledgedWrites, TheSendIsLookedForInItsOwnPartition) {
+  HistoryBuilder b;
+  b.send(0, 0, 1);
+  b.callback(0, 0, 0);
+  b.read(0, 0, 0, 0);  // the same send id in another partition does not count
+  b.offline(1);
+  const auto found = check_no_lost_acknowledged_writes(b.history());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].partition, 1);
+  EXPECT_TRUE(contains(found[0].summary, "is unreadable: p1 has no leader at the end"));
+}
+
+TEST(NoLostAcknowledgedWrites, AnAcknowledgedSendInTheLogIsKept) {
+  HistoryBuilder b;
+  b.send(0, 0);
+  b.callback(0, 0, 1);
+  b.read(0, 0, 0, 0);
+  EXPECT_TRUE(check_no_lost_acknowledged_writes(b.history()).empty());  // a wrong offset is another checker's
+}
+
+// ---------------------------------------------------------------- acknowledged_offsets_correct
+
+TEST(AcknowledgedOffsetsCorrect, AcksZeroOffsetsMinusOneAreFine) {
+  HistoryBuilder b;
+  b.config("acks", "0");
+  b.send(0, 0);
+  b.callback(0, 0, -1);
+  b.read(0, 0, 0, 0);
+  EXPECT_TRUE(check_acknowledged_offsets_correct(b.history()).empty());
+}
+
+TEST(AcknowledgedOffsetsCorrect, MinusOneWithAcksAllIsInconsistent) {
+  HistoryBuilder b;
+  b.config("acks", "all");
+  const auto s0 = b.send(0, 0);
+  const auto cb = b.callback(0, 0, -1);
+  const auto r0 = b.read(0, 0, 0, 0);
+  const auto found = check_acknowledged_offsets_correct(b.history());
+  ASSERT_EQ(found.size(), 1u);
+  const Anomaly& a = found[0];
+  EXPECT_EQ(a.guarantee, "acknowledged_offsets_correct");
+  EXPECT_EQ(a.kind, "inconsistent-offsets");
+  EXPECT_EQ(a.offsets, (Ids{-1, 0}));  // acknowledged, then where it is
+  EXPECT_EQ(a.steps, (Steps{s0, cb, r0}));
+  EXPECT_EQ(a.summary,
+            "send 0 (record 0) acknowledged at p0 offset -1 although acks is all (-1 only with acks=0); it is at "
+            "offset 0");
+}
+
+TEST(AcknowledgedOffsetsCorrect, ATruncatedAcknowledgedRecordLosesItsOffsetToAnother) {
+  HistoryBuilder b;
+  b.config("acks", "1");
+  const auto s0 = b.send(0, 0);
+  const auto cb = b.callback(0, 0, 0);
+  b.truncated(0, 0);
+  b.send(1, 1);
+  b.callback(1, 1, 0);
+  const auto r0 = b.read(0, 0, 1, 1);
+  const auto found = check_acknowledged_offsets_correct(b.history());
+  ASSERT_EQ(found.size(), 1u);
+  const Anomaly& a = found[0];
+  EXPECT_EQ(a.sends, Ids{0});
+  EXPECT_EQ(a.offsets, Ids{0});
+  EXPECT_EQ(a.steps, (Steps{s0, cb, r0}));
+  EXPECT_EQ(a.summary,
+            "send 0 (record 0) acknowledged at p0 offset 0, but offset 0 holds send 1 (record 1); it is not in the "
+            "final log");
+  // ... and the same history is a lost write.
+  const auto lost = check_no_lost_acknowledged_writes(b.history());
+  ASSERT_EQ(lost.size(), 1u);
+  EXPECT_EQ(lost[0].sends, Ids{0});
+}
+
+TEST(AcknowledgedOffsetsCorrect, AnOffsetNoRecordHoldsWhileTheSendIsElsewhere) {
+  HistoryBuilder b;
+  b.send(0, 0);
+  b.callback(0, 0, 5);
+  b.read(0, 0, 0, 0);
+  const auto found = check_acknowledged_offsets_correct(b.history());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].offsets, (Ids{5, 0}));
+  EXPECT_TRUE(contains(found[0].summary, "but no record is at that offset; it is at offset 0"));
+}
+
+TEST(AcknowledgedOffsetsCorrect, RightOffsetsAFailureAndAPlainLossAreNotInconsistent) {
+  HistoryBuilder b;
+  b.config("acks", "all");
+  b.send(0, 0);
+  b.callback(0, 0, 1);  // the retry's copy of a duplicate: that send is there
+  b.send(1, 1);
+  b.callback(1, 1, 7, "TimeoutException");
+  b.send(2, 2);
+  b.callback(2, 2, 2);  // lost, and no other record took offset 2
+  b.read(0, 0, 0, 0);
+  b.read(0, 1, 0, 0);
+  EXPECT_TRUE(check_acknowledged_offsets_correct(b.history()).empty());
+}
+
+// ---------------------------------------------------------------- registry
+
+TEST(Registry, ListsTheFiveGuaranteesInTheContractOrder) {
+  std::vector<std::string> names;
+  for (const Guarantee& g : all_guarantees()) names.push_back(g.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"no_duplicates_within_session", "no_duplicates", "order_within_session",
+                                             "no_lost_acknowledged_writes", "acknowledged_offsets_correct"}));
+  ASSERT_NE(find_guarantee("order_within_session"), nullptr);
+  EXPECT_EQ(find_guarantee("order_within_session")->jepsen_name, "nonmonotonic-send");
+  EXPECT_EQ(find_guarantee("order_within_session")->check, &check_order_within_session);
+  EXPECT_EQ(find_guarantee("no_lost_acknowledged_writes")->jepsen_name, "lost-write");
+  EXPECT_EQ(find_guarantee("exactly_once"), nullptr);
+}
+
+TEST(Registry, EveryAnomalyNamesItsGuaranteeAndJepsenKind) {
+  HistoryBuilder b;  // one history violating all five
+  b.config("acks", "1");
+  b.send(0, 0);
+  b.send(1, 1);
+  b.send(2, 2);
+  b.callback(2, 2, 0);
+  b.read(0, 0, 1, 1);
+  b.read(0, 1, 0, 0);
+  b.read(0, 2, 0, 0);
+  for (const Guarantee& g : all_guarantees()) {
+    const auto found = g.check(b.history());
+    ASSERT_FALSE(found.empty()) << g.name;
+    for (const Anomaly& a : found) {
+      EXPECT_EQ(a.guarantee, g.name);
+      EXPECT_EQ(a.kind, g.jepsen_name);
+      EXPECT_FALSE(a.steps.empty()) << g.name;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- real simulated histories
+
+using testing::ScenarioRun;
+using testing::simulate_ok;
+
+// tests/model/scenarios_test.cpp's base: short timeouts, one record per batch.
+RunSpec small_spec(bool idempotence, int records = 1) {
+  RunSpec spec;
+  spec.producer = {{"acks", "all"},           {"enable.idempotence", idempotence ? "true" : "false"},
+                   {"request.timeout.ms", "1000"}, {"delivery.timeout.ms", "5000"},
+                   {"retry.backoff.ms", "10"}, {"linger.ms", "0"},
+                   {"batch.size", "100"}};
+  spec.broker = {{"min.insync.replicas", "2"}, {"replica.lag.time.max.ms", "200"}};
+  spec.workload.records = records;
+  spec.workload.record_size_bytes = 100;
+  return spec;
+}
+
+Fault drop_response(int request) { return Fault{.kind = FaultKind::DropResponse, .request = request}; }
+
+std::vector<Anomaly> check_run(const RunSpec& spec, CheckFn check) {
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  return check(run.history());
+}
+
+TEST(RealHistory, ResponseLostIsAWithinSessionDuplicateOnlyWithoutIdempotence) {
+  RunSpec spec = small_spec(false);
+  spec.schedule.faults = {drop_response(1)};
+  const auto found = check_run(spec, &check_no_duplicates_within_session);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].sends, Ids{0});
+  EXPECT_EQ(found[0].offsets, (Ids{0, 1}));
+  spec.producer["enable.idempotence"] = "true";
+  EXPECT_TRUE(check_run(spec, &check_no_duplicates_within_session).empty());
+}
+
+TEST(RealHistory, ProducerRestartWithoutTransactionalIdIsADuplicateRecord) {
+  RunSpec spec = small_spec(true);
+  spec.schedule.faults = {drop_response(1)};
+  EXPECT_TRUE(check_run(spec, &check_no_duplicates).empty());
+  spec.schedule.faults.push_back(Fault{.kind = FaultKind::ProducerRestart, .at_ms = 50});
+  const auto found = check_run(spec, &check_no_duplicates);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].records, Ids{0});
+  EXPECT_EQ(found[0].producer_id, -1);  // two producer ids
+  EXPECT_TRUE(check_run(spec, &check_no_duplicates_within_session).empty());
+}
+
+TEST(RealHistory, NotLeaderOnTheSecondOfFiveReordersOnlyWithoutIdempotence) {
+  RunSpec spec = small_spec(false, 6);
+  spec.schedule.faults = {Fault{.kind = FaultKind::ErrorResponse, .request = 2,
+                                .error = Errors::NOT_LEADER_OR_FOLLOWER}};
+  const auto found = check_run(spec, &check_order_within_session);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].sends, (Ids{4, 1}));  // log 0 2 3 4 1 5
+  spec.producer["enable.idempotence"] = "true";
+  EXPECT_TRUE(check_run(spec, &check_order_within_session).empty());
+}
+
+// acks=1, both followers stalled, the leader crashes after acknowledging.
+RunSpec acks_one_leader_crash(int records) {
+  RunSpec spec = small_spec(false, records);
+  spec.producer["acks"] = "1";
+  spec.workload.send_interval_ms = 60;  // the second send reaches the new leader
+  spec.schedule.faults = {
+      Fault{.kind = FaultKind::FollowerStall, .at_ms = 0, .broker = 1, .duration_ms = 50},
+      Fault{.kind = FaultKind::FollowerStall, .at_ms = 0, .broker = 2, .duration_ms = 50},
+      Fault{.kind = FaultKind::BrokerCrash, .at_ms = 20, .broker = 0},
+      Fault{.kind = FaultKind::BrokerRestart, .at_ms = 100, .broker = 0},
+  };
+  return spec;
+}
+
+TEST(RealHistory, AcksOneLeaderCrashLosesAnAcknowledgedWriteAcksAllDoesNot) {
+  RunSpec spec = acks_one_leader_crash(1);
+  const auto found = check_run(spec, &check_no_lost_acknowledged_writes);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].sends, Ids{0});
+  EXPECT_TRUE(contains(found[0].summary, "truncated"));
+  spec.producer["acks"] = "all";
+  EXPECT_TRUE(check_run(spec, &check_no_lost_acknowledged_writes).empty());
+}
+
+TEST(RealHistory, AcksOneLeaderCrashGivesTheAcknowledgedOffsetToTheNextRecord) {
+  const auto found = check_run(acks_one_leader_crash(2), &check_acknowledged_offsets_correct);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].sends, Ids{0});
+  EXPECT_TRUE(contains(found[0].summary, "but offset 0 holds send 1 (record 1)"));
+}
+
+TEST(RealHistory, AcksZeroOffsetsMinusOneAreConsistentButTheDropIsLost) {
+  RunSpec spec = small_spec(false, 2);
+  spec.producer["acks"] = "0";
+  spec.schedule.faults = {Fault{.kind = FaultKind::DropRequest, .request = 1}};
+  EXPECT_TRUE(check_run(spec, &check_acknowledged_offsets_correct).empty());
+  const auto lost = check_run(spec, &check_no_lost_acknowledged_writes);
+  ASSERT_EQ(lost.size(), 1u);
+  EXPECT_EQ(lost[0].sends, Ids{0});
+}
+
+// ---------------------------------------------------------------- what Kafka promises
+
+Configuration configure(KafkaVersion version, const Properties& producer, const Properties& broker = {}) {
+  ConfigResult built = build_configuration(version, producer, broker);
+  EXPECT_FALSE(built.error.has_value()) << (built.error ? built.error->message : "");
+  return built.config.value_or(Configuration{});
+}
+
+bool promised(const Configuration& c, const char* guarantee) { return kafka_promises(c, guarantee).promised; }
+
+TEST(KafkaPromises, Kafka39DefaultsIdempotentButMinInsyncOne) {
+  const Configuration c = default_configuration(KafkaVersion::V3_9);
+  EXPECT_TRUE(promised(c, "no_duplicates_within_session"));
+  EXPECT_TRUE(contains(kafka_promises(c, "no_duplicates_within_session").why, "KIP-98"));
+  EXPECT_TRUE(promised(c, "order_within_session"));
+  EXPECT_FALSE(promised(c, "no_duplicates"));
+  EXPECT_FALSE(promised(c, "no_lost_acknowledged_writes"));
+  EXPECT_TRUE(contains(kafka_promises(c, "no_lost_acknowledged_writes").why, "min.insync.replicas=1"));
+  EXPECT_FALSE(promised(c, "acknowledged_offsets_correct"));
+  EXPECT_EQ(remedy(c, "no_duplicates_within_session"), "");
+  EXPECT_EQ(remedy(c, "no_lost_acknowledged_writes"), "raise min.insync.replicas to 2 with acks=all");
+  EXPECT_TRUE(contains(remedy(c, "no_duplicates"), "transactional.id"));
+}
+
+TEST(KafkaPromises, Kafka28DefaultsAcksOneWithoutIdempotence) {
+  const Configuration c = default_configuration(KafkaVersion::V2_8);
+  for (const char* g : {"no_duplicates_within_session", "no_duplicates", "order_within_session",
+                        "no_lost_acknowledged_writes", "acknowledged_offsets_correct"})
+    EXPECT_FALSE(promised(c, g)) << g;
+  EXPECT_EQ(remedy(c, "no_duplicates_within_session"),
+            "enable.idempotence=true (with acks=all, retries > 0, max.in.flight.requests.per.connection <= 5)");
+  EXPECT_TRUE(contains(remedy(c, "order_within_session"), "or max.in.flight.requests.per.connection=1"));
+  EXPECT_TRUE(contains(kafka_promises(c, "acknowledged_offsets_correct").why, "acks=1"));
+}
+
+TEST(KafkaPromises, AcksAllMinInsyncTwoIdempotentPromisesAllButNoDuplicates) {
+  const Configuration c = configure(KafkaVersion::V3_9, {{"acks", "all"}}, {{"min.insync.replicas", "2"}});
+  for (const Guarantee& g : all_guarantees()) {
+    EXPECT_EQ(promised(c, g.name.c_str()), g.name != "no_duplicates") << g.name;
+    EXPECT_FALSE(kafka_promises(c, g.name).why.empty()) << g.name;
+    if (g.name != "no_duplicates") {
+      EXPECT_EQ(remedy(c, g.name), "") << g.name;
+    }
+  }
+}
+
+TEST(KafkaPromises, OneInFlightKeepsOrderButStillDuplicates) {
+  const Configuration c = configure(KafkaVersion::V3_9, {{"enable.idempotence", "false"},
+                                                         {"max.in.flight.requests.per.connection", "1"}});
+  EXPECT_TRUE(promised(c, "order_within_session"));
+  EXPECT_FALSE(promised(c, "no_duplicates_within_session"));
+}
+
+TEST(KafkaPromises, RetriesZeroNeverDuplicatesASendButMayReorderAndLose) {
+  const Configuration c = configure(KafkaVersion::V3_9, {{"enable.idempotence", "false"}, {"retries", "0"}});
+  EXPECT_TRUE(promised(c, "no_duplicates_within_session"));
+  EXPECT_TRUE(contains(kafka_promises(c, "no_duplicates_within_session").why, "retries=0"));
+  EXPECT_FALSE(promised(c, "order_within_session"));
+}
+
+TEST(KafkaPromises, AcksZeroPromisesOffsetsMinusOneNotDurability) {
+  const Configuration c = configure(KafkaVersion::V3_9, {{"acks", "0"}, {"enable.idempotence", "false"}},
+                                    {{"min.insync.replicas", "2"}});
+  EXPECT_TRUE(promised(c, "acknowledged_offsets_correct"));
+  EXPECT_FALSE(promised(c, "no_lost_acknowledged_writes"));
+  EXPECT_EQ(remedy(c, "no_lost_acknowledged_writes"), "acks=all");
+}
+
+TEST(KafkaPromises, UncleanElectionVoidsDurability) {
+  const Configuration c = configure(KafkaVersion::V3_9, {},
+                                    {{"min.insync.replicas", "2"}, {"unclean.leader.election.enable", "true"}});
+  EXPECT_FALSE(promised(c, "no_lost_acknowledged_writes"));
+  EXPECT_TRUE(contains(kafka_promises(c, "no_lost_acknowledged_writes").why, "KIP-106"));
+  EXPECT_EQ(remedy(c, "acknowledged_offsets_correct"), "unclean.leader.election.enable=false");
+}
+
+TEST(KafkaPromises, ABrokerCacheSmallerThanInFlightVoidsIdempotence) {
+  const Configuration c = configure(KafkaVersion::V3_9, {{"max.in.flight.requests.per.connection", "3"}},
+                                    {{"model.producer.state.batches.to.retain", "2"}});
+  ASSERT_TRUE(c.idempotent());
+  for (const char* g : {"no_duplicates_within_session", "order_within_session"}) {
+    EXPECT_FALSE(promised(c, g)) << g;
+    EXPECT_TRUE(contains(kafka_promises(c, g).why, "what-if")) << g;
+    EXPECT_TRUE(contains(remedy(c, g), "model.producer.state.batches.to.retain")) << g;
+  }
+}
+
+TEST(KafkaPromises, NoDuplicatesIsNeverPromisedEvenTransactional) {
+  const Configuration c = configure(KafkaVersion::V4_0, {{"transactional.id", "t1"}}, {{"min.insync.replicas", "2"}});
+  EXPECT_FALSE(promised(c, "no_duplicates"));
+  EXPECT_TRUE(promised(c, "no_duplicates_within_session"));
+}
+
+TEST(KafkaPromises, AnUnknownGuaranteeIsNotPromised) {
+  const Configuration c = default_configuration(KafkaVersion::V3_9);
+  EXPECT_FALSE(promised(c, "exactly_once"));
+  EXPECT_TRUE(contains(kafka_promises(c, "exactly_once").why, "unknown guarantee"));
+  EXPECT_EQ(remedy(c, "exactly_once"), "");
+}
+
+}  // namespace
+}  // namespace kafka_model
