@@ -16,7 +16,7 @@
 // small timeouts. The span never shrinks; the fraction shrinks towards 0.
 //
 // Shrinking order (greedy, first shrink that still violates): drop faults,
-// then fewer records, fewer brokers, simpler workload, then each fault's
+// then the workload (fewer records first), fewer brokers, then each fault's
 // fields towards request 1, time 0, broker 0, duration 0.
 #pragma once
 
@@ -96,10 +96,13 @@ struct FaultBounds {
 };
 
 // When a timed fault happens: mostly while the first sends are in flight,
-// sometimes around the retries after a request timeout, rarely near the
-// delivery timeout.
+// sometimes once a stalled follower has left the ISR (replica.lag.time.max.ms),
+// around the retries after a request timeout, rarely near the delivery timeout.
 inline rc::Gen<std::int64_t> gen_at_ms(const TimeScales& t) {
-  return scaled_ms({{4, t.hops_ms}, {2, 2 * t.request_timeout_ms}, {1, t.delivery_timeout_ms + t.request_timeout_ms}});
+  return scaled_ms({{4, t.hops_ms},
+                    {2, 3 * t.replica_lag_time_max_ms},
+                    {2, 2 * t.request_timeout_ms},
+                    {1, t.delivery_timeout_ms + t.request_timeout_ms}});
 }
 
 // How long a fault lasts, per kind: a late response matters around
@@ -204,17 +207,57 @@ inline std::vector<FaultKind> allowed_kinds(const SearchSpace& space) {
   return all;
 }
 
+// The parts of a case as Shrinkables, so the shrink order is ours: first
+// drop faults, then shrink the workload (fewer records) and the cluster,
+// and only then each fault's fields. Shrinking records before times matters:
+// a paused leader that catches the 6th of 8 records at 4972ms shrinks no
+// further, while the same pause at 6000ms catches a single record.
+struct CaseParts {
+  std::vector<rc::Shrinkable<Fault>> faults;
+  rc::Shrinkable<Workload> workload;
+  rc::Shrinkable<std::int32_t> brokers;
+  std::uint64_t seed = 1;
+};
+
+inline rc::Seq<CaseParts> shrink_case(const CaseParts& parts) {
+  using Faults = std::vector<rc::Shrinkable<Fault>>;
+  auto with_faults = [parts](Faults f) { CaseParts p = parts; p.faults = std::move(f); return p; };
+  auto with_workload = [parts](rc::Shrinkable<Workload> w) { CaseParts p = parts; p.workload = std::move(w); return p; };
+  auto with_brokers = [parts](rc::Shrinkable<std::int32_t> b) { CaseParts p = parts; p.brokers = std::move(b); return p; };
+  return rc::seq::concat(
+      rc::seq::map(rc::seq::filter(rc::shrink::removeChunks(parts.faults), [](const Faults& f) { return !f.empty(); }),
+                   with_faults),
+      rc::seq::map(parts.workload.shrinks(), with_workload), rc::seq::map(parts.brokers.shrinks(), with_brokers),
+      rc::seq::map(rc::shrink::eachElement(parts.faults, [](const rc::Shrinkable<Fault>& f) { return f.shrinks(); }),
+                   with_faults));
+}
+
+inline CaseDraw to_draw(const CaseParts& parts) {
+  CaseDraw draw{parts.workload.value(), parts.brokers.value(), {}, parts.seed};
+  for (const auto& f : parts.faults) draw.faults.push_back(f.value());
+  return draw;
+}
+
 inline rc::Gen<CaseDraw> gen_case(const SearchSpace& space, const Configuration& config) {
   const auto [lo, hi] = broker_range(space, config);
-  FaultBounds bounds{time_scales(config), hi, 2 * std::max(1, space.max_records) + 4,
-                     space.error_responses.empty() ? default_error_responses() : space.error_responses};
+  const FaultBounds bounds{time_scales(config), hi, 2 * std::max(1, space.max_records) + 4,
+                           space.error_responses.empty() ? default_error_responses() : space.error_responses};
   const rc::Gen<std::int32_t> brokers = lo == hi ? rc::gen::just<std::int32_t>(0) : rc::gen::inRange<std::int32_t>(lo, hi + 1);
-  return rc::gen::map(rc::gen::tuple(gen_schedule(allowed_kinds(space), space.max_faults, bounds),
-                                     gen_workload(space.max_records), brokers,
-                                     rc::gen::noShrink(rc::gen::inRange<std::uint64_t>(1, 1u << 30))),
-                      [](const auto& t) {
-                        return CaseDraw{std::get<1>(t), std::get<2>(t), std::get<0>(t), std::get<3>(t)};
-                      });
+  const rc::Gen<std::vector<FaultKind>> swarm = gen_swarm(allowed_kinds(space));
+  const rc::Gen<Workload> workload = gen_workload(space.max_records);
+  const int max_faults = std::max(1, space.max_faults);
+  return [=](const rc::Random& random, int size) {
+    rc::Random r = random;
+    const std::vector<FaultKind> enabled = swarm(r.split(), size).value();
+    CaseParts parts{{}, workload(r.split(), size), brokers(r.split(), size), 1 + r.split().next() % (1u << 30)};
+    const auto count = 1 + static_cast<int>(r.split().next() % static_cast<std::uint64_t>(max_faults));
+    for (int i = 0; i < count; ++i) {
+      rc::Random fr = r.split();
+      const FaultKind kind = enabled[fr.split().next() % enabled.size()];
+      parts.faults.push_back(gen_fault(kind, bounds)(fr.split(), size));
+    }
+    return rc::shrinkable::map(rc::shrinkable::shrinkRecur(std::move(parts), &shrink_case), &to_draw);
+  };
 }
 
 // The RunSpec of a case. A fault on a broker the shrunk cluster no longer
