@@ -20,7 +20,8 @@ namespace {
 // (partition, offset) -> ConsumerRead step index.
 std::map<std::pair<std::int32_t, std::int64_t>, std::size_t> index_by_offset(const History& history) {
   std::map<std::pair<std::int32_t, std::int64_t>, std::size_t> out;
-  for (std::size_t i : checkers::final_log(history)) out.try_emplace({history.steps[i].partition, history.steps[i].offset}, i);
+  for (std::size_t i : checkers::final_log(history))
+    out.try_emplace({history.steps[i].partition, history.steps[i].offset}, i);
   return out;
 }
 

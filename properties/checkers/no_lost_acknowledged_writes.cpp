@@ -4,6 +4,8 @@
 // any broker answer, acks=1 before followers copied the record, and acks=all
 // with min.insync.replicas=1 or an unclean election can also lose one
 // (Kafka docs: acks, min.insync.replicas); properties/allowed.hpp judges.
+#include <fmt/core.h>
+
 #include <map>
 #include <set>
 #include <utility>
@@ -52,17 +54,19 @@ std::vector<std::size_t> truncations(const History& history, std::int32_t partit
   return out;
 }
 
-std::string lost_summary(const Step& cb, std::int32_t partition, const FinalLog& log,
+// Cites the truncation by offset, not by step number: Anomaly::steps are 0-based, the timeline's numbers 1-based.
+std::string lost_summary(const History& history, const Step& cb, std::int32_t partition, const FinalLog& log,
                          const std::vector<std::size_t>& cuts) {
-  const std::string p = "p" + std::to_string(partition);
-  std::string text = checkers::send_text(cb.send, cb.record) +
-                     (cb.offset >= 0 ? " acknowledged at " + p + " offset " + std::to_string(cb.offset)
-                                     : " acknowledged without an offset (-1)");
-  if (log.offline.count(partition) > 0) return text + " is unreadable: " + p + " has no leader at the end";
+  std::string text = checkers::send_text(cb.send, cb.record);
+  text += cb.offset >= 0 ? fmt::format(" acknowledged at p{} offset {}", partition, cb.offset)
+                         : std::string(" acknowledged without an offset (-1)");
+  if (log.offline.count(partition) > 0)
+    return text + fmt::format(" is unreadable: p{} has no leader at the end", partition);
   auto read = log.records_read.find(partition);
-  text += " is missing from " + p + "'s final log (" +
-          std::to_string(read == log.records_read.end() ? 0 : read->second) + " records read)";
-  if (!cuts.empty()) text += "; " + p + " was truncated at step " + std::to_string(cuts.front());
+  text += fmt::format(" is missing from p{}'s final log ({} records read)", partition,
+                      read == log.records_read.end() ? 0 : read->second);
+  if (!cuts.empty())
+    text += fmt::format("; p{} was truncated to offset {}", partition, history.steps[cuts.front()].offset);
   return text;
 }
 
@@ -91,7 +95,7 @@ std::vector<Anomaly> check_no_lost_acknowledged_writes(const History& history) {
     const auto cuts = truncations(history, partition, cb.offset);
     a.steps.insert(a.steps.end(), cuts.begin(), cuts.end());
     checkers::sort_steps(a.steps);
-    a.summary = lost_summary(cb, partition, log, cuts);
+    a.summary = lost_summary(history, cb, partition, log, cuts);
     out.push_back(std::move(a));
   }
   return out;

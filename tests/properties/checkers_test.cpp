@@ -277,7 +277,7 @@ TEST(NoLostAcknowledgedWrites, AnAcknowledgedRecordTruncatedAwayIsLost) {
   EXPECT_EQ(a.steps, (Steps{s0, cb, cut}));
   EXPECT_EQ(a.summary,
             "send 0 (record 0) acknowledged at p0 offset 0 is missing from p0's final log (0 records read); p0 was "
-            "truncated at step 3");
+            "truncated to offset 0");
 }
 
 TEST(NoLostAcknowledgedWrites, AFailedCallbackPromisesNothing) {
