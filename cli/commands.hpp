@@ -11,5 +11,11 @@ namespace kafka_model::cli {
 enum ExitCode : int { kOk = 0, kViolated = 1, kBadInput = 2, kKafkaRefuses = 3 };
 
 void add_diagrams_command(CLI::App& app, int& exit_code);
+void add_check_command(CLI::App& app, int& exit_code);
+void add_replay_commands(CLI::App& app, int& exit_code);  // replay, scenario, sequence
+void add_transition_command(CLI::App& app, int& exit_code);
+
+// The whole command line: parses argv, runs the chosen subcommand, returns the exit code.
+int run_cli(int argc, char** argv);
 
 }  // namespace kafka_model::cli

@@ -1,0 +1,155 @@
+// `kafka-model check --producer FILE [--broker FILE] ...`: which delivery
+// guarantees does this configuration keep? For each guarantee the property
+// search (properties/search.hpp) tries --budget failure schedules; a
+// violation comes back shrunk, is written as a replay file, and is printed as
+// a timeline a Kafka engineer can follow.
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "cli/config_input.hpp"
+#include "cli/report.hpp"
+#include "properties/guarantee.hpp"
+#include "properties/search.hpp"
+
+namespace kafka_model::cli {
+namespace {
+
+struct CheckOptions {
+  std::string producer_file;
+  std::string broker_file;
+  std::string kafka_version = "3.9";
+  std::vector<std::string> guarantees;  // empty = all
+  std::uint64_t seed = 1;
+  int budget = 200;
+  bool json = false;
+  std::string out_dir = "counterexamples-out";
+  bool strict = false;
+  bool mermaid = false;
+};
+
+std::string guarantee_names() {
+  std::string names;
+  for (const Guarantee& g : all_guarantees()) names += (names.empty() ? "" : ", ") + g.name;
+  return names;
+}
+
+// The requested guarantees, or an error naming the unknown one.
+bool resolve_guarantees(const std::vector<std::string>& names, std::vector<const Guarantee*>& out) {
+  if (names.empty())
+    for (const Guarantee& g : all_guarantees()) out.push_back(&g);
+  for (const std::string& name : names) {
+    const Guarantee* g = find_guarantee(name);
+    if (g == nullptr) {
+      fmt::print(stderr, "kafka-model check: unknown --guarantee '{}' (known: {})\n", name, guarantee_names());
+      return false;
+    }
+    out.push_back(g);
+  }
+  return true;
+}
+
+// "\r  searching no_duplicates: 37/200 schedules" on a terminal only, so
+// pipes and CI logs stay clean.
+std::function<void(int)> progress_for(const std::string& guarantee, int budget) {
+  if (isatty(STDERR_FILENO) == 0) return {};
+  return [guarantee, budget](int done) {
+    fmt::print(stderr, "\r  searching {}: {}/{} schedules", guarantee, done, budget);
+    std::fflush(stderr);
+  };
+}
+
+void end_progress() {
+  if (isatty(STDERR_FILENO) != 0) fmt::print(stderr, "\r\033[K");
+}
+
+void record_what_was_written(Report& report, const ConfigInput& input) {
+  for (const PropertiesFile* file : {&input.producer, &input.broker})
+    for (const auto& [key, value] : file->values) {
+      report.written[key] = file->where(key);
+      report.written_value[key] = value;
+    }
+}
+
+Verdict search_one(const Guarantee& g, const ConfigInput& input, const Configuration& config, const CheckOptions& o) {
+  SearchSpace space;
+  space.version = input.version;
+  space.producer = input.producer.values;
+  space.broker = input.broker.values;
+  SearchOptions options;
+  options.seed = o.seed;
+  options.budget = o.budget;
+  options.progress = progress_for(g.name, o.budget);
+  SearchResult result = search(g, space, options);
+  end_progress();
+  Verdict v;
+  v.guarantee = g.name;
+  v.schedules_explored = result.cases;
+  set_promise(v, config);
+  if (result.counterexample) {
+    Counterexample& c = *result.counterexample;
+    v.violated = true;
+    const std::string file = write_replay_file(c, g.name, o.out_dir);
+    v.counterexample =
+        CounterexampleReport{file, c.spec, c.history, c.anomalies, c.found_at_case, c.shrink_steps};
+  }
+  return v;
+}
+
+void print(const Report& report, bool json) { fmt::print("{}", json ? render_json(report) : render_text(report)); }
+
+int run_check(const CheckOptions& o) {
+  const std::optional<KafkaVersion> version = parse_kafka_version(o.kafka_version);
+  if (!version) {
+    fmt::print(stderr, "kafka-model check: unknown --kafka-version '{}' (known: 2.8, 3.9, 4.0)\n", o.kafka_version);
+    return kBadInput;
+  }
+  std::vector<const Guarantee*> guarantees;
+  if (!resolve_guarantees(o.guarantees, guarantees)) return kBadInput;
+  LoadedConfig loaded = load_config(o.producer_file, o.broker_file, *version, o.strict);
+  if (!loaded.input || (loaded.error && loaded.error->kind != ConfigErrorKind::KafkaConfigException)) {
+    fmt::print(stderr, "kafka-model check: {}\n", loaded.error_text);
+    return kBadInput;
+  }
+  Report report;
+  report.version = *version;
+  report.mermaid = o.mermaid;
+  record_what_was_written(report, *loaded.input);
+  if (loaded.error) {  // Kafka's own ConfigException: the producer would not start
+    report.config_error = loaded.error_text;
+    print(report, o.json);
+    return kKafkaRefuses;
+  }
+  set_effective_config(report, *loaded.config);
+  report.warnings = loaded.warnings;
+  for (const Guarantee* g : guarantees) report.verdicts.push_back(search_one(*g, *loaded.input, *loaded.config, o));
+  print(report, o.json);
+  for (const Verdict& v : report.verdicts)
+    if (v.violated) return kViolated;
+  return kOk;
+}
+
+}  // namespace
+
+void add_check_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<CheckOptions>();
+  auto* cmd = app.add_subcommand("check", "Search failure schedules for violations of each delivery guarantee");
+  cmd->add_option("--producer", o->producer_file, "Producer .properties file (Java syntax)")->required();
+  cmd->add_option("--broker", o->broker_file, "Broker/topic .properties file (model.brokers, min.insync.replicas, ...)");
+  cmd->add_option("--kafka-version", o->kafka_version, "2.8, 3.9 or 4.0 (default 3.9)");
+  cmd->add_option("--guarantee", o->guarantees, "A guarantee to check (repeatable; default: all)");
+  cmd->add_option("--seed", o->seed, "Search seed (default 1): same seed, same verdicts and counterexamples");
+  cmd->add_option("--budget", o->budget, "Schedules to try per guarantee (default 200)")
+      ->check(CLI::Range(1, 1000000));
+  cmd->add_flag("--json", o->json, "One JSON object on stdout");
+  cmd->add_option("--out", o->out_dir, "Directory for replay files (default ./counterexamples-out)");
+  cmd->add_flag("--strict", o->strict, "An unknown key is an error (exit 2), not a warning");
+  cmd->add_flag("--mermaid", o->mermaid, "Also print each counterexample as a Mermaid sequence diagram");
+  cmd->callback([o, &exit_code] { exit_code = run_check(*o); });
+}
+
+}  // namespace kafka_model::cli

@@ -1,0 +1,68 @@
+#include "cli/config_input.hpp"
+
+#include <fmt/core.h>
+
+namespace kafka_model::cli {
+namespace {
+
+const PropertiesFile* file_defining(const std::string& key, const ConfigInput& input) {
+  if (input.producer.values.count(key) != 0) return &input.producer;
+  if (input.broker.values.count(key) != 0) return &input.broker;
+  return nullptr;
+}
+
+// The keys of both files that a warning names ('key' or [a, key, b]), with
+// their locations, e.g. " (producer.properties:4: foo.bar)".
+std::string locations_named_in(const std::string& warning, const ConfigInput& input) {
+  std::string where;
+  for (const PropertiesFile* file : {&input.producer, &input.broker}) {
+    for (const auto& [key, line] : file->line_of) {
+      const bool named = warning.find("'" + key + "'") != std::string::npos ||
+                         warning.find("[" + key + "]") != std::string::npos ||
+                         warning.find("[" + key + ",") != std::string::npos ||
+                         warning.find(" " + key + ",") != std::string::npos ||
+                         warning.find(" " + key + "]") != std::string::npos;
+      if (named) where += fmt::format("{}{}:{}: {}", where.empty() ? "" : ", ", file->path, line, key);
+    }
+  }
+  return where.empty() ? "" : " (" + where + ")";
+}
+
+}  // namespace
+
+std::string locate(const ConfigError& error, const ConfigInput& input) {
+  const PropertiesFile* file = file_defining(error.key, input);
+  if (file == nullptr) return fmt::format("key '{}': {}", error.key, error.message);
+  return fmt::format("{}: key '{}': {}", file->where(error.key), error.key, error.message);
+}
+
+LoadedConfig load_config(const std::string& producer_path, const std::string& broker_path, KafkaVersion version,
+                         bool strict) {
+  LoadedConfig loaded;
+  PropertiesParse producer = load_properties(producer_path);
+  if (!producer.file) {
+    loaded.error_text = producer.error;
+    return loaded;
+  }
+  ConfigInput input{version, std::move(*producer.file), PropertiesFile{}};
+  if (!broker_path.empty()) {
+    PropertiesParse broker = load_properties(broker_path);
+    if (!broker.file) {
+      loaded.error_text = broker.error;
+      return loaded;
+    }
+    input.broker = std::move(*broker.file);
+  }
+  ConfigResult built = build_configuration(version, input.producer.values, input.broker.values, strict);
+  if (built.error) {
+    loaded.error = built.error;
+    loaded.error_text = locate(*built.error, input);
+  } else {
+    for (const std::string& w : built.config->warnings) loaded.warnings.push_back(w + locations_named_in(w, input));
+    loaded.config = std::move(built.config);
+  }
+  loaded.input = std::move(input);
+  return loaded;
+}
+
+}  // namespace kafka_model::cli

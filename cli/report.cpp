@@ -1,0 +1,160 @@
+#include "cli/report.hpp"
+
+#include <fmt/core.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/sequence_diagram.hpp"
+#include "model/history_io.hpp"
+#include "properties/guarantee.hpp"
+
+namespace kafka_model::cli {
+namespace {
+
+std::string effective_config_text(const Report& r) {
+  std::string out = fmt::format("Effective configuration (what Kafka {} runs with):\n", to_string(r.version));
+  for (const auto& [key, value] : r.effective_config) {
+    std::string note;
+    const auto where = r.written.find(key);
+    if (where != r.written.end()) {
+      const std::string& wrote = r.written_value.at(key);
+      note = wrote == value ? fmt::format("  (set at {})", where->second)
+                            : fmt::format("  (set at {} to '{}')", where->second, wrote);
+    }
+    out += fmt::format("  {:<40} {}{}\n", key, value, note);
+  }
+  return out;
+}
+
+std::string warnings_text(const Report& r) {
+  if (r.warnings.empty()) return "";
+  std::string out = "Warnings (as Kafka logs them):\n";
+  for (const std::string& w : r.warnings) out += fmt::format("  WARN {}\n", w);
+  return out;
+}
+
+std::string verdict_word(const Verdict& v) { return v.violated ? "VIOLATED" : "holds"; }
+
+std::string promise_word(const Verdict& v) {
+  if (!v.promise.promised) return "no";
+  return v.violated ? "YES (a bug in Kafka or the model)" : "yes";
+}
+
+std::string summary_table(const Report& r) {
+  std::string out = fmt::format("  {:<30} {:<9} {:>9}  {}\n", "guarantee", "verdict", "schedules", "Kafka promises it");
+  for (const Verdict& v : r.verdicts)
+    out += fmt::format("  {:<30} {:<9} {:>9}  {}\n", v.guarantee, verdict_word(v), v.schedules_explored,
+                       promise_word(v));
+  return out;
+}
+
+std::string counterexample_text(const Verdict& v, bool mermaid) {
+  const CounterexampleReport& c = *v.counterexample;
+  std::string out = fmt::format("\n== {}: violated\n", v.guarantee);
+  out += fmt::format("Kafka promises it: {}. {}\n", v.promise.promised ? "yes" : "no", v.promise.why);
+  if (c.found_at_case > 0)
+    out += fmt::format("Found at schedule {}, shrunk in {} steps to:\n", c.found_at_case, c.shrink_steps);
+  out += "Anomalies:\n";
+  for (const Anomaly& a : c.anomalies) out += fmt::format("  - {}: {}\n", a.kind, a.summary);
+  const std::vector<std::string> faults = fault_lines(c.spec);
+  out += faults.empty() ? "Faults: none\n" : "Faults:\n";
+  for (std::size_t i = 0; i < faults.size(); ++i) out += fmt::format("  {}. {}\n", i + 1, faults[i]);
+  out += fmt::format("Workload: {} records, mode {}\n", c.spec.workload.records, to_string(c.spec.workload.mode));
+  out += "Timeline:\n";
+  for (const std::string& line : timeline_lines(c.history)) out += line + "\n";
+  if (mermaid) out += "Sequence diagram (Mermaid):\n```mermaid\n" + to_mermaid_sequence(c.history) + "```\n";
+  out += fmt::format("Replay: kafka-model replay {}\n", c.replay_file);
+  if (!v.remedy.empty()) out += fmt::format("Remedy: {}\n", v.remedy);
+  return out;
+}
+
+nlohmann::ordered_json counterexample_json(const CounterexampleReport& c) {
+  nlohmann::ordered_json j;
+  j["replay_file"] = c.replay_file;
+  j["steps"] = c.history.steps.size();
+  j["shrink_steps"] = c.shrink_steps;
+  j["faults"] = fault_lines(c.spec);
+  nlohmann::ordered_json anomalies = nlohmann::ordered_json::array();
+  for (const Anomaly& a : c.anomalies) anomalies.push_back({{"kind", a.kind}, {"summary", a.summary}});
+  j["anomalies"] = anomalies;
+  j["timeline"] = timeline_lines(c.history);
+  return j;
+}
+
+}  // namespace
+
+void set_promise(Verdict& verdict, const Configuration& config) {
+  verdict.promise = kafka_promises(config, verdict.guarantee);
+  verdict.remedy = remedy(config, verdict.guarantee);
+}
+
+Verdict judge_run(const std::string& guarantee, const Configuration& config, const RunSpec& spec,
+                  const History& history, const std::string& file) {
+  Verdict v;
+  v.guarantee = guarantee;
+  v.schedules_explored = 1;
+  set_promise(v, config);
+  const Guarantee* g = find_guarantee(guarantee);
+  std::vector<Anomaly> anomalies = g != nullptr ? g->check(history) : std::vector<Anomaly>{};
+  v.violated = !anomalies.empty();
+  if (v.violated) v.counterexample = CounterexampleReport{file, spec, history, std::move(anomalies), 0, 0};
+  return v;
+}
+
+void set_effective_config(Report& report, const Configuration& config) {
+  report.effective_config = config.effective_producer_properties();
+  for (const auto& [k, v] : config.effective_broker_properties()) report.effective_config[k] = v;
+}
+
+std::vector<std::string> timeline_lines(const History& history) {
+  std::vector<std::string> lines;
+  const std::string text = to_timeline(history);
+  std::size_t start = 0;
+  for (std::size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1)
+    lines.push_back(text.substr(start, end - start));
+  return lines;
+}
+
+std::vector<std::string> fault_lines(const RunSpec& spec) {
+  std::vector<std::string> lines;
+  for (const Fault& f : spec.schedule.faults) lines.push_back(describe(f));
+  return lines;
+}
+
+std::string render_text(const Report& r) {
+  std::string out = effective_config_text(r) + warnings_text(r);
+  if (r.config_error) return out + fmt::format("Kafka refuses this configuration: {}\n", *r.config_error);
+  out += "\nGuarantees:\n" + summary_table(r);
+  bool legend_due = true;
+  for (const Verdict& v : r.verdicts) {
+    if (!v.counterexample) continue;
+    out += counterexample_text(v, r.mermaid);
+    legend_due = false;
+  }
+  if (!legend_due) out += "\n" + timeline_legend();
+  return out;
+}
+
+std::string render_json(const Report& r) {
+  nlohmann::ordered_json j;
+  j["kafka_version"] = to_string(r.version);
+  j["effective_config"] = r.effective_config;
+  j["warnings"] = r.warnings;
+  j["config_error"] = r.config_error ? nlohmann::ordered_json(*r.config_error) : nlohmann::ordered_json(nullptr);
+  nlohmann::ordered_json guarantees = nlohmann::ordered_json::array();
+  for (const Verdict& v : r.verdicts) {
+    nlohmann::ordered_json g;
+    g["name"] = v.guarantee;
+    g["verdict"] = v.violated ? "violated" : "holds";
+    g["schedules_explored"] = v.schedules_explored;
+    g["kafka_promises"] = v.promise.promised;
+    g["why"] = v.promise.why;
+    g["remedy"] = v.remedy.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v.remedy);
+    g["counterexample"] = v.counterexample ? counterexample_json(*v.counterexample) : nlohmann::ordered_json(nullptr);
+    guarantees.push_back(std::move(g));
+  }
+  j["guarantees"] = std::move(guarantees);
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace kafka_model::cli

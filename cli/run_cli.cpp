@@ -1,0 +1,26 @@
+// The command line: every subcommand registered on one CLI11 app. A usage
+// error is exit 2, like every other bad input.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.hpp"
+
+namespace kafka_model::cli {
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"kafka-model: an executable, checked model of Kafka's producer delivery guarantees"};
+  app.require_subcommand(1);
+  int exit_code = kOk;
+  add_check_command(app, exit_code);
+  add_replay_commands(app, exit_code);
+  add_transition_command(app, exit_code);
+  add_diagrams_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kOk : kBadInput;
+  }
+  return exit_code;
+}
+
+}  // namespace kafka_model::cli
