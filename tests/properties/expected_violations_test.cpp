@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 
 #include "model/history_io.hpp"
 #include "model/run_spec_io.hpp"
@@ -15,7 +17,7 @@ namespace {
 using namespace kafka_model::testing;
 
 struct Expected {
-  std::string label;
+  std::string label;  // also names its replay file: <guarantee>--<slug of label>.json
   std::string guarantee;
   SearchSpace space;
   std::size_t max_faults = 0;   // bounds on the shrunk counterexample
@@ -23,6 +25,17 @@ struct Expected {
 };
 
 constexpr int kBudget = 2000;
+
+std::string slug(const std::string& label) {
+  std::string out;
+  for (char ch : label) {
+    const bool keep = std::isalnum(static_cast<unsigned char>(ch)) != 0;
+    if (keep) out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    else if (!out.empty() && out.back() != '-') out += '-';
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out;
+}
 
 // The search must find it, shrink it within the bounds, and the shrunk
 // RunSpec, written and read back as JSON, must replay to the same history.
@@ -39,6 +52,8 @@ SearchResult expect_found(const Expected& e, std::uint64_t seed = 1) {
   EXPECT_FALSE(c.anomalies.empty());
   EXPECT_LE(c.spec.schedule.faults.size(), e.max_faults);
   EXPECT_LE(c.spec.workload.records, e.max_records);
+  // KM_WRITE_COUNTEREXAMPLES=<dir> regenerates tests/counterexamples/ from these searches.
+  if (const char* dir = std::getenv("KM_WRITE_COUNTEREXAMPLES")) write_replay_file(c, e.guarantee, dir, "--" + slug(e.label));
   const RunSpecParse parsed = parse_run_spec(to_json(c.spec), "replay");
   EXPECT_TRUE(parsed.spec) << parsed.error;
   if (parsed.spec) {

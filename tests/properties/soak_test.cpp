@@ -1,1 +1,57 @@
+// The long search (label soak, excluded from the default run): the holds
+// properties with 20x the CI budget over several seeds and a few hundred
+// valid configurations. Run: ctest -L soak, or test_soak directly.
 #include <gtest/gtest.h>
+
+#include "properties/generators.hpp"
+#include "tests/properties/search_support.hpp"
+
+namespace kafka_model {
+namespace {
+
+using namespace kafka_model::testing;
+
+constexpr int kBudget = 30000;
+
+void soak(const std::string& label, const std::string& name, SearchSpace space, int budget = kBudget) {
+  for (std::uint64_t seed : {11u, 12u, 13u}) {
+    const TimedSearch t = timed_search(name, space, SearchOptions{.seed = seed, .budget = budget / 3});
+    print_measure(label + " seed " + std::to_string(seed) + ": " + name, t);
+    EXPECT_FALSE(t.result.counterexample) << label << "\n" << counterexample_text(t);
+  }
+}
+
+SearchSpace space(Properties producer, Properties broker = {}) {
+  SearchSpace s;
+  s.producer = small_timeouts(std::move(producer));
+  s.broker = fast_replication(std::move(broker));
+  return s;
+}
+
+TEST(Soak, IdempotenceSessionPromises) {
+  soak("idempotence on", "no_duplicates_within_session", space({{"enable.idempotence", "true"}}));
+  soak("idempotence on", "order_within_session", space({{"enable.idempotence", "true"}}));
+}
+
+TEST(Soak, AcksAllMinIsrTwoDurability) {
+  const Properties broker = {{"min.insync.replicas", "2"}};
+  soak("acks=all, min.isr=2", "no_lost_acknowledged_writes", space({{"acks", "all"}}, broker));
+  soak("acks=all, min.isr=2", "acknowledged_offsets_correct", space({{"acks", "all"}}, broker));
+}
+
+TEST(Soak, AnyIdempotentConfiguration) {
+  const auto configs = rc::gen::suchThat(generators::gen_producer_properties(), [](const Properties& p) {
+    return p.count("enable.idempotence") && p.at("enable.idempotence") == "true";
+  });
+  rc::Random random(101);
+  for (int i = 0; i < 100; ++i) {
+    SearchSpace s;
+    s.producer = configs(random.split(), rc::kNominalSize).value();
+    s.broker = fast_replication();
+    const TimedSearch t = timed_search("no_duplicates_within_session", s, SearchOptions{.seed = 200u + i, .budget = 300});
+    EXPECT_FALSE(t.result.counterexample) << counterexample_text(t);
+  }
+}
+
+}  // namespace
+}  // namespace kafka_model
