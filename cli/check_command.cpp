@@ -25,7 +25,7 @@ struct CheckOptions {
   std::string kafka_version = "3.9";
   std::vector<std::string> guarantees;  // empty = all
   std::uint64_t seed = 1;
-  int budget = 200;
+  int budget = 1000;
   bool json = false;
   std::string out_dir = "counterexamples-out";
   bool strict = false;
@@ -100,7 +100,16 @@ Verdict search_one(const Guarantee& g, const ConfigInput& input, const Configura
   return v;
 }
 
-void print(const Report& report, bool json) { fmt::print("{}", json ? render_json(report) : render_text(report)); }
+// The question asked, first: which files, which release, which seed.
+std::string header(const CheckOptions& o, KafkaVersion version) {
+  return fmt::format("kafka-model check: Kafka {}, producer {}, broker {}\nsearch: seed {}, up to {} schedules per guarantee\n\n",
+                     to_string(version), o.producer_file, o.broker_file.empty() ? "(defaults)" : o.broker_file, o.seed,
+                     o.budget);
+}
+
+void print(const Report& report, const CheckOptions& o) {
+  fmt::print("{}", o.json ? render_json(report) : header(o, report.version) + render_text(report));
+}
 
 int run_check(const CheckOptions& o) {
   const std::optional<KafkaVersion> version = parse_kafka_version(o.kafka_version);
@@ -121,13 +130,13 @@ int run_check(const CheckOptions& o) {
   record_what_was_written(report, *loaded.input);
   if (loaded.error) {  // Kafka's own ConfigException: the producer would not start
     report.config_error = loaded.error_text;
-    print(report, o.json);
+    print(report, o);
     return kKafkaRefuses;
   }
   set_effective_config(report, *loaded.config);
   report.warnings = loaded.warnings;
   for (const Guarantee* g : guarantees) report.verdicts.push_back(search_one(*g, *loaded.input, *loaded.config, o));
-  print(report, o.json);
+  print(report, o);
   for (const Verdict& v : report.verdicts)
     if (v.violated) return kViolated;
   return kOk;
@@ -143,7 +152,7 @@ void add_check_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--kafka-version", o->kafka_version, "2.8, 3.9 or 4.0 (default 3.9)");
   cmd->add_option("--guarantee", o->guarantees, "A guarantee to check (repeatable; default: all)");
   cmd->add_option("--seed", o->seed, "Search seed (default 1): same seed, same verdicts and counterexamples");
-  cmd->add_option("--budget", o->budget, "Schedules to try per guarantee (default 200)")
+  cmd->add_option("--budget", o->budget, "Schedules to try per guarantee (default 1000)")
       ->check(CLI::Range(1, 1000000));
   cmd->add_flag("--json", o->json, "One JSON object on stdout");
   cmd->add_option("--out", o->out_dir, "Directory for replay files (default ./counterexamples-out)");

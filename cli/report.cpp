@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "cli/sequence_diagram.hpp"
 #include "model/history_io.hpp"
 #include "properties/guarantee.hpp"
@@ -11,9 +13,14 @@
 namespace kafka_model::cli {
 namespace {
 
-std::string effective_config_text(const Report& r) {
-  std::string out = fmt::format("Effective configuration (what Kafka {} runs with):\n", to_string(r.version));
+bool is_broker_key(const Report& r, const std::string& key) {
+  return std::find(r.broker_keys.begin(), r.broker_keys.end(), key) != r.broker_keys.end();
+}
+
+std::string config_lines(const Report& r, bool broker) {
+  std::string out;
   for (const auto& [key, value] : r.effective_config) {
+    if (is_broker_key(r, key) != broker) continue;
     std::string note;
     const auto where = r.written.find(key);
     if (where != r.written.end()) {
@@ -21,9 +28,15 @@ std::string effective_config_text(const Report& r) {
       note = wrote == value ? fmt::format("  (set at {})", where->second)
                             : fmt::format("  (set at {} to '{}')", where->second, wrote);
     }
-    out += fmt::format("  {:<40} {}{}\n", key, value, note);
+    out += fmt::format("    {:<40} {}{}\n", key, value, note);
   }
   return out;
+}
+
+std::string effective_config_text(const Report& r) {
+  if (r.effective_config.empty()) return "";
+  return fmt::format("Effective configuration (what Kafka {} runs with):\n  producer:\n{}  broker/topic:\n{}",
+                     to_string(r.version), config_lines(r, false), config_lines(r, true));
 }
 
 std::string warnings_text(const Report& r) {
@@ -103,7 +116,10 @@ Verdict judge_run(const std::string& guarantee, const Configuration& config, con
 
 void set_effective_config(Report& report, const Configuration& config) {
   report.effective_config = config.effective_producer_properties();
-  for (const auto& [k, v] : config.effective_broker_properties()) report.effective_config[k] = v;
+  for (const auto& [k, v] : config.effective_broker_properties()) {
+    report.effective_config[k] = v;
+    report.broker_keys.push_back(k);
+  }
 }
 
 std::vector<std::string> timeline_lines(const History& history) {

@@ -38,6 +38,7 @@ struct Verdict {
 struct Report {
   KafkaVersion version = KafkaVersion::V3_9;
   std::map<std::string, std::string> effective_config;  // producer and broker keys
+  std::vector<std::string> broker_keys;                 // which of them are broker/topic keys
   std::map<std::string, std::string> written;           // key -> "file:line" for keys the user set
   std::map<std::string, std::string> written_value;     // key -> value as the user wrote it
   std::vector<std::string> warnings;
