@@ -36,6 +36,7 @@ const char* to_string(AppendOutcome o) {
 namespace {
 
 namespace msmf = boost::msm::front;
+using detail::Do;
 using detail::KafkaMachineDef;
 
 // RecordBatch.NO_PRODUCER_EPOCH / NO_SEQUENCE.
@@ -180,8 +181,6 @@ using msmf::none;
 using msmf::Row;
 using msmf::euml::And_;
 using msmf::euml::Not_;
-template <class... Actions>
-using Do = msmf::ActionSequence_<boost::mpl::vector<Actions...>>;
 
 using IsNewSameEpochBatch = And_<EpochIsCurrent, Not_<CachedBatchMatches>>;
 

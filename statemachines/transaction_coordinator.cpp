@@ -42,6 +42,7 @@ namespace kafka_model {
 namespace {
 
 namespace msmf = boost::msm::front;
+using detail::Do;
 using detail::KafkaMachineDef;
 using Error = TransactionCoordinator::Error;
 
@@ -166,8 +167,6 @@ struct AnswerProducerFenced : Answer<Error::PRODUCER_FENCED> {
   static constexpr const char* name = "AnswerProducerFenced";
 };
 
-template <class... Actions>
-using Do = msmf::ActionSequence_<boost::mpl::vector<Actions...>>;
 
 using msmf::none;
 using msmf::Row;
@@ -294,22 +293,9 @@ struct TransactionCoordinator::Impl {
   bool feed(Event const& event) {
     const State before = state();
     last_rejection.reset();
-    if (!process(event)) return true;
+    if (!detail::process(fsm, event)) return true;
     last_rejection = std::string(Event::name) + " rejected in state " + TransactionCoordinator::name(before);
     return false;
-  }
-  // detail::process, plus the case its no_transition hook never sees: MSM
-  // answers HANDLED_GUARD_REJECT (not HANDLED_FALSE) when rows exist for the
-  // (state, event) but every guard said no, and then skips no_transition
-  // (state_machine.hpp, do_process_event). Here that is a rejection too.
-  template <class Event>
-  bool process(Event const& event) {
-    fsm.rejection.reset();
-    const int state_id = fsm.current_state()[0];
-    const boost::msm::back::HandledEnum handled = fsm.process_event(event);
-    if (handled == boost::msm::back::HANDLED_GUARD_REJECT && !fsm.rejection)
-      fsm.rejection = detail::Rejection{Event::name, state_id};
-    return fsm.rejection.has_value();
   }
   template <class Event>
   Error request(Event const& event) {

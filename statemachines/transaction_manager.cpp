@@ -150,15 +150,11 @@ struct TransactionManager::Impl {
     }
     return false;
   }
-  // Not detail::process alone: when the only row for (state, event) has a
-  // guard that says no, Boost 1.74's process_event returns
-  // HANDLED_GUARD_REJECT without calling no_transition, so no rejection is
-  // recorded. The version-guarded rows need that case seen as a rejection.
+  // A version-guarded row whose guard says no is a rejection too
+  // (detail::process counts HANDLED_GUARD_REJECT).
   template <class Event>
   bool accepted(Event const& event) {
-    fsm.rejection.reset();
-    const boost::msm::back::HandledEnum handled = fsm.process_event(event);
-    return handled == boost::msm::back::HANDLED_TRUE && !fsm.rejection;
+    return !detail::process(fsm, event).has_value();
   }
 
   // TransactionManager.transitionTo's message, exactly.

@@ -52,6 +52,10 @@ struct KafkaMachineDef : msmf::state_machine_def<Front> {
   std::optional<Rejection> rejection;
 };
 
+// Several actions on one row, run in order: Do<ResetForNewEpoch, AppendBatch>.
+template <class... Actions>
+using Do = msmf::ActionSequence_<boost::mpl::vector<Actions...>>;
+
 // Processes one event and returns the rejection, if the table had no row for
 // it (or every row's guard said no) in the current state.
 template <class Backend, class Event>
