@@ -57,7 +57,7 @@ void World::broker_receive(ProduceRequest request) {
     Step& step = log_step(StepKind::ProduceRequestDropped, "network");
     step.request = request.request;
     step.broker = request.broker;
-    step.detail = broker.alive ? "its connection was closed in transit" : "the broker is down";
+    step.detail = broker.alive ? "its connection was lost in transit" : "the broker is down";
     return;
   }
   if (broker.stalled_until_ms > state_.now_ms) {
@@ -177,11 +177,15 @@ PartitionResponse World::leader_append(BrokerNode& broker, const ProduceRequest&
 
 void World::broker_respond(const ProduceResponse& response) {
   std::int64_t delay = network_delay();
-  if (message_fault(FaultKind::DropResponse, response.request)) {
+  const auto connection = std::tuple{response.instance, response.broker, response.connection};
+  const bool faulted = message_fault(FaultKind::DropResponse, response.request) != nullptr;
+  if (faulted) state_.black_holed.insert(connection);
+  if (state_.black_holed.contains(connection)) {
     Step& step = log_step(StepKind::ProduceResponseDropped, "network");
     step.request = response.request;
     step.broker = response.broker;
-    step.detail = "fault: the response is lost";
+    step.detail = faulted ? "fault: lost, and the connection with it (nothing more gets through until it is closed)"
+                          : "the connection lost an earlier message: nothing gets through";
     return;
   }
   if (const Fault* fault = message_fault(FaultKind::DelayResponse, response.request)) {

@@ -115,11 +115,15 @@ void World::send_produce_request(std::int32_t broker, std::vector<std::int64_t> 
   step.request = request.request;
   step.broker = broker;
   step.detail = detail + fmt::format(" acks={}", to_string(config_.producer.acks));
-  if (message_fault(FaultKind::DropRequest, request.request)) {
+  const auto connection = std::tuple{p.instance, broker, request.connection};
+  if (message_fault(FaultKind::DropRequest, request.request)) state_.black_holed.insert(connection);
+  if (state_.black_holed.contains(connection)) {
     Step& dropped = log_step(StepKind::ProduceRequestDropped, "network");
     dropped.request = request.request;
     dropped.broker = broker;
-    dropped.detail = "fault: the request never arrives";
+    dropped.detail = message_fault(FaultKind::DropRequest, request.request)
+                         ? "fault: lost, and the connection with it (nothing more gets through until it is closed)"
+                         : "the connection lost an earlier message: nothing gets through";
   } else {
     const std::int64_t id = state_.next_message++;
     const std::int64_t at = deliver_in_order(0, p.instance, broker, network_delay());

@@ -186,6 +186,11 @@ struct WorldState {
   std::int64_t next_request = 1;
   ApplicationState app;
   std::set<std::int64_t> wakeups;  // scheduled SenderWakeup times (dedup)
+  // Connections (instance, broker, generation) that silently lost a message:
+  // TCP delivers in order or not at all, so everything sent after it on that
+  // connection, either way, is lost too until the client closes it (messages
+  // already in transit still arrive).
+  std::set<std::tuple<std::int32_t, std::int32_t, std::int32_t>> black_holed;
   bool healed = false;
   bool operator==(const WorldState&) const = default;
 };
