@@ -21,6 +21,13 @@ std::vector<Errors> default_error_responses() {
   return {Errors::NOT_LEADER_OR_FOLLOWER, Errors::NOT_ENOUGH_REPLICAS};
 }
 
+std::vector<FaultKind> idempotence_fault_kinds() {
+  std::vector<FaultKind> kinds;
+  for (int i = 0; i < kFaultKindCount; ++i)
+    if (static_cast<FaultKind>(i) != FaultKind::ErrorResponse) kinds.push_back(static_cast<FaultKind>(i));
+  return kinds;
+}
+
 namespace {
 
 struct Verdict {

@@ -4,8 +4,8 @@
 // offset given back for each record will always be set to -1"). When an
 // acknowledged record is truncated away (acks=1 leader failover, KIP-101) its
 // offset goes to another record: the callback then names someone else's
-// offset. An acknowledged send absent from the log at an offset no record
-// holds is only a lost write (no_lost_acknowledged_writes).
+// offset. An acknowledged send absent from the log is not where its offset
+// says either: it is an inconsistent offset as well as a lost write.
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -64,7 +64,6 @@ std::optional<Anomaly> judge(const Context& c, std::size_t cb_step) {
   } else {
     auto holder = c.at_offset.find({partition, cb.offset});
     if (holder != c.at_offset.end() && c.history.steps[holder->second].send == cb.send) return std::nullopt;
-    if (holder == c.at_offset.end() && copies.empty()) return std::nullopt;  // a lost write, nothing inconsistent
     if (holder != c.at_offset.end()) {
       const Step& other = c.history.steps[holder->second];
       a.summary = head + ", but offset " + std::to_string(cb.offset) + " holds " +

@@ -79,7 +79,7 @@ const Properties kIdempotenceOff = {{"enable.idempotence", "false"}, {"acks", "a
 
 TEST(ExpectedViolation, IdempotenceOffInFlightFiveDuplicates) {
   auto r = expect_found({"idempotence off, in-flight 5: duplicate", "no_duplicates_within_session",
-                         space(kIdempotenceOff), 1, 1});
+                         space(kIdempotenceOff), 1, 2});
 }
 
 TEST(ExpectedViolation, IdempotenceOffInFlightFiveReorders) {
@@ -152,6 +152,23 @@ TEST(ExpectedViolation, BrokerCacheSmallerThanInFlightDuplicatesWithinTheSession
                {{"model.producer.state.batches.to.retain", "2"}}),
          3, 3});
     if (r.counterexample) EXPECT_TRUE(has_step(r.counterexample->history, StepKind::EpochBumped));
+  }
+}
+
+// A race the search found (docs/model.md): a transient refusal of a new
+// producer id's first batch while its second is accepted (the leader accepts
+// any sequence from a producer it has no state for), then the retry of
+// sequence 0 is refused as out of order, the producer bumps its epoch and
+// writes the second batch again. Kafka 3.9's client and broker allow it; the
+// idempotence holds tests exclude this fault (idempotence_fault_kinds).
+TEST(ExpectedViolation, KnownRaceRefusedFirstBatchOfANewProducerIdDuplicates) {
+  const SearchResult r = expect_found({"known race: refused first batch of a new producer id", "no_duplicates_within_session",
+                                       space({{"enable.idempotence", "true"}}), 3, 2});
+  if (r.counterexample) {
+    EXPECT_TRUE(has_step(r.counterexample->history, StepKind::EpochBumped));
+    const auto& faults = r.counterexample->spec.schedule.faults;
+    EXPECT_TRUE(std::any_of(faults.begin(), faults.end(),
+                            [](const Fault& f) { return f.kind == FaultKind::ErrorResponse; }));
   }
 }
 

@@ -30,20 +30,30 @@ SearchSpace space(Properties producer, Properties broker = {}) {
   return s;
 }
 
+// Idempotence promises are judged under idempotence_fault_kinds(): every
+// fault but a transient refusal, which opens the race searched for in
+// expected_violations_test.cpp (KnownRace).
+SearchSpace idempotent_space(Properties producer = {{"enable.idempotence", "true"}}, Properties broker = {}) {
+  SearchSpace s = space(std::move(producer), std::move(broker));
+  s.fault_kinds = idempotence_fault_kinds();
+  return s;
+}
+
 // Idempotence on (3.x default: acks=all, retries MAX, in-flight 5): one PID
 // session never writes a send twice nor two sends out of order.
 TEST(Holds, IdempotenceNoDuplicatesWithinSession) {
-  expect_holds("idempotence on", "no_duplicates_within_session", space({{"enable.idempotence", "true"}}));
+  expect_holds("idempotence on", "no_duplicates_within_session", idempotent_space());
 }
 
 TEST(Holds, IdempotenceOrderWithinSession) {
-  expect_holds("idempotence on", "order_within_session", space({{"enable.idempotence", "true"}}));
+  expect_holds("idempotence on", "order_within_session", idempotent_space());
 }
 
 // Idempotence with a Kafka default configuration: the search scales its
 // times to delivery.timeout.ms=120000 and still finds nothing.
 TEST(Holds, IdempotenceWithKafkaDefaultTimeouts) {
   SearchSpace s;
+  s.fault_kinds = idempotence_fault_kinds();
   expect_holds("Kafka defaults", "no_duplicates_within_session", s, 1, 300);
   expect_holds("Kafka defaults", "order_within_session", s, 1, 300);
 }
@@ -51,7 +61,8 @@ TEST(Holds, IdempotenceWithKafkaDefaultTimeouts) {
 // The what-if knob at Kafka's bound: a cache as large as in-flight is enough.
 TEST(Holds, BrokerCacheAsLargeAsInFlightKeepsIdempotence) {
   expect_holds("cache 3 = in-flight 3", "no_duplicates_within_session",
-               space({{"max.in.flight.requests.per.connection", "3"}}, {{"model.producer.state.batches.to.retain", "3"}}));
+               idempotent_space({{"max.in.flight.requests.per.connection", "3"}},
+                                {{"model.producer.state.batches.to.retain", "3"}}));
 }
 
 // acks=all with min.insync.replicas=2 and clean elections: an acknowledged
@@ -77,6 +88,7 @@ TEST(Holds, AnyIdempotentConfigurationKeepsSessionPromises) {
     SearchSpace s;
     s.producer = configs(random.split(), rc::kNominalSize).value();
     s.broker = fast_replication();
+    s.fault_kinds = idempotence_fault_kinds();
     expect_holds("idempotent config " + std::to_string(i), "no_duplicates_within_session", s, i + 1, 150);
     expect_holds("idempotent config " + std::to_string(i), "order_within_session", s, i + 1, 150);
   }
