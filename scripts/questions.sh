@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Regenerates docs/questions.md: the questions the Korean blog posts in the
+# project's seeds ask about Kafka's producer, each answered by running
+# kafka-model and quoting the command and its real output.
+#
+#   scripts/questions.sh PATH/TO/kafka-model [OUTPUT]   (default OUTPUT: docs/questions.md)
+#
+# Commands run in a scratch directory holding links to examples/ and
+# tests/scenarios/, so the page shows relative paths and replay files land in
+# ./counterexamples-out there. tests/cli/questions_test.cpp checks the page is current.
+set -euo pipefail
+
+binary=$(realpath "$1")
+root=$(cd "$(dirname "$0")/.." && pwd)
+output=$(realpath -m "${2:-$root/docs/questions.md}")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/bin" "$work/tests"
+ln -s "$binary" "$work/bin/kafka-model"
+ln -s "$root/examples" "$work/examples"
+ln -s "$root/tests/scenarios" "$work/tests/scenarios"
+export PATH="$work/bin:$PATH"
+cd "$work"
+
+page=""
+say() { page+="$*"$'\n'; }
+# run COMMAND...: quotes the command, its output and its exit code.
+run() {
+  local out code=0
+  out=$("$@" 2>&1) || code=$?
+  say '```console'
+  say "\$ $*"
+  say "$out"
+  say "(exit $code)"
+  say '```'
+  say ""
+}
+
+say "# Questions from the blog posts, answered by running the model"
+say ""
+say "The seed blog posts (Korean, /work/shared/seeds/) ask these questions about the"
+say "producer. Each answer below quotes the command and its real output;"
+say "\`scripts/questions.sh build/release/cli/kafka-model\` regenerates this page and"
+say "\`tests/cli/questions_test.cpp\` fails when it is stale. Verdicts hold under the"
+say "model's fault model (docs/model.md). \`check\` searches 1000 failure schedules"
+say "per guarantee by default and stops at the first violation; the timeline legend"
+say "is printed once per report. Exit codes: 0 holds, 1 violated, 2 bad input,"
+say "3 Kafka refuses the configuration."
+say ""
+
+say "## 1. Does acks=all mean exactly once? (\"acks가 all이면 exactly once ??\")"
+say ""
+say "No. acks=all is about durability (how many replicas have the record before"
+say "the producer hears back), not about how many times it is written. Without"
+say "idempotence, a lost response makes the retry a second copy:"
+say ""
+run kafka-model check --producer examples/producer-idempotence-off.properties --guarantee no_duplicates_within_session
+say "## 2. Can acks=all still be at-least-once, with duplicates? (\"acks가 all이어도 at least once 될 수 있지 않나 ???\")"
+say ""
+say "Yes, in two ways. Without idempotence (answer 1). And even with idempotence:"
+say "it removes duplicates only within one producer session (one producer id). An"
+say "application that re-sends after a restart writes a copy Kafka cannot"
+say "recognise, so a consumer still needs its own de-duplication:"
+say ""
+run kafka-model check --producer examples/producer-idempotent.properties --guarantee no_duplicates
+say "Within the session the idempotent producer keeps its promise:"
+say ""
+run kafka-model check --producer examples/producer-idempotent.properties --guarantee no_duplicates_within_session --budget 300
+say "## 3. A lost ack: does the retry duplicate the message? (\"ack 가 유실 됐다 ... 중복된다\")"
+say ""
+say "The blog's scenario, written down as a scenario file: without idempotence the"
+say "retry is appended again; with it, the broker recognises the cached batch and"
+say "answers with the original offset (DuplicateDetected)."
+say ""
+run kafka-model scenario tests/scenarios/01-response-lost-idempotence-off.json
+run kafka-model scenario tests/scenarios/02-response-lost-idempotence-on.json
+say "## 4. acks=0 is at-most-once, acks=1 at-least-once? (\"acks가 0이면 at most once, acks가 1이면 at least once\")"
+say ""
+say "acks=0 loses records without any error (and reports offset -1):"
+say ""
+run kafka-model check --producer examples/producer-acks-0.properties --guarantee no_lost_acknowledged_writes
+say "acks=1 loses records that were *acknowledged*: the leader answers before a"
+say "follower copied the batch, then fails (\"acks=1이라고 해서 메시지 손실률이 전혀 없는 것은 아닙니다\"):"
+say ""
+run kafka-model check --producer examples/producer-acks-1.properties --broker examples/broker-replication-3.properties --guarantee no_lost_acknowledged_writes
+say "## 5. Is acks=all with replication 3 and min.insync.replicas=2 the safe setting?"
+say ""
+say "With min.insync.replicas=1 and unclean leader election an acknowledged write"
+say "can still be lost; with min.insync.replicas=2 and clean elections it cannot:"
+say ""
+run kafka-model check --producer examples/producer-acks-all.properties --broker examples/broker-min-isr-1-unclean.properties --guarantee no_lost_acknowledged_writes
+run kafka-model check --producer examples/producer-acks-all.properties --broker examples/broker-min-isr-2.properties --guarantee no_lost_acknowledged_writes --budget 300
+say "## 6. Does max.in.flight.requests.per.connection > 1 reorder messages? (\"메시지 순서가 맞지 않을 수 있다\")"
+say ""
+say "Without idempotence, yes: a failed batch's retry lands after a later batch."
+say "With one request in flight it cannot (duplicates remain possible):"
+say ""
+run kafka-model check --producer examples/producer-idempotence-off.properties --guarantee order_within_session
+run kafka-model check --producer examples/producer-in-flight-1.properties --guarantee order_within_session --budget 300
+say "## 7. Why must in-flight be at most 5 with idempotence? (\"최대 5인 이유는?\")"
+say ""
+say "Kafka refuses more when idempotence is explicit (exit 3, Kafka's message):"
+say ""
+printf 'enable.idempotence=true\nmax.in.flight.requests.per.connection=6\n' > in-flight-6.properties
+say '```console'
+say '$ cat in-flight-6.properties'
+say "$(cat in-flight-6.properties)"
+say '```'
+say ""
+run kafka-model check --producer in-flight-6.properties
+say "The reason is the broker's cache: it keeps the last 5 batches per producer"
+say "(ProducerStateEntry.NUM_BATCHES_TO_RETAIN). A retry still in the cache is"
+say "answered \"duplicate, here is your offset\"; one that fell out gets"
+say "OUT_OF_ORDER_SEQUENCE_NUMBER, the producer bumps its epoch and writes the batch"
+say "again. The model's what-if knob model.producer.state.batches.to.retain shows"
+say "both sides (a cache of 2 with 3 in flight, then a cache as large as in-flight):"
+say ""
+run kafka-model scenario tests/scenarios/11a-cache-smaller-than-in-flight.json
+run kafka-model scenario tests/scenarios/11b-cache-at-least-in-flight.json
+say "## 8. Idempotence is the default since 3.0: what if I also set acks=1? (\"iempotence 로는 동작하지 않음\")"
+say ""
+say "Left at its default, idempotence is silently turned off (see"
+say "enable.idempotence in the effective configuration); set explicitly, Kafka"
+say "refuses to start the producer:"
+say ""
+run kafka-model check --producer examples/producer-acks-1.properties --guarantee order_within_session
+printf 'enable.idempotence=true\nacks=1\n' > explicit-idempotence-acks-1.properties
+run kafka-model check --producer explicit-idempotence-acks-1.properties
+say "## 9. What happens when the producer restarts? (\"다시 시작하면 PID가 변경된다\")"
+say ""
+say "A new instance without transactional.id gets a new producer id; the"
+say "application's re-send of an unacknowledged record is a second copy:"
+say ""
+run kafka-model scenario tests/scenarios/08-producer-restart-without-transactional-id.json
+say "## 10. delivery.timeout.ms must be >= linger.ms + request.timeout.ms?"
+say ""
+printf 'delivery.timeout.ms=1000\nrequest.timeout.ms=30000\n' > short-delivery-timeout.properties
+run kafka-model check --producer short-delivery-timeout.properties
+say "## 11. Why \"Invalid transition attempted from state READY to state ABORTING_TRANSACTION\"?"
+say ""
+say "abortTransaction() was called while no transaction was open (READY: after"
+say "initTransactions() or after a commit, before beginTransaction()). The"
+say "producer's TransactionManager machine (docs/state-machines.md) gives"
+say "Kafka's exact IllegalStateException, and shows the valid path:"
+say ""
+run kafka-model transition READY ABORTING_TRANSACTION --transactional-id prod-0
+run kafka-model transition IN_TRANSACTION ABORTING_TRANSACTION --transactional-id prod-0
+say "## 12. What changes without sendOffsetsToTransaction? Does a transactional producer give exactly once?"
+say ""
+say "**Not answered by the model yet.** The simulated world has no transactions:"
+say "no beginTransaction/commitTransaction, no consumer group offsets, no"
+say "read_committed consumer. A producer with transactional.id runs as an"
+say "idempotent producer that keeps its producer id across restarts. What exists:"
+say "the client's TransactionManager and the broker's TransactionCoordinator"
+say "state machines, their diagrams in docs/state-machines.md, and the"
+say "\`transition\` command (answer 11). Kafka's documented behaviour: without"
+say "sendOffsetsToTransaction the consumed offsets are committed separately from"
+say "the transaction's output, so a crash between the two re-processes input"
+say "(duplicates downstream) or skips it."
+say ""
+say "What the model does say about examples/producer-transactional.properties:"
+say ""
+run kafka-model check --producer examples/producer-transactional.properties --guarantee no_duplicates_within_session --budget 300
+
+printf '%s' "$page" > "$output"
+echo "wrote $output"
