@@ -5,18 +5,11 @@
 
 #include <algorithm>
 
+#include "model/step_text.hpp"
 #include "model/world.hpp"
 
 namespace kafka_model {
 namespace {
-
-std::string broker_node(std::int32_t id) { return fmt::format("broker-{}", id); }
-
-std::string isr_text(const std::set<std::int32_t>& isr) {
-  std::string out = "isr=[";
-  for (std::int32_t b : isr) out += (out.size() > 5 ? "," : "") + std::to_string(b);
-  return out + "]";
-}
 
 }  // namespace
 
@@ -102,6 +95,19 @@ void World::broker_handle(const ProduceRequest& request) {
   complete_pending(broker.id);
 }
 
+// A leader's step about one client batch of a produce request.
+Step& World::log_batch_step(StepKind kind, std::int32_t broker, std::int64_t request, const WireBatch& batch) {
+  Step& step = log_step(kind, broker_node(broker));
+  step.request = request;
+  step.partition = batch.partition;
+  step.batch = batch.batch;
+  step.producer_id = batch.producer_id;
+  step.producer_epoch = batch.producer_epoch;
+  step.sequence = batch.base_sequence;
+  step.last_sequence = batch.last_sequence;
+  return step;
+}
+
 // Partition.appendRecordsToLeader + UnifiedLog.append on the leader.
 PartitionResponse World::leader_append(BrokerNode& broker, const ProduceRequest& request, const WireBatch& batch,
                                        std::int64_t& required_offset) {
@@ -109,14 +115,7 @@ PartitionResponse World::leader_append(BrokerNode& broker, const ProduceRequest&
   PartitionResponse result{batch.partition, batch.batch, Errors::NONE, -1};
   auto reject = [&](Errors error, std::string detail) {
     result.error = error;
-    Step& step = log_step(StepKind::ProduceRejected, broker_node(broker.id));
-    step.request = request.request;
-    step.partition = batch.partition;
-    step.batch = batch.batch;
-    step.producer_id = batch.producer_id;
-    step.producer_epoch = batch.producer_epoch;
-    step.sequence = batch.base_sequence;
-    step.last_sequence = batch.last_sequence;
+    Step& step = log_batch_step(StepKind::ProduceRejected, broker.id, request.request, batch);
     step.error = std::string(to_string(error));
     step.detail = std::move(detail);
     return result;
@@ -132,15 +131,8 @@ PartitionResponse World::leader_append(BrokerNode& broker, const ProduceRequest&
     const AppendDecision decision = it->second.append_from_client(static_cast<std::int16_t>(batch.producer_epoch),
                                                                   batch.base_sequence, batch.last_sequence, log_end);
     if (decision.outcome == AppendOutcome::Duplicate) {
-      Step& step = log_step(StepKind::DuplicateDetected, broker_node(broker.id));
-      step.request = request.request;
-      step.partition = batch.partition;
-      step.batch = batch.batch;
+      Step& step = log_batch_step(StepKind::DuplicateDetected, broker.id, request.request, batch);
       step.offset = decision.base_offset;
-      step.producer_id = batch.producer_id;
-      step.producer_epoch = batch.producer_epoch;
-      step.sequence = batch.base_sequence;
-      step.last_sequence = batch.last_sequence;
       step.detail = "cached batch: nothing appended, original offset answered";
       result.base_offset = decision.base_offset;
       required_offset = decision.base_offset + static_cast<std::int64_t>(batch.records.size());
@@ -156,15 +148,8 @@ PartitionResponse World::leader_append(BrokerNode& broker, const ProduceRequest&
   replica.log.batches.push_back(LogBatch{log_end, partition.leader_epoch, batch.batch, request.instance,
                                          batch.producer_id, batch.producer_epoch, batch.base_sequence,
                                          batch.last_sequence, batch.records});
-  Step& step = log_step(StepKind::BatchAppended, broker_node(broker.id));
-  step.request = request.request;
-  step.partition = batch.partition;
-  step.batch = batch.batch;
+  Step& step = log_batch_step(StepKind::BatchAppended, broker.id, request.request, batch);
   step.offset = log_end;
-  step.producer_id = batch.producer_id;
-  step.producer_epoch = batch.producer_epoch;
-  step.sequence = batch.base_sequence;
-  step.last_sequence = batch.last_sequence;
   step.instance = request.instance;
   std::string sends;
   for (const LogRecord& r : batch.records) sends += (sends.empty() ? "" : ",") + std::to_string(r.send);

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "model/partitioner.hpp"
+#include "model/step_text.hpp"
 #include "model/world.hpp"
 
 namespace kafka_model {
@@ -16,18 +17,6 @@ namespace {
 
 constexpr std::int32_t kMaxProducerEpoch = 32767;  // Short.MAX_VALUE
 
-std::string producer_node(const ProducerClient& p) { return fmt::format("producer-{}", p.instance); }
-
-std::int32_t last_sequence_of(const ClientBatch& batch) {
-  return increment_sequence(batch.base_sequence, static_cast<std::int32_t>(batch.records.size()) - 1);
-}
-
-std::string send_list(const ClientBatch& batch) {
-  std::string out = "sends=[";
-  for (std::size_t i = 0; i < batch.records.size(); ++i)
-    out += (i ? "," : "") + std::to_string(batch.records[i].send);
-  return out + "]";
-}
 
 }  // namespace
 
@@ -41,7 +30,7 @@ void World::producer_start() {
   p.transaction_manager = TransactionManager(config_.producer.transactional_id, config_.version);
   for (const BrokerNode& broker : state_.brokers) p.connection[broker.id] = 1;
   refresh_metadata();
-  log_step(StepKind::ProducerStarted, producer_node(p)).instance = p.instance;
+  log_step(StepKind::ProducerStarted, producer_node(p.instance)).instance = p.instance;
   if (!config_.idempotent()) return;
   // InitProducerId. A transactional.id keeps its producer id across
   // restarts and bumps the epoch (fencing the old instance); without one,
@@ -59,7 +48,7 @@ void World::producer_start() {
     p.producer_epoch = 0;
   }
   p.transaction_manager.transition_to(TransactionManager::State::READY);
-  Step& step = log_step(StepKind::ProducerIdAssigned, producer_node(p));
+  Step& step = log_step(StepKind::ProducerIdAssigned, producer_node(p.instance));
   step.instance = p.instance;
   step.producer_id = p.producer_id;
   step.producer_epoch = p.producer_epoch;
@@ -69,7 +58,7 @@ void World::producer_start() {
 // already on the wire still arrive; their responses find no one.
 void World::producer_crash() {
   ProducerClient& p = state_.producer;
-  Step& step = log_step(StepKind::ProducerCrashed, producer_node(p));
+  Step& step = log_step(StepKind::ProducerCrashed, producer_node(p.instance));
   step.instance = p.instance;
   step.detail = fmt::format("{} unfinished batches lost", p.batches.size());
   p.alive = false;
@@ -120,7 +109,7 @@ bool World::producer_append(std::int64_t record, std::int64_t send) {
                       .lifecycle = ProducerBatchLifecycle(config_.producer.retries)};
     batch = &p.batches.emplace(id, std::move(fresh)).first->second;
     queue.push_back(id);
-    Step& step = log_step(StepKind::BatchCreated, producer_node(p));
+    Step& step = log_step(StepKind::BatchCreated, producer_node(p.instance));
     step.batch = id;
     step.partition = partition;
   }
@@ -191,7 +180,7 @@ void World::sender_handle_timeouts() {
     if (state_.now_ms >= request.sent_ms + config_.producer.request_timeout_ms) timed_out.emplace_back(request.broker, n);
   for (const auto& [broker, n] : timed_out) {
     if (!p.in_flight.contains(n)) continue;  // already failed with its connection
-    Step& step = log_step(StepKind::RequestTimedOut, producer_node(p));
+    Step& step = log_step(StepKind::RequestTimedOut, producer_node(p.instance));
     step.request = n;
     step.broker = broker;
     producer_connection_failed(broker, n);
@@ -209,7 +198,7 @@ void World::sender_expire_batches() {
     ClientBatch& batch = p.batches.at(id);
     batch.lifecycle.expire();
     const bool unknown = batch.lifecycle.outcome_unknown();
-    Step& step = log_step(StepKind::BatchExpired, producer_node(p));
+    Step& step = log_step(StepKind::BatchExpired, producer_node(p.instance));
     step.batch = id;
     step.partition = batch.partition;
     step.detail = unknown ? "outcome unknown: it was sent and may be in the log" : "never sent";
@@ -220,7 +209,7 @@ void World::sender_expire_batches() {
       entry.in_flight.erase({batch.base_sequence, id});
       if (unknown && batch.producer_epoch == entry.producer_epoch) {  // KIP-360: markSequenceUnresolved
         entry.unresolved = true;
-        entry.unresolved_sequence = std::max(entry.unresolved_sequence, last_sequence_of(batch));
+        entry.unresolved_sequence = std::max(entry.unresolved_sequence, batch.last_sequence());
       }
     }
     finish_batch(batch, -1, Errors::TIMEOUT);
@@ -257,7 +246,7 @@ void World::sender_bump_epoch_if_needed() {
       p.transaction_manager.transition_to(target, TransactionManager::Origin::Sender);
     p.producer_id = state_.next_producer_id++;
     p.producer_epoch = 0;
-    Step& step = log_step(StepKind::ProducerIdAssigned, producer_node(p));
+    Step& step = log_step(StepKind::ProducerIdAssigned, producer_node(p.instance));
     step.instance = p.instance;
     step.producer_id = p.producer_id;
     step.producer_epoch = p.producer_epoch;
@@ -270,7 +259,7 @@ void World::sender_bump_epoch_if_needed() {
     partitions += (partitions.empty() ? "" : ",") + std::to_string(partition);
     start_sequences_at_beginning(partition);
   }
-  Step& step = log_step(StepKind::EpochBumped, producer_node(p));
+  Step& step = log_step(StepKind::EpochBumped, producer_node(p.instance));
   step.producer_id = p.producer_id;
   step.producer_epoch = p.producer_epoch;
   step.detail = "sequences restart at 0 for partitions " + partitions;
@@ -290,14 +279,7 @@ void World::start_sequences_at_beginning(std::int32_t partition) {
     batch.producer_epoch = p.producer_epoch;
     batch.base_sequence = sequence;
     renumbered.insert({sequence, id});
-    Step& step = log_step(StepKind::SequenceAssigned, producer_node(p));
-    step.batch = id;
-    step.partition = partition;
-    step.producer_id = batch.producer_id;
-    step.producer_epoch = batch.producer_epoch;
-    step.sequence = batch.base_sequence;
-    step.last_sequence = last_sequence_of(batch);
-    step.detail = fmt::format("renumbered after epoch bump (was seq {})", old_sequence);
+    log_sequence_assigned(batch, fmt::format("renumbered after epoch bump (was seq {})", old_sequence));
     sequence = increment_sequence(sequence, static_cast<std::int32_t>(batch.records.size()));
   }
   entry = TxnPartitionEntry{.producer_epoch = p.producer_epoch, .next_sequence = sequence, .in_flight = renumbered};

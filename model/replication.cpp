@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "model/step_text.hpp"
 #include "model/world.hpp"
 
 namespace kafka_model {
@@ -12,14 +13,6 @@ namespace {
 
 // lastCaughtUpTimeMs of a replica that has not fetched since it restarted.
 constexpr std::int64_t kNeverCaughtUp = -(std::int64_t{1} << 40);
-
-std::string broker_node(std::int32_t id) { return fmt::format("broker-{}", id); }
-
-std::string isr_text(const std::set<std::int32_t>& isr) {
-  std::string out;
-  for (std::int32_t b : isr) out += (out.empty() ? "" : ",") + std::to_string(b);
-  return "isr=[" + out + "]";
-}
 
 // The first offset where two logs differ (batch aligned; batches compare by
 // offset, leader epoch and content, like KIP-101's epoch-based truncation).

@@ -6,16 +6,11 @@
 
 #include <algorithm>
 
+#include "model/step_text.hpp"
 #include "model/world.hpp"
 
 namespace kafka_model {
 namespace {
-
-std::string producer_node(const ProducerClient& p) { return fmt::format("producer-{}", p.instance); }
-
-std::int32_t last_sequence_of(const ClientBatch& batch) {
-  return increment_sequence(batch.base_sequence, static_cast<std::int32_t>(batch.records.size()) - 1);
-}
 
 std::int8_t acks_on_wire(Acks acks) { return static_cast<std::int8_t>(acks); }
 
@@ -25,6 +20,17 @@ bool invalidates_metadata(Errors e) {
 }
 
 }  // namespace
+
+void World::log_sequence_assigned(const ClientBatch& batch, std::string detail) {
+  Step& step = log_step(StepKind::SequenceAssigned, producer_node(state_.producer.instance));
+  step.batch = batch.id;
+  step.partition = batch.partition;
+  step.producer_id = batch.producer_id;
+  step.producer_epoch = batch.producer_epoch;
+  step.sequence = batch.base_sequence;
+  step.last_sequence = batch.last_sequence();
+  step.detail = std::move(detail);
+}
 
 // RecordAccumulator.ready/drain and shouldStopDrainBatchesForPartition.
 bool World::partition_ready(std::int32_t partition, const ClientBatch& head) const {
@@ -82,13 +88,7 @@ bool World::sender_drain_once() {
       head.base_sequence = entry.next_sequence;
       entry.next_sequence = increment_sequence(entry.next_sequence, static_cast<std::int32_t>(head.records.size()));
       entry.in_flight.insert({head.base_sequence, head.id});
-      Step& step = log_step(StepKind::SequenceAssigned, producer_node(p));
-      step.batch = head.id;
-      step.partition = partition;
-      step.producer_id = head.producer_id;
-      step.producer_epoch = head.producer_epoch;
-      step.sequence = head.base_sequence;
-      step.last_sequence = last_sequence_of(head);
+      log_sequence_assigned(head, "");
     }
     per_broker[leader].push_back(head.id);
   }
@@ -107,11 +107,11 @@ void World::send_produce_request(std::int32_t broker, std::vector<std::int64_t> 
     batch.request = request.request;
     request.batches.push_back(WireBatch{batch.partition, id, batch.producer_id, batch.producer_epoch,
                                         batch.base_sequence,
-                                        batch.base_sequence < 0 ? -1 : last_sequence_of(batch), batch.records});
+                                        batch.base_sequence < 0 ? -1 : batch.last_sequence(), batch.records});
     detail += fmt::format("{}p{}:batch {} ({} records)", detail.empty() ? "" : ", ", batch.partition, id,
                           batch.records.size());
   }
-  Step& step = log_step(StepKind::ProduceRequestSent, producer_node(p));
+  Step& step = log_step(StepKind::ProduceRequestSent, producer_node(p.instance));
   step.request = request.request;
   step.broker = broker;
   step.detail = detail + fmt::format(" acks={}", to_string(config_.producer.acks));
@@ -154,7 +154,7 @@ void World::producer_receive(const ProduceResponse& response) {
   }
   p.in_flight.erase(response.request);
   for (const PartitionResponse& result : response.partitions) {
-    Step& step = log_step(StepKind::ProduceResponseReceived, producer_node(p));
+    Step& step = log_step(StepKind::ProduceResponseReceived, producer_node(p.instance));
     step.request = response.request;
     step.broker = response.broker;
     step.partition = result.partition;
@@ -220,7 +220,7 @@ void World::complete_batch(ClientBatch& batch, Errors error, std::int64_t base_o
       TxnPartitionEntry& entry = p.sequences[batch.partition];
       entry.in_flight.erase({batch.base_sequence, batch.id});
       if (batch.producer_epoch == entry.producer_epoch)
-        entry.last_acked_sequence = std::max(entry.last_acked_sequence, last_sequence_of(batch));
+        entry.last_acked_sequence = std::max(entry.last_acked_sequence, batch.last_sequence());
     }
     batch.lifecycle.succeed();
     finish_batch(batch, base_offset, Errors::NONE);
@@ -236,7 +236,7 @@ void World::complete_batch(ClientBatch& batch, Errors error, std::int64_t base_o
   }
   if (batch.lifecycle.state() == ProducerBatchLifecycle::State::WaitingToRetry) {
     reenqueue(batch);
-    Step& step = log_step(StepKind::BatchRetried, producer_node(p));
+    Step& step = log_step(StepKind::BatchRetried, producer_node(p.instance));
     step.batch = batch.id;
     step.partition = batch.partition;
     step.error = std::string(to_string(error));
@@ -253,7 +253,7 @@ void World::complete_batch(ClientBatch& batch, Errors error, std::int64_t base_o
     if (error == Errors::REQUEST_TIMED_OUT || error == Errors::NETWORK_EXCEPTION ||
         error == Errors::NOT_ENOUGH_REPLICAS_AFTER_APPEND) {
       entry.unresolved = true;
-      entry.unresolved_sequence = std::max(entry.unresolved_sequence, last_sequence_of(batch));
+      entry.unresolved_sequence = std::max(entry.unresolved_sequence, batch.last_sequence());
     } else if (!config_.transactional()) {
       p.epoch_bump_requested = true;
       p.partitions_to_rewrite.insert(batch.partition);

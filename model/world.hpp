@@ -84,6 +84,7 @@ class World {
   void start_sequences_at_beginning(std::int32_t partition);
   std::int32_t choose_partition(std::int64_t record);
   void refresh_metadata();
+  void log_sequence_assigned(const ClientBatch& batch, std::string detail);
 
   // ---- cluster.cpp
   void cluster_start();
@@ -92,6 +93,7 @@ class World {
   PartitionResponse leader_append(BrokerNode& broker, const ProduceRequest& request, const WireBatch& batch,
                                   std::int64_t& required_offset);
   void broker_respond(const ProduceResponse& response);
+  Step& log_batch_step(StepKind kind, std::int32_t broker, std::int64_t request, const WireBatch& batch);
   void follower_fetch(std::int32_t follower, std::int32_t partition);
   void maybe_update_isr(std::int32_t partition);
   void maybe_advance_high_watermark(std::int32_t partition);

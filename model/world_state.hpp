@@ -84,6 +84,9 @@ struct ClientBatch {
   std::int32_t base_sequence = -1;
   std::int64_t retry_at_ms = 0;
   std::int64_t request = -1;  // outstanding request carrying it
+  std::int32_t last_sequence() const {
+    return increment_sequence(base_sequence, static_cast<std::int32_t>(records.size()) - 1);
+  }
   bool operator==(const ClientBatch&) const = default;
 };
 
