@@ -2,6 +2,7 @@
 // history shows its cause. Names: <area>: <fault>: <detail>.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "model/run_spec.hpp"
@@ -237,6 +238,41 @@ TEST(Scenario, CacheAtLeastInFlightTheSameScheduleIsHarmless) {
   EXPECT_EQ(logged_sends(run.history()), iota(3));
   EXPECT_FALSE(has_step(run.history(), StepKind::EpochBumped));
   EXPECT_EQ(steps_of(run.history(), StepKind::DuplicateDetected).size(), 3u);
+}
+
+// send().get() for every record: one send outstanding at a time, so a
+// refused request cannot be overtaken even without idempotence.
+TEST(Scenario, SynchronousSendsKeepSendOrderDespiteARefusedRequest) {
+  RunSpec spec = five_in_flight_first_not_leader(false);
+  spec.workload.mode = DeliveryMode::Synchronous;
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  EXPECT_EQ(logged_sends(run.history()), iota(6));
+  EXPECT_TRUE(has_step(run.history(), StepKind::BatchRetried, "NOT_LEADER_OR_FOLLOWER"));
+}
+
+// buffer.memory holds two records; the leader pauses for 800 ms, so the
+// third send() blocks for max.block.ms and fails with TimeoutException
+// (KafkaProducer.send -> BufferPool.allocate), twice, before the memory frees.
+TEST(Scenario, FullBufferMemoryBlocksSendForMaxBlockMsThenFailsIt) {
+  RunSpec spec = base_spec(true);
+  spec.producer["buffer.memory"] = "200";
+  spec.producer["max.block.ms"] = "300";
+  spec.workload.records = 3;
+  spec.schedule.faults = {Fault{.kind = FaultKind::BrokerStall, .at_ms = 0, .broker = 0, .duration_ms = 800}};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const auto failed = steps_of(run.history(), StepKind::SendFailed);
+  ASSERT_EQ(failed.size(), 2u);
+  for (std::size_t i = 0; i < failed.size(); ++i) {
+    EXPECT_EQ(failed[i].record, 2);
+    EXPECT_EQ(failed[i].time_ms, 2 + 300 * static_cast<std::int64_t>(i + 1));  // each blocked max.block.ms
+    EXPECT_EQ(failed[i].error, "TimeoutException");
+  }
+  // Every record is written once in the end: record 2 by its third send().
+  std::vector<std::int64_t> records = logged_records(run.history());
+  std::sort(records.begin(), records.end());
+  EXPECT_EQ(records, iota(3));
 }
 
 }  // namespace
