@@ -50,7 +50,11 @@ void World::broker_receive(ProduceRequest request) {
     Step& step = log_step(StepKind::ProduceRequestDropped, "network");
     step.request = request.request;
     step.broker = request.broker;
-    step.detail = broker.alive ? "its connection was lost in transit" : "the broker is down";
+    step.detail = broker.alive ? "its connection was lost in transit" : "the broker is down: connection refused";
+    // A dead broker's host refuses the connection: the producer sees it
+    // fail at once, not after request.timeout.ms.
+    if (!broker.alive && !connection_closed && p.alive && request.instance == p.instance)
+      producer_connection_failed(request.broker, -1);
     return;
   }
   if (broker.stalled_until_ms > state_.now_ms) {

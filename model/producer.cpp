@@ -69,6 +69,7 @@ void World::producer_crash() {
 
 void World::refresh_metadata() {
   for (const PartitionState& partition : state_.partitions) state_.producer.metadata[partition.id] = partition.leader;
+  state_.producer.metadata_stale = false;
 }
 
 // ---- RecordAccumulator -----------------------------------------------------
@@ -135,7 +136,12 @@ void World::sender_run() {
     sender_maybe_resolve_sequences();
     sender_bump_epoch_if_needed();
   }
-  refresh_metadata();
+  // Metadata is refreshed after an error that says the leader may have moved
+  // (Sender.completeBatch -> metadata.requestUpdate) or while a partition
+  // has no known leader; otherwise the producer keeps sending where it was.
+  const bool leader_unknown = std::any_of(p.metadata.begin(), p.metadata.end(),
+                                          [](const auto& m) { return m.second < 0; });
+  if (p.metadata_stale || leader_unknown) refresh_metadata();
   expire_blocked_sends();
   sender_handle_timeouts();
   sender_expire_batches();
@@ -207,7 +213,10 @@ void World::sender_expire_batches() {
     if (config_.idempotent() && batch.base_sequence >= 0) {
       TxnPartitionEntry& entry = p.sequences[batch.partition];
       entry.in_flight.erase({batch.base_sequence, id});
-      if (unknown && batch.producer_epoch == entry.producer_epoch) {  // KIP-360: markSequenceUnresolved
+      // Sender.sendProducerData marks the sequence unresolved only for a
+      // batch already in retry (expiredBatch.inRetry()).
+      const bool in_retry = batch.lifecycle.retries_used() > 0;
+      if (unknown && in_retry && batch.producer_epoch == entry.producer_epoch) {  // KIP-360: markSequenceUnresolved
         entry.unresolved = true;
         entry.unresolved_sequence = std::max(entry.unresolved_sequence, batch.last_sequence());
       }

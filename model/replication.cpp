@@ -11,6 +11,9 @@
 namespace kafka_model {
 namespace {
 
+// A follower's log end offset the leader has not learnt yet.
+constexpr std::int64_t kUnknownOffset = -1;
+
 // lastCaughtUpTimeMs of a replica that has not fetched since it restarted.
 constexpr std::int64_t kNeverCaughtUp = -(std::int64_t{1} << 40);
 
@@ -66,7 +69,11 @@ void World::maybe_update_isr(std::int32_t partition_id) {
   for (std::int32_t r : partition.replicas) {
     if (r == partition.leader) continue;
     const bool in_isr = partition.isr.contains(r);
-    const bool lagging = state_.now_ms - partition.follower_caught_up_ms[r] > config_.broker.replica_lag_time_max_ms;
+    // Replica.isCaughtUp: it has the leader's whole log, or it had it within
+    // replica.lag.time.max.ms.
+    const bool has_whole_log = partition.follower_log_end_offset[r] == leader.log.log_end_offset();
+    const bool lagging = !has_whole_log &&
+                         state_.now_ms - partition.follower_caught_up_ms[r] > config_.broker.replica_lag_time_max_ms;
     const bool caught_up = state_.brokers.at(static_cast<std::size_t>(r)).alive &&
                            partition.follower_log_end_offset[r] >= leader.high_watermark &&
                            state_.now_ms - partition.follower_caught_up_ms[r] <= config_.broker.replica_lag_time_max_ms;
@@ -93,10 +100,14 @@ void World::maybe_update_isr(std::int32_t partition_id) {
   }
 }
 
-// The high watermark: the smallest log end offset in the ISR.
+// The high watermark: the smallest log end offset in the ISR. Since 3.7
+// (KIP-966) Partition.maybeIncrementLeaderHW does not move it while the ISR is
+// below min.insync.replicas; 2.8 does.
 void World::maybe_advance_high_watermark(std::int32_t partition_id) {
   const PartitionState& partition = state_.partitions.at(static_cast<std::size_t>(partition_id));
   if (partition.leader < 0) return;
+  const bool under_min_isr = static_cast<std::int32_t>(partition.isr.size()) < config_.broker.min_insync_replicas;
+  if (under_min_isr && config_.version != KafkaVersion::V2_8) return;
   Replica& leader = state_.brokers.at(static_cast<std::size_t>(partition.leader)).replicas.at(partition_id);
   std::int64_t hw = leader.log.log_end_offset();
   for (std::int32_t r : partition.isr)
@@ -149,7 +160,7 @@ void World::broker_restart(std::int32_t broker_id) {
   for (auto& [partition_id, replica] : broker.replicas) {
     rebuild_producer_state(replica);  // ProducerStateManager reloads from the log
     PartitionState& partition = state_.partitions.at(static_cast<std::size_t>(partition_id));
-    partition.follower_log_end_offset[broker_id] = 0;  // unknown until it fetches
+    partition.follower_log_end_offset[broker_id] = kUnknownOffset;  // until it fetches
     if (partition.leader < 0) elect_leader(partition_id);
   }
 }
@@ -185,6 +196,10 @@ void World::elect_leader(std::int32_t partition_id) {
   } else {
     std::erase_if(partition.isr, [&](std::int32_t r) { return !state_.brokers.at(static_cast<std::size_t>(r)).alive; });
   }
+  // Partition.makeLeader: Replica.resetReplicaState(isNewLeader = true).
+  // The new leader knows nothing of its followers' log ends until they fetch
+  // from it, so the high watermark cannot move before they do.
+  for (std::int32_t r : partition.replicas) partition.follower_log_end_offset[r] = kUnknownOffset;
   for (std::int32_t r : partition.isr) partition.follower_caught_up_ms[r] = state_.now_ms;
   Replica& leader = state_.brokers.at(static_cast<std::size_t>(chosen)).replicas.at(partition_id);
   leader.synced_leader_epoch = partition.leader_epoch;

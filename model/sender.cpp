@@ -175,6 +175,7 @@ void World::producer_connection_failed(std::int32_t broker, std::int64_t timed_o
   ProducerClient& p = state_.producer;
   if (!p.alive) return;
   p.connection[broker] += 1;
+  p.metadata_stale = true;
   std::vector<std::int64_t> failed;
   for (const auto& [n, request] : p.in_flight)
     if (request.broker == broker) failed.push_back(n);
@@ -213,7 +214,7 @@ bool World::idempotent_can_retry(const ClientBatch& batch, Errors error) {
 // Sender.completeBatch.
 void World::complete_batch(ClientBatch& batch, Errors error, std::int64_t base_offset) {
   ProducerClient& p = state_.producer;
-  if (invalidates_metadata(error)) refresh_metadata();
+  if (invalidates_metadata(error)) p.metadata_stale = true;
   const bool idempotent = config_.idempotent() && batch.base_sequence >= 0;
   if (error == Errors::NONE) {
     if (idempotent) {
@@ -245,16 +246,17 @@ void World::complete_batch(ClientBatch& batch, Errors error, std::int64_t base_o
     return;
   }
   if (idempotent) {
-    TxnPartitionEntry& entry = p.sequences[batch.partition];
-    entry.in_flight.erase({batch.base_sequence, batch.id});
-    // Failed for good. If it may have been written, its sequence is
-    // unresolved (KIP-360); if it was refused, the sequences after it have a
-    // gap: start a new epoch (simplification of adjustSequencesDueToFailedBatch).
-    if (error == Errors::REQUEST_TIMED_OUT || error == Errors::NETWORK_EXCEPTION ||
-        error == Errors::NOT_ENOUGH_REPLICAS_AFTER_APPEND) {
-      entry.unresolved = true;
-      entry.unresolved_sequence = std::max(entry.unresolved_sequence, batch.last_sequence());
-    } else if (!config_.transactional()) {
+    // TransactionManager.handleFailedBatch. Sender.completeBatch fails the
+    // batch with adjustSequenceNumbers = attempts < retries ("if it exhausted
+    // its retries we don't know whether the sequence was accepted"); an
+    // idempotent producer then bumps the epoch for the partition, as it does
+    // for OUT_OF_ORDER_SEQUENCE_NUMBER, renumbering whatever is still in
+    // flight — even a batch whose earlier attempt may have been written
+    // (KAFKA-14034). Transactions are not modelled yet: a transactional
+    // producer is treated the same way.
+    p.sequences[batch.partition].in_flight.erase({batch.base_sequence, batch.id});
+    const bool adjust_sequence_numbers = batch.lifecycle.retries_used() < config_.producer.retries;
+    if (error == Errors::OUT_OF_ORDER_SEQUENCE_NUMBER || adjust_sequence_numbers) {
       p.epoch_bump_requested = true;
       p.partitions_to_rewrite.insert(batch.partition);
     }

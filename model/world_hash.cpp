@@ -80,7 +80,7 @@ void add(H& h, const InFlightRequest& v) {
 void add(H& h, const ProducerClient& v) {
   add(h, v.instance), add(h, v.alive), add(h, v.transaction_manager), add(h, v.producer_id), add(h, v.producer_epoch);
   add(h, v.accumulator), add(h, v.batches), add(h, v.sequences), add(h, v.in_flight), add(h, v.connection);
-  add(h, v.metadata), add(h, v.partitions_to_rewrite), add(h, v.epoch_bump_requested), add(h, v.buffered_bytes);
+  add(h, v.metadata), add(h, v.metadata_stale), add(h, v.partitions_to_rewrite), add(h, v.epoch_bump_requested), add(h, v.buffered_bytes);
   add(h, v.sticky_partition);
 }
 void add(H& h, const AppRecord& v) {

@@ -122,6 +122,7 @@ struct ProducerClient {
   std::map<std::int64_t, InFlightRequest> in_flight;              // by request ordinal
   std::map<std::int32_t, std::int32_t> connection;                // broker -> connection generation
   std::map<std::int32_t, std::int32_t> metadata;                  // partition -> leader it believes
+  bool metadata_stale = false;                                     // an error said the leader may have moved
   std::set<std::int32_t> partitions_to_rewrite;                   // epoch bump requested for these
   bool epoch_bump_requested = false;
   std::int64_t buffered_bytes = 0;

@@ -138,17 +138,40 @@ TEST(Scenario, AcksZeroAnswersOffsetMinusOneAndLosesADroppedRequestSilently) {
   EXPECT_EQ(logged_sends(run.history()), (std::vector<std::int64_t>{0}));
 }
 
-TEST(Scenario, NotEnoughReplicasAfterAppendIdempotenceOffWritesTwice) {
+// Both followers stall past replica.lag.time.max.ms after the append.
+RunSpec followers_stall_after_append(KafkaVersion version) {
   RunSpec spec = base_spec(false);
+  spec.version = version;
   spec.schedule.faults = {
       Fault{.kind = FaultKind::FollowerStall, .at_ms = 0, .broker = 1, .duration_ms = 600},
       Fault{.kind = FaultKind::FollowerStall, .at_ms = 0, .broker = 2, .duration_ms = 600},
   };
-  const ScenarioRun run = simulate_ok(spec);
+  return spec;
+}
+
+// Kafka 2.8: the ISR shrinks to the leader, the high watermark advances past
+// the batch, DelayedProduce answers NOT_ENOUGH_REPLICAS_AFTER_APPEND, and the
+// retry writes it again.
+TEST(Scenario, NotEnoughReplicasAfterAppendIdempotenceOffWritesTwice) {
+  const ScenarioRun run = simulate_ok(followers_stall_after_append(KafkaVersion::V2_8));
   SCOPED_TRACE(run.timeline());
   EXPECT_TRUE(has_step(run.history(), StepKind::ProduceResponseReceived, "NOT_ENOUGH_REPLICAS_AFTER_APPEND"));
   EXPECT_TRUE(has_step(run.history(), StepKind::IsrShrunk));
   EXPECT_EQ(logged_sends(run.history()), (std::vector<std::int64_t>{0, 0}));
+}
+
+// Kafka 3.7+ (KIP-966, Partition.maybeIncrementLeaderHW): the high watermark
+// waits while the ISR is below min.insync.replicas, so the same schedule ends
+// in one late success.
+TEST(Scenario, UnderMinIsrTheHighWatermarkWaitsAndTheRequestSucceedsOnce) {
+  const ScenarioRun run = simulate_ok(followers_stall_after_append(KafkaVersion::V3_9));
+  SCOPED_TRACE(run.timeline());
+  EXPECT_TRUE(has_step(run.history(), StepKind::IsrShrunk));
+  EXPECT_FALSE(has_step(run.history(), StepKind::ProduceResponseReceived, "NOT_ENOUGH_REPLICAS_AFTER_APPEND"));
+  EXPECT_EQ(logged_sends(run.history()), (std::vector<std::int64_t>{0}));
+  const auto callbacks = callbacks_of_send(run.history(), 0);
+  ASSERT_EQ(callbacks.size(), 1u);
+  EXPECT_EQ(callbacks[0].offset, 0);
 }
 
 TEST(Scenario, ProducerRestartWithoutTransactionalIdGetsANewProducerIdAndWritesTwice) {

@@ -162,8 +162,12 @@ TEST(ExpectedViolation, BrokerCacheSmallerThanInFlightDuplicatesWithinTheSession
 // writes the second batch again. Kafka 3.9's client and broker allow it; the
 // idempotence holds tests exclude this fault (idempotence_fault_kinds).
 TEST(ExpectedViolation, KnownRaceRefusedFirstBatchOfANewProducerIdDuplicates) {
-  const SearchResult r = expect_found({"known race: refused first batch of a new producer id", "no_duplicates_within_session",
-                                       space({{"enable.idempotence", "true"}}), 3, 2});
+  // A leadership move needs somewhere to move: three brokers, and the
+  // refusal is NOT_LEADER_OR_FOLLOWER.
+  SearchSpace s = space({{"enable.idempotence", "true"}}, {{"model.brokers", "3"}, {"default.replication.factor", "3"}});
+  s.error_responses = {Errors::NOT_LEADER_OR_FOLLOWER};
+  const SearchResult r =
+      expect_found({"known race: refused first batch of a new producer id", "no_duplicates_within_session", s, 3, 2});
   if (r.counterexample) {
     EXPECT_TRUE(has_step(r.counterexample->history, StepKind::EpochBumped));
     const auto& faults = r.counterexample->spec.schedule.faults;
