@@ -162,5 +162,16 @@ say "What the model does say about examples/producer-transactional.properties:"
 say ""
 run kafka-model check --producer examples/producer-transactional.properties --guarantee no_duplicates_within_session --budget 300
 
+say "## 13. Is the idempotent producer airtight within its session?"
+say ""
+say "Almost. The search found one race in Kafka 3.9's rules (docs/model.md): if the"
+say "leader refuses the very first batch of a new producer id while it accepts the"
+say "next one (a leadership move between two requests), the leader has no state for"
+say "the producer and accepts sequence 1; the retry of sequence 0 is then refused as"
+say "out of order, the producer takes that for a real gap, bumps its epoch and"
+say "writes the second batch again. \`check\` leaves transient refusals out unless"
+say "\`--with-refusals\` is given; the shrunk schedule replays as a scenario:"
+say ""
+run kafka-model scenario tests/scenarios/12-known-race-refused-first-batch-of-a-new-producer-id.json
 printf '%s' "$page" > "$output"
 echo "wrote $output"
