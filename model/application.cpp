@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "model/sim_time.hpp"
 #include "model/world.hpp"
 
 namespace kafka_model {
@@ -12,9 +13,7 @@ namespace kafka_model {
 void World::app_send_due() {
   ApplicationState& app = state_.app;
   app.send_scheduled = false;
-  const bool waiting_for_callback =
-      workload_.mode == DeliveryMode::Synchronous &&
-      std::any_of(app.records.begin(), app.records.end(), [](const auto& r) { return r.second.outstanding_send >= 0; });
+  const bool waiting_for_callback = workload_.mode == DeliveryMode::Synchronous && app.outstanding_sends > 0;
   if (!waiting_for_callback && state_.producer.alive) {
     if (!app.resend_queue.empty()) {
       const std::int64_t record = app.resend_queue.front();
@@ -27,7 +26,7 @@ void World::app_send_due() {
   const bool more = !app.resend_queue.empty() || app.next_new_record < workload_.records;
   if (more && !waiting_for_callback) {
     app.send_scheduled = true;
-    schedule(state_.now_ms + workload_.send_interval_ms, EventKind::AppSendDue);
+    schedule(after(state_.now_ms, workload_.send_interval_ms), EventKind::AppSendDue);
   }
 }
 
@@ -36,6 +35,7 @@ void World::app_send(std::int64_t record) {
   const std::int64_t send = app.next_send++;
   AppRecord& r = app.records[record];
   r.sends += 1;
+  if (r.outstanding_send < 0) ++app.outstanding_sends;
   r.outstanding_send = send;
   app.send_record[send] = record;
   const std::int32_t partition = choose_partition(record);
@@ -47,7 +47,7 @@ void World::app_send(std::int64_t record) {
   step.detail = workload_.keys > 0 ? fmt::format("key=k{}", record % workload_.keys) : "key=null";
   if (!producer_append(record, send)) {  // buffer.memory full: send() blocks
     app.blocked.emplace_back(send, state_.now_ms);
-    wake_sender_at(state_.now_ms + config_.producer.max_block_ms);
+    wake_sender_at(after(state_.now_ms, config_.producer.max_block_ms));
   }
 }
 
@@ -66,7 +66,10 @@ void World::app_callback(std::int64_t send, std::int64_t offset, Errors error) {
   step.instance = state_.producer.instance;
   if (error != Errors::NONE) step.error = std::string(to_string(error));
   AppRecord& r = app.records[record];
-  if (r.outstanding_send == send) r.outstanding_send = -1;
+  if (r.outstanding_send == send) {
+    r.outstanding_send = -1;
+    --app.outstanding_sends;
+  }
   if (error == Errors::NONE) {
     r.acknowledged = true;
   } else if (workload_.mode != DeliveryMode::FireAndForget && !r.acknowledged) {
@@ -90,6 +93,7 @@ void World::app_producer_restarted() {
   for (auto& [record, r] : app.records) {
     if (r.outstanding_send < 0) continue;
     r.outstanding_send = -1;
+    --app.outstanding_sends;
     if (workload_.mode == DeliveryMode::FireAndForget || r.acknowledged) continue;
     if (r.sends <= workload_.max_resends_per_record) {
       app.resend_queue.push_back(record);
@@ -105,10 +109,8 @@ void World::app_producer_restarted() {
 
 bool World::app_done() const {
   const ApplicationState& app = state_.app;
-  if (app.next_new_record < workload_.records || !app.resend_queue.empty() || !app.blocked.empty()) return false;
-  for (const auto& [record, r] : app.records)
-    if (r.outstanding_send >= 0) return false;
-  return true;
+  return app.next_new_record >= workload_.records && app.resend_queue.empty() && app.blocked.empty() &&
+         app.outstanding_sends == 0;
 }
 
 }  // namespace kafka_model

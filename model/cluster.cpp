@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "model/step_text.hpp"
+#include "model/sim_time.hpp"
 #include "model/world.hpp"
 
 namespace kafka_model {
@@ -182,7 +183,7 @@ void World::broker_respond(const ProduceResponse& response) {
     step.request = response.request;
     step.broker = response.broker;
     step.detail = fmt::format("fault: arrives {}ms late", fault->duration_ms);
-    delay += fault->duration_ms;
+    delay = after(delay, fault->duration_ms);
   }
   const std::int64_t id = state_.next_message++;
   state_.responses_on_wire.emplace(id, response);

@@ -10,6 +10,7 @@
 
 #include "model/partitioner.hpp"
 #include "model/step_text.hpp"
+#include "model/sim_time.hpp"
 #include "model/world.hpp"
 
 namespace kafka_model {
@@ -152,12 +153,12 @@ void World::sender_run() {
     if (t > state_.now_ms && (next < 0 || t < next)) next = t;
   };
   for (const auto& [id, batch] : p.batches) {
-    consider(batch.created_ms + config_.producer.delivery_timeout_ms);
-    if (batch.lifecycle.state() == ProducerBatchLifecycle::State::Open) consider(batch.created_ms + config_.producer.linger_ms);
+    consider(after(batch.created_ms, config_.producer.delivery_timeout_ms));
+    if (batch.lifecycle.state() == ProducerBatchLifecycle::State::Open) consider(after(batch.created_ms, config_.producer.linger_ms));
     if (batch.lifecycle.state() == ProducerBatchLifecycle::State::WaitingToRetry) consider(batch.retry_at_ms);
   }
-  for (const auto& [n, request] : p.in_flight) consider(request.sent_ms + config_.producer.request_timeout_ms);
-  for (const auto& [send, since] : state_.app.blocked) consider(since + config_.producer.max_block_ms);
+  for (const auto& [n, request] : p.in_flight) consider(after(request.sent_ms, config_.producer.request_timeout_ms));
+  for (const auto& [send, since] : state_.app.blocked) consider(after(since, config_.producer.max_block_ms));
   if (next >= 0) wake_sender_at(next);
 }
 
@@ -165,7 +166,7 @@ void World::sender_run() {
 // then throws TimeoutException to the caller.
 void World::expire_blocked_sends() {
   ApplicationState& app = state_.app;
-  while (!app.blocked.empty() && state_.now_ms >= app.blocked.front().second + config_.producer.max_block_ms) {
+  while (!app.blocked.empty() && state_.now_ms >= after(app.blocked.front().second, config_.producer.max_block_ms)) {
     const std::int64_t send = app.blocked.front().first;
     app.blocked.pop_front();
     Step& step = log_step(StepKind::SendFailed, "app");
@@ -183,7 +184,7 @@ void World::sender_handle_timeouts() {
   ProducerClient& p = state_.producer;
   std::vector<std::pair<std::int32_t, std::int64_t>> timed_out;
   for (const auto& [n, request] : p.in_flight)
-    if (state_.now_ms >= request.sent_ms + config_.producer.request_timeout_ms) timed_out.emplace_back(request.broker, n);
+    if (state_.now_ms >= after(request.sent_ms, config_.producer.request_timeout_ms)) timed_out.emplace_back(request.broker, n);
   for (const auto& [broker, n] : timed_out) {
     if (!p.in_flight.contains(n)) continue;  // already failed with its connection
     Step& step = log_step(StepKind::RequestTimedOut, producer_node(p.instance));
@@ -199,7 +200,7 @@ void World::sender_expire_batches() {
   ProducerClient& p = state_.producer;
   std::vector<std::int64_t> expired;
   for (const auto& [id, batch] : p.batches)
-    if (state_.now_ms >= batch.created_ms + config_.producer.delivery_timeout_ms) expired.push_back(id);
+    if (state_.now_ms >= after(batch.created_ms, config_.producer.delivery_timeout_ms)) expired.push_back(id);
   for (std::int64_t id : expired) {
     ClientBatch& batch = p.batches.at(id);
     batch.lifecycle.expire();

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "model/step_text.hpp"
+#include "model/sim_time.hpp"
 #include "model/world.hpp"
 
 namespace kafka_model {
@@ -37,7 +38,7 @@ bool World::partition_ready(std::int32_t partition, const ClientBatch& head) con
   using S = ProducerBatchLifecycle::State;
   const S state = head.lifecycle.state();
   if (state == S::WaitingToRetry) return state_.now_ms >= head.retry_at_ms;
-  if (state == S::Open) return state_.now_ms >= head.created_ms + config_.producer.linger_ms;
+  if (state == S::Open) return state_.now_ms >= after(head.created_ms, config_.producer.linger_ms);
   if (state != S::Closed) return false;
   return true;
 }
@@ -227,7 +228,7 @@ void World::complete_batch(ClientBatch& batch, Errors error, std::int64_t base_o
     finish_batch(batch, base_offset, Errors::NONE);
     return;
   }
-  const bool before_delivery_timeout = state_.now_ms < batch.created_ms + config_.producer.delivery_timeout_ms;
+  const bool before_delivery_timeout = state_.now_ms < after(batch.created_ms, config_.producer.delivery_timeout_ms);
   const bool producer_allows = before_delivery_timeout && (idempotent ? idempotent_can_retry(batch, error)
                                                                       : is_retriable(error));
   if (!is_retriable(error) && !producer_allows) {
@@ -268,7 +269,7 @@ void World::complete_batch(ClientBatch& batch, Errors error, std::int64_t base_o
 // (insertInSequenceOrder), others to the front of the queue.
 void World::reenqueue(ClientBatch& batch) {
   ProducerClient& p = state_.producer;
-  batch.retry_at_ms = state_.now_ms + config_.producer.retry_backoff_ms;
+  batch.retry_at_ms = after(state_.now_ms, config_.producer.retry_backoff_ms);
   batch.request = -1;
   std::deque<std::int64_t>& queue = p.accumulator[batch.partition];
   auto position = queue.begin();

@@ -1,4 +1,5 @@
 // The event loop, fault application, healing and the final consumer read.
+#include "model/sim_time.hpp"
 #include "model/world.hpp"
 
 #include <fmt/core.h>
@@ -19,8 +20,10 @@ World::World(Configuration config, Workload workload, FaultSchedule faults, Choo
   history_.config["kafka.version"] = to_string(config_.version);
   cluster_start();
   for (std::size_t i = 0; i < schedule_.faults.size(); ++i)
-    if (!is_message_fault(schedule_.faults[i].kind))
+    if (!is_message_fault(schedule_.faults[i].kind)) {
       schedule(schedule_.faults[i].at_ms, EventKind::FaultDue, static_cast<std::int64_t>(i));
+      ++state_.pending_faults;
+    }
   producer_start();
   state_.app.send_scheduled = true;
   schedule(0, EventKind::AppSendDue);
@@ -47,7 +50,7 @@ std::int64_t World::network_delay() {
 std::int64_t World::deliver_in_order(int direction, std::int32_t instance, std::int32_t broker,
                                      std::int64_t delay_ms) {
   std::int64_t& last = state_.last_delivery_ms[{direction, instance, broker}];
-  last = std::max(last, state_.now_ms + delay_ms);
+  last = std::max(last, after(state_.now_ms, delay_ms));
   return last;
 }
 
@@ -59,9 +62,7 @@ const Fault* World::message_fault(FaultKind kind, std::int64_t request) const {
 
 // Every timed fault applied, the application finished, the producer idle.
 bool World::finished() const {
-  for (const Event& e : state_.queue)
-    if (e.kind == EventKind::FaultDue) return false;
-  return app_done() && state_.producer.batches.empty();
+  return state_.pending_faults == 0 && state_.producer.batches.empty() && app_done();
 }
 
 // After healing: every partition has a leader, every replica holds the
@@ -132,7 +133,10 @@ void World::dispatch(const Event& event) {
       break;
     }
     case EventKind::FetchTick: follower_fetch(static_cast<std::int32_t>(event.a), static_cast<std::int32_t>(event.b)); break;
-    case EventKind::FaultDue: apply_fault(schedule_.faults[static_cast<std::size_t>(event.a)]); break;
+    case EventKind::FaultDue:
+      --state_.pending_faults;
+      apply_fault(schedule_.faults[static_cast<std::size_t>(event.a)]);
+      break;
     case EventKind::BrokerResumes: {
       BrokerNode& broker = state_.brokers[static_cast<std::size_t>(event.a)];
       if (!broker.alive || broker.stalled_until_ms > state_.now_ms) break;
@@ -157,7 +161,7 @@ void World::apply_fault(const Fault& fault) {
     case FaultKind::BrokerRestart: broker_restart(fault.broker); break;
     case FaultKind::FollowerStall: {
       BrokerNode& broker = state_.brokers.at(static_cast<std::size_t>(fault.broker));
-      broker.fetch_stalled_until_ms = state_.now_ms + fault.duration_ms;
+      broker.fetch_stalled_until_ms = after(state_.now_ms, fault.duration_ms);
       Step& step = log_step(StepKind::FollowerStalled, node);
       step.broker = fault.broker;
       step.detail = fmt::format("fetches nothing for {}ms", fault.duration_ms);
@@ -165,7 +169,7 @@ void World::apply_fault(const Fault& fault) {
     }
     case FaultKind::BrokerStall: {
       BrokerNode& broker = state_.brokers.at(static_cast<std::size_t>(fault.broker));
-      broker.stalled_until_ms = state_.now_ms + fault.duration_ms;
+      broker.stalled_until_ms = after(state_.now_ms, fault.duration_ms);
       schedule(broker.stalled_until_ms, EventKind::BrokerResumes, fault.broker);
       Step& step = log_step(StepKind::BrokerStalled, node);
       step.broker = fault.broker;

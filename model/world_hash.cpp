@@ -88,7 +88,7 @@ void add(H& h, const AppRecord& v) {
 }
 void add(H& h, const ApplicationState& v) {
   add(h, v.next_new_record), add(h, v.next_send), add(h, v.records), add(h, v.resend_queue), add(h, v.blocked);
-  add(h, v.send_record), add(h, v.send_scheduled);
+  add(h, v.send_record), add(h, v.outstanding_sends), add(h, v.send_scheduled);
 }
 void add(H& h, const Event& v) {
   add(h, v.time_ms), add(h, v.seq), add(h, v.kind), add(h, v.a), add(h, v.b);
@@ -118,7 +118,7 @@ std::uint64_t hash(const WorldState& s) {
   add(h, s.requests_on_wire), add(h, s.responses_on_wire), add(h, s.next_message), add(h, s.last_delivery_ms);
   add(h, s.brokers), add(h, s.partitions), add(h, s.producer), add(h, s.next_instance), add(h, s.next_producer_id);
   add(h, s.transactional_ids), add(h, s.next_batch), add(h, s.next_request), add(h, s.app), add(h, s.wakeups);
-  add(h, s.healed), add(h, s.black_holed);
+  add(h, s.healed), add(h, s.black_holed), add(h, s.pending_faults);
   return h.digest();
 }
 

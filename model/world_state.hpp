@@ -76,7 +76,7 @@ struct ClientBatch {
   std::int64_t id = 0;
   std::int32_t partition = 0;
   std::vector<LogRecord> records;
-  std::int32_t bytes = 0;
+  std::int64_t bytes = 0;
   std::int64_t created_ms = 0;
   ProducerBatchLifecycle lifecycle{0};
   std::int64_t producer_id = -1;  // assigned with the sequence at first drain
@@ -146,6 +146,7 @@ struct ApplicationState {
   std::deque<std::int64_t> resend_queue;
   std::deque<std::pair<std::int64_t, std::int64_t>> blocked;  // (send, since ms): buffer.memory full
   std::map<std::int64_t, std::int64_t> send_record;           // send -> record
+  std::int64_t outstanding_sends = 0;                         // records with outstanding_send >= 0
   bool send_scheduled = false;
   bool operator==(const ApplicationState&) const = default;
 };
@@ -190,6 +191,7 @@ struct WorldState {
   std::int64_t next_request = 1;
   ApplicationState app;
   std::set<std::int64_t> wakeups;  // scheduled SenderWakeup times (dedup)
+  std::int64_t pending_faults = 0;  // FaultDue events still in the queue
   // Connections (instance, broker, generation) that silently lost a message:
   // TCP delivers in order or not at all, so everything sent after it on that
   // connection, either way, is lost too until the client closes it (messages

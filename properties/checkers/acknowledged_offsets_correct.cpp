@@ -7,6 +7,7 @@
 // offset. An acknowledged send absent from the log is not where its offset
 // says either: it is an inconsistent offset as well as a lost write.
 #include <algorithm>
+#include <climits>
 #include <map>
 #include <optional>
 #include <utility>
@@ -25,13 +26,25 @@ std::map<std::pair<std::int32_t, std::int64_t>, std::size_t> index_by_offset(con
   return out;
 }
 
+// (partition, send) -> the ConsumerRead steps holding that send, in log order.
+using CopiesBySend = std::map<std::pair<std::int32_t, std::int64_t>, std::vector<std::size_t>>;
+
+CopiesBySend index_copies(const History& history) {
+  CopiesBySend out;
+  for (std::size_t i : checkers::final_log(history))
+    out[{history.steps[i].partition, history.steps[i].send}].push_back(i);
+  return out;
+}
+
 // ConsumerRead steps holding `send` (in `partition`, or anywhere if unknown).
-std::vector<std::size_t> copies_of(const History& history, std::int32_t partition, std::int64_t send) {
+std::vector<std::size_t> copies_of(const CopiesBySend& copies, std::int32_t partition, std::int64_t send) {
   std::vector<std::size_t> out;
-  for (std::size_t i : checkers::final_log(history)) {
-    const Step& s = history.steps[i];
-    if (s.send == send && (partition < 0 || s.partition == partition)) out.push_back(i);
+  for (auto it = copies.lower_bound({partition < 0 ? INT32_MIN : partition, send}); it != copies.end(); ++it) {
+    if (partition >= 0 && it->first.first != partition) break;
+    if (it->first.second == send) out.insert(out.end(), it->second.begin(), it->second.end());
+    if (partition >= 0) break;
   }
+  std::sort(out.begin(), out.end());
   return out;
 }
 
@@ -46,6 +59,7 @@ struct Context {
   const History& history;
   std::map<std::int64_t, std::size_t> called;
   std::map<std::pair<std::int32_t, std::int64_t>, std::size_t> at_offset;
+  CopiesBySend copies;
   bool acks_zero;
 };
 
@@ -55,7 +69,7 @@ std::optional<Anomaly> judge(const Context& c, std::size_t cb_step) {
   const std::int32_t partition = checkers::partition_of_send(c.history, c.called, cb);
   const std::string head = checkers::send_text(cb.send, cb.record) + " acknowledged at p" +
                            std::to_string(partition) + " offset " + std::to_string(cb.offset);
-  const std::vector<std::size_t> copies = copies_of(c.history, partition, cb.send);
+  const std::vector<std::size_t> copies = copies_of(c.copies, partition, cb.send);
   Anomaly a;
   if (cb.offset < 0) {
     if (c.acks_zero) return std::nullopt;
@@ -93,7 +107,7 @@ std::optional<Anomaly> judge(const Context& c, std::size_t cb_step) {
 
 std::vector<Anomaly> check_acknowledged_offsets_correct(const History& history) {
   const Context context{history, checkers::send_called_steps(history), index_by_offset(history),
-                        checkers::acks_is_zero(history)};
+                        index_copies(history), checkers::acks_is_zero(history)};
   std::vector<Anomaly> out;
   for (std::size_t i = 0; i < history.steps.size(); ++i)
     if (checkers::is_success_callback(history.steps[i]))
