@@ -6,6 +6,8 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
+#include <charconv>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +26,7 @@ struct CheckOptions {
   std::string broker_file;
   std::string kafka_version = "3.9";
   std::vector<std::string> guarantees;  // empty = all
+  std::string seed_text = "1";
   std::uint64_t seed = 1;
   int budget = 1000;
   bool json = false;
@@ -117,7 +120,28 @@ void print(const Report& report, const CheckOptions& o) {
   fmt::print("{}", o.json ? render_json(report) : header(o, report.version) + render_text(report));
 }
 
-int run_check(const CheckOptions& o) {
+// --seed as a whole unsigned 64-bit number: no sign, no wrap-around.
+bool parse_seed(const std::string& text, std::uint64_t& seed) {
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, seed);
+  return !text.empty() && ec == std::errc() && ptr == end;
+}
+
+// The replay directory must be usable before minutes of search are spent.
+bool prepare_out_dir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (!ec && std::filesystem::is_directory(dir, ec)) return true;
+  fmt::print(stderr, "kafka-model check: --out '{}': not a directory that can be created or written\n", dir);
+  return false;
+}
+
+int run_check(CheckOptions o) {
+  if (!parse_seed(o.seed_text, o.seed)) {
+    fmt::print(stderr, "kafka-model check: --seed '{}': must be a whole number from 0 to 18446744073709551615\n",
+               o.seed_text);
+    return kBadInput;
+  }
   const std::optional<KafkaVersion> version = parse_kafka_version(o.kafka_version);
   if (!version) {
     fmt::print(stderr, "kafka-model check: unknown --kafka-version '{}' (known: 2.8, 3.9, 4.0)\n", o.kafka_version);
@@ -141,6 +165,7 @@ int run_check(const CheckOptions& o) {
   }
   set_effective_config(report, *loaded.config);
   report.warnings = loaded.warnings;
+  if (!prepare_out_dir(o.out_dir)) return kBadInput;
   for (const Guarantee* g : guarantees) report.verdicts.push_back(search_one(*g, *loaded.input, *loaded.config, o));
   print(report, o);
   for (const Verdict& v : report.verdicts)
@@ -157,7 +182,7 @@ void add_check_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--broker", o->broker_file, "Broker/topic .properties file (model.brokers, min.insync.replicas, ...)");
   cmd->add_option("--kafka-version", o->kafka_version, "2.8, 3.9 or 4.0 (default 3.9)");
   cmd->add_option("--guarantee", o->guarantees, "A guarantee to check (repeatable; default: all)");
-  cmd->add_option("--seed", o->seed, "Search seed (default 1): same seed, same verdicts and counterexamples");
+  cmd->add_option("--seed", o->seed_text, "Search seed, 0..18446744073709551615 (default 1): same seed, same verdicts");
   cmd->add_option("--budget", o->budget, "Schedules to try per guarantee (default 1000)")
       ->check(CLI::Range(1, 1000000));
   cmd->add_flag("--json", o->json, "One JSON object on stdout");

@@ -5,9 +5,13 @@
 namespace kafka_model::cli {
 namespace {
 
+// The file a key's error is about: a broker key's own file first.
 const PropertiesFile* file_defining(const std::string& key, const ConfigInput& input) {
-  if (input.producer.values.count(key) != 0) return &input.producer;
-  if (input.broker.values.count(key) != 0) return &input.broker;
+  const bool broker_key = is_broker_key(key);
+  const PropertiesFile* first = broker_key ? &input.broker : &input.producer;
+  const PropertiesFile* second = broker_key ? &input.producer : &input.broker;
+  if (first->values.count(key) != 0) return first;
+  if (second->values.count(key) != 0) return second;
   return nullptr;
 }
 
@@ -32,7 +36,12 @@ std::string locations_named_in(const std::string& warning, const ConfigInput& in
 
 std::string locate(const ConfigError& error, const ConfigInput& input) {
   const PropertiesFile* file = file_defining(error.key, input);
-  if (file == nullptr) return fmt::format("key '{}': {}", error.key, error.message);
+  if (file == nullptr) {  // the rule broke on a default: name the file the key belongs in
+    const PropertiesFile& home = is_broker_key(error.key) ? input.broker : input.producer;
+    const std::string where = home.path.empty() ? (is_broker_key(error.key) ? "broker defaults" : "producer defaults")
+                                                : home.path;
+    return fmt::format("{}: key '{}' (not set: the default): {}", where, error.key, error.message);
+  }
   return fmt::format("{}: key '{}': {}", file->where(error.key), error.key, error.message);
 }
 

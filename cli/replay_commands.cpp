@@ -35,7 +35,9 @@ std::optional<RunSpec> load(const char* command, const std::string& path) {
 // the model's validation refuses: exit 2.
 int refused(const char* command, const std::string& path, const RunSpec& spec, const ConfigError& error, bool json) {
   if (error.kind != ConfigErrorKind::KafkaConfigException) {
-    fmt::print(stderr, "kafka-model {}: {}: producer/broker key '{}': {}\n", command, path, error.key, error.message);
+    fmt::print(stderr, "kafka-model {}: {}: {} '{}': {}\n", command, path,
+               error.key.rfind("faults[", 0) == 0 ? "field" : (is_broker_key(error.key) ? "broker key" : "producer key"),
+               error.key, error.message);
     return kBadInput;
   }
   Report report;

@@ -76,7 +76,8 @@ std::string counterexample_text(const Verdict& v, bool mermaid) {
   out += "Timeline:\n";
   for (const std::string& line : timeline_lines(c.history)) out += line + "\n";
   if (mermaid) out += "Sequence diagram (Mermaid):\n```mermaid\n" + to_mermaid_sequence(c.history) + "```\n";
-  out += fmt::format("Replay: kafka-model replay {}\n", c.replay_file);
+  out += c.replay_file.empty() ? std::string("Replay: (the replay file could not be written)\n")
+                               : fmt::format("Replay: kafka-model replay {}\n", c.replay_file);
   if (!v.remedy.empty()) out += fmt::format("Remedy: {}\n", v.remedy);
   return out;
 }

@@ -403,7 +403,7 @@ std::optional<ConfigError> build_producer(Configuration& c, const Properties& pr
 
 // Model limits keep a simulated cluster small enough to search.
 constexpr std::int64_t kMaxBrokers = 64;
-constexpr std::int64_t kMaxPartitions = 10000;
+constexpr std::int64_t kMaxPartitions = 64;  // each replica fetches every ~10 ms of virtual time: cost grows with partitions
 
 std::optional<ConfigError> build_broker(Configuration& c, const Properties& props) {
   PropertyReader in(props);
@@ -534,6 +534,10 @@ ConfigResult build_configuration(KafkaVersion version, const Properties& produce
 
 Configuration default_configuration(KafkaVersion version) {
   return *build_configuration(version, {}, {}).config;
+}
+
+bool is_broker_key(std::string_view k) {
+  return std::find(kBrokerKeys.begin(), kBrokerKeys.end(), k) != kBrokerKeys.end();
 }
 
 }  // namespace kafka_model

@@ -15,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "statemachines/kafka_version.hpp"
@@ -118,6 +119,10 @@ struct ConfigResult {
 // config / error is set.
 ConfigResult build_configuration(KafkaVersion version, const Properties& producer, const Properties& broker,
                                  bool strict = false);
+
+// A broker/topic key (model.brokers, min.insync.replicas, ...), as opposed to
+// a producer key: which file a key belongs in.
+bool is_broker_key(std::string_view key);
 
 // What `version` runs with when nothing is set.
 Configuration default_configuration(KafkaVersion version);

@@ -102,6 +102,11 @@ inline json parse_document(std::string_view text) {
       what = what.substr(close + 2);
     const bool at_end = !text.empty() && e.byte >= text.size();
     fail("", fmt::format("malformed JSON: {}{}", what, at_end ? " (the file ends early: truncated?)" : ""));
+  } catch (const json::exception& e) {  // e.g. out_of_range 406: a number too large for a double
+    std::string what = e.what();
+    if (auto close = what.find("] "); what.rfind("[json.exception", 0) == 0 && close != std::string::npos)
+      what = what.substr(close + 2);
+    fail("", "malformed JSON: " + what);
   }
 }
 

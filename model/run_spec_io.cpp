@@ -137,15 +137,18 @@ Workload read_workload(const json& j) {
   reject_unknown_keys(j, "workload", "workload",
                       {"records", "keys", "send_interval_ms", "record_size_bytes", "max_resends_per_record", "mode"});
   Workload w;
-  auto int32_at = [&](const char* key, std::int32_t& out, std::string_view hint = {}) {
-    if (j.contains(key)) out = read_int32(j[key], member("workload", key), 0, hint);
+  // The model's limits keep one run a run (a search makes thousands):
+  // Kafka's own max.request.size default bounds a record at 1 MiB.
+  auto int32_at = [&](const char* key, std::int32_t& out, std::int32_t max, std::string_view hint = {}) {
+    if (j.contains(key))
+      out = static_cast<std::int32_t>(read_int(j[key], member("workload", key), 0, max, hint));
   };
-  int32_at("records", w.records);
-  int32_at("keys", w.keys, "0 = null keys");
-  int32_at("record_size_bytes", w.record_size_bytes);
-  int32_at("max_resends_per_record", w.max_resends_per_record);
+  int32_at("records", w.records, 1'000'000);
+  int32_at("keys", w.keys, 1'000'000, "0 = null keys");
+  int32_at("record_size_bytes", w.record_size_bytes, 1 << 20);
+  int32_at("max_resends_per_record", w.max_resends_per_record, 1000);
   if (j.contains("send_interval_ms"))
-    w.send_interval_ms = read_int(j["send_interval_ms"], "workload.send_interval_ms", 0, kInt64Max);
+    w.send_interval_ms = read_int(j["send_interval_ms"], "workload.send_interval_ms", 0, 86'400'000);
   if (j.contains("mode")) {
     const std::string mode = read_string(j["mode"], "workload.mode");
     if (!parse_delivery_mode(mode, w.mode))
@@ -250,6 +253,10 @@ RunSpecParse load_run_spec(const std::string& path) {
   }
   if (std::filesystem::is_directory(path, ec)) {
     result.error = fmt::format("{}: cannot read the file: it is a directory", path);
+    return result;
+  }
+  if (!std::filesystem::is_regular_file(path, ec)) {  // a FIFO or /dev/zero would block or never end
+    result.error = fmt::format("{}: cannot read the file: not a regular file", path);
     return result;
   }
   std::ifstream in(path, std::ios::binary);

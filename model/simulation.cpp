@@ -1,15 +1,37 @@
 #include "model/simulation.hpp"
 
+#include <fmt/core.h>
+
 #include "model/chooser.hpp"
 #include "model/world.hpp"
 
 namespace kafka_model {
+namespace {
+
+// A fault on a broker the configuration does not have names the fault and
+// the rule (model.brokers), instead of reaching the world.
+std::optional<ConfigError> check_faults_against(const FaultSchedule& schedule, const Configuration& config) {
+  for (std::size_t i = 0; i < schedule.faults.size(); ++i) {
+    const Fault& fault = schedule.faults[i];
+    if (!fault_fields(fault.kind).broker || fault.broker < config.broker.brokers) continue;
+    return ConfigError{ConfigErrorKind::InvalidValue, fmt::format("faults[{}].broker", i),
+                       fmt::format("{} on broker {}, but model.brokers={} (brokers 0..{})", to_string(fault.kind),
+                                   fault.broker, config.broker.brokers, config.broker.brokers - 1)};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 SimulationResult simulate(const RunSpec& spec, const ModelParameters& parameters) {
   SimulationResult result;
   ConfigResult built = build_configuration(spec.version, spec.producer, spec.broker);
   if (built.error) {
     result.config_error = built.error;
+    return result;
+  }
+  if (auto error = check_faults_against(spec.schedule, *built.config)) {
+    result.config_error = error;
     return result;
   }
   SeededChooser chooser(spec.seed);

@@ -95,6 +95,7 @@ std::string describe(const Counterexample& counterexample, const std::string& gu
 // expect_violated = {guarantee} and a description naming the guarantee, the
 // search seed and the case. Written as <dir>/<guarantee><suffix>.json (the
 // directory is created); returns the path.
+// Returns the path written, or "" when the directory or file cannot be written.
 std::string write_replay_file(const Counterexample& c, const std::string& guarantee, const std::string& dir,
                               const std::string& suffix = "");
 

@@ -222,6 +222,59 @@ TEST_F(Cli, ReplayOfCorruptOrTruncatedFilesIsExit2NamingTheFile) {
   EXPECT_EQ(r.exit_code, 2);
 }
 
+// Inputs a fuzzing pass found crashing, hanging or misattributed; each is
+// now a clear exit 2.
+TEST_F(Cli, AFaultOnABrokerTheClusterDoesNotHaveIsExit2) {
+  const CliRun r = run("replay " + file("c1.json", R"({"faults":[{"kind":"BrokerCrash","at_ms":6,"broker":3}]})"));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, "c1.json: field 'faults[0].broker': BrokerCrash on broker 3, but model.brokers=3"))
+      << r.err;
+}
+
+TEST_F(Cli, ReplayReadsOnlyRegularFiles) {
+  for (const char* special : {"/dev/zero", "/dev/null"}) {
+    const CliRun r = run(std::string("replay ") + special);
+    EXPECT_EQ(r.exit_code, 2) << special;
+    EXPECT_TRUE(contains(r.err, "not a regular file")) << r.err;
+  }
+}
+
+TEST_F(Cli, AnOutPathThatIsAFileIsExit2BeforeSearching) {
+  const std::string not_a_dir = file("afile", "x");
+  const CliRun r = run("check --producer " + source("examples/producer-acks-1.properties") + " --budget 1 --out " +
+                       not_a_dir);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, "--out")) << r.err;
+}
+
+TEST_F(Cli, ASeedMustBeAWholeUnsignedNumber) {
+  for (const char* seed : {"-1", "18446744073709551616", "1.5", "x"}) {
+    const CliRun r = check("acks=all\n", std::string("--seed ") + seed);
+    EXPECT_EQ(r.exit_code, 2) << seed;
+    EXPECT_TRUE(contains(r.err, "--seed")) << r.err;
+  }
+}
+
+TEST_F(Cli, ABrokerKeyErrorNamesTheBrokerFileEvenIfTheProducerFileHasItToo) {
+  const std::string broker = file("b.properties", "# broker\nmodel.brokers=0\n");
+  const CliRun r = check("acks=1\nmodel.brokers=5\n", "--broker " + broker);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, "b.properties:2: key 'model.brokers'")) << r.err;
+}
+
+TEST_F(Cli, ARuleBrokenByADefaultNamesTheFileTheKeyBelongsIn) {
+  const std::string broker = file("b.properties", "model.brokers=2\n");
+  const CliRun r = check("acks=all\n", "--broker " + broker);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, "b.properties: key 'default.replication.factor' (not set: the default)")) << r.err;
+}
+
+TEST_F(Cli, NumbersBeyondWhatJsonCanHoldAreAMalformedFile) {
+  const CliRun r = run("replay " + file("big.json", R"({"producer":{"retries":1e400}})"));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, "big.json: malformed JSON")) << r.err;
+}
+
 TEST_F(Cli, ReplayOfARefusedConfigurationIsExit3) {
   const CliRun r = run("replay " + file("refused.json", R"({"producer": {"enable.idempotence": "true", "acks": "0"}})"));
   EXPECT_EQ(r.exit_code, 3) << r.err;

@@ -371,3 +371,18 @@ TEST(ScenarioFiles, ReadmeExampleAndEveryScenarioParse) {
 
 }  // namespace
 }  // namespace kafka_model
+
+namespace kafka_model {
+namespace {
+
+TEST(RunSpecJsonLimits, AWorkloadBeyondTheModelsLimitsNamesTheFieldAndTheBound) {
+  const RunSpecParse records = parse_run_spec(R"({"workload": {"records": 1000001}})", "w.json");
+  ASSERT_FALSE(records.spec);
+  EXPECT_NE(records.error.find("w.json: workload.records: must be at most 1000000"), std::string::npos) << records.error;
+  const RunSpecParse size = parse_run_spec(R"({"workload": {"record_size_bytes": 1073741824}})", "w.json");
+  ASSERT_FALSE(size.spec);
+  EXPECT_NE(size.error.find("workload.record_size_bytes: must be at most 1048576"), std::string::npos) << size.error;
+}
+
+}  // namespace
+}  // namespace kafka_model

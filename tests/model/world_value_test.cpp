@@ -3,6 +3,8 @@
 // it has seen.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "model/chooser.hpp"
 #include "model/config.hpp"
 #include "model/world.hpp"
@@ -65,6 +67,32 @@ TEST(WorldValue, StatesThatDifferCompareAndHashDifferently) {
   b.step();
   EXPECT_NE(a.state(), b.state());
   EXPECT_NE(hash(a.state()), hash(b.state()));
+}
+
+}  // namespace
+}  // namespace kafka_model
+
+namespace kafka_model {
+namespace {
+
+// Durations as large as Kafka's LONG configs allow mean "never", not an
+// int64 overflow (found by fuzzing; UBSan flagged every `now + d`).
+TEST(WorldTime, HugeDurationsSaturateInsteadOfOverflowing) {
+  ConfigResult built = build_configuration(KafkaVersion::V3_9,
+                                           {{"max.block.ms", "9223372036854775807"},
+                                            {"retry.backoff.ms", "9223372036854775807"},
+                                            {"buffer.memory", "100"}},
+                                           {});
+  ASSERT_TRUE(built.config.has_value());
+  FaultSchedule faults{{Fault{.kind = FaultKind::BrokerStall, .at_ms = 6, .broker = 0,
+                              .duration_ms = std::numeric_limits<std::int64_t>::max()},
+                        Fault{.kind = FaultKind::DelayResponse, .request = 1,
+                              .duration_ms = std::numeric_limits<std::int64_t>::max()}}};
+  SeededChooser chooser(1);
+  World world(*built.config, Workload{.records = 2}, faults, chooser);
+  world.run();
+  EXPECT_GE(world.state().now_ms, 0);
+  EXPECT_FALSE(world.history().steps.empty());
 }
 
 }  // namespace
