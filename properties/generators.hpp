@@ -83,9 +83,13 @@ struct TimeScales {
   std::int64_t replica_lag_time_max_ms = 30000;
 };
 
+// Each scale is capped at a day of virtual time: the spans below multiply
+// them, and a configured Long.MAX_VALUE must not overflow (fuzzing, UBSan).
 inline TimeScales time_scales(const Configuration& config) {
-  return TimeScales{100, config.producer.request_timeout_ms, config.producer.delivery_timeout_ms,
-                    config.broker.replica_lag_time_max_ms};
+  constexpr std::int64_t kDayMs = 86'400'000;
+  return TimeScales{100, std::min(config.producer.request_timeout_ms, kDayMs),
+                    std::min(config.producer.delivery_timeout_ms, kDayMs),
+                    std::min(config.broker.replica_lag_time_max_ms, kDayMs)};
 }
 
 struct FaultBounds {
