@@ -1,5 +1,7 @@
 #include "cli/report.hpp"
 
+#include "properties/known_races.hpp"
+
 #include <fmt/core.h>
 
 #include <nlohmann/json.hpp>
@@ -69,6 +71,7 @@ std::string counterexample_text(const Verdict& v, bool mermaid) {
     out += fmt::format("Found at schedule {}, shrunk in {} steps to:\n", c.found_at_case, c.shrink_steps);
   out += "Anomalies:\n";
   for (const Anomaly& a : c.anomalies) out += fmt::format("  - {}: {}\n", a.kind, a.summary);
+  if (const auto race = first_batch_race(c.history)) out += fmt::format("Known race in Kafka's rules: {}\n", *race);
   const std::vector<std::string> faults = fault_lines(c.spec);
   out += faults.empty() ? "Faults: none\n" : "Faults:\n";
   for (std::size_t i = 0; i < faults.size(); ++i) out += fmt::format("  {}. {}\n", i + 1, faults[i]);
@@ -91,6 +94,8 @@ nlohmann::ordered_json counterexample_json(const CounterexampleReport& c) {
   nlohmann::ordered_json anomalies = nlohmann::ordered_json::array();
   for (const Anomaly& a : c.anomalies) anomalies.push_back({{"kind", a.kind}, {"summary", a.summary}});
   j["anomalies"] = anomalies;
+  const auto race = first_batch_race(c.history);
+  j["known_race"] = race ? nlohmann::ordered_json(*race) : nlohmann::ordered_json(nullptr);
   j["timeline"] = timeline_lines(c.history);
   return j;
 }

@@ -8,8 +8,10 @@
 
 #include "model/config.hpp"
 #include "model/run_spec.hpp"
+#include "model/run_spec_io.hpp"
 #include "properties/allowed.hpp"
 #include "properties/guarantee.hpp"
+#include "properties/known_races.hpp"
 #include "tests/model/scenario_support.hpp"
 
 namespace kafka_model {
@@ -649,6 +651,28 @@ TEST(KafkaPromises, AnUnknownGuaranteeIsNotPromised) {
   EXPECT_FALSE(promised(c, "exactly_once"));
   EXPECT_TRUE(contains(kafka_promises(c, "exactly_once").why, "unknown guarantee"));
   EXPECT_EQ(remedy(c, "exactly_once"), "");
+}
+
+}  // namespace
+}  // namespace kafka_model
+
+namespace kafka_model {
+namespace {
+
+// properties/known_races.hpp: the first-batch race is recognised by its
+// signature, and only there.
+TEST(KnownRaces, TheFirstBatchRaceIsRecognisedByItsSignature) {
+  const auto load = [](const char* name) {
+    const RunSpecParse parsed = load_run_spec(std::string(KAFKA_MODEL_SOURCE_DIR) + "/tests/scenarios/" + name);
+    EXPECT_TRUE(parsed.spec) << parsed.error;
+    return simulate(*parsed.spec).history;
+  };
+  const auto race = first_batch_race(load("12-known-race-refused-first-batch-of-a-new-producer-id.json"));
+  ASSERT_TRUE(race.has_value());
+  EXPECT_NE(race->find("first batch on p0 at sequence 1"), std::string::npos) << *race;
+  for (const char* other : {"02-response-lost-idempotence-on.json", "03-not-leader-then-out-of-order-idempotent.json",
+                            "11a-cache-smaller-than-in-flight.json", "10-kip-360-resend-after-expiry.json"})
+    EXPECT_FALSE(first_batch_race(load(other)).has_value()) << other;
 }
 
 }  // namespace
