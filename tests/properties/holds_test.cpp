@@ -80,17 +80,11 @@ TEST(Holds, AcksZeroOffsetsAreMinusOneNeverWrong) {
 // Over configurations: any valid idempotent producer (generators.hpp) keeps
 // its session promises. Configurations drawn from one seed.
 TEST(Holds, AnyIdempotentConfigurationKeepsSessionPromises) {
-  const auto configs = rc::gen::suchThat(generators::gen_producer_properties(), [](const Properties& p) {
-    return p.count("enable.idempotence") && p.at("enable.idempotence") == "true";
-  });
-  rc::Random random(7);
-  for (int i = 0; i < 8; ++i) {
-    SearchSpace s;
-    s.producer = configs(random.split(), rc::kNominalSize).value();
-    s.broker = fast_replication();
-    s.fault_kinds = idempotence_fault_kinds();
-    expect_holds("idempotent config " + std::to_string(i), "no_duplicates_within_session", s, i + 1, 150);
-    expect_holds("idempotent config " + std::to_string(i), "order_within_session", s, i + 1, 150);
+  const std::vector<SearchSpace> spaces = idempotent_spaces(7, 8);
+  for (std::size_t i = 0; i < spaces.size(); ++i) {
+    const std::string label = "idempotent config " + std::to_string(i);
+    expect_holds(label, "no_duplicates_within_session", spaces[i], i + 1, 150);
+    expect_holds(label, "order_within_session", spaces[i], i + 1, 150);
   }
 }
 

@@ -16,6 +16,7 @@
 #include "model/history_io.hpp"
 #include "model/simulation.hpp"
 #include "properties/guarantee.hpp"
+#include "properties/generators.hpp"
 #include "properties/search.hpp"
 
 namespace kafka_model::testing {
@@ -69,6 +70,24 @@ inline void print_measure(const std::string& label, const TimedSearch& t) {
 
 inline std::string counterexample_text(const TimedSearch& t) {
   return t.result.counterexample ? describe(*t.result.counterexample, t.result.guarantee) : std::string("(none)");
+}
+
+// `count` valid idempotent producer configurations drawn from `seed`, each
+// as a search space judged under idempotence_fault_kinds().
+inline std::vector<SearchSpace> idempotent_spaces(std::uint64_t seed, int count) {
+  const auto configs = rc::gen::suchThat(generators::gen_producer_properties(), [](const Properties& p) {
+    return p.count("enable.idempotence") && p.at("enable.idempotence") == "true";
+  });
+  rc::Random random(seed);
+  std::vector<SearchSpace> spaces;
+  for (int i = 0; i < count; ++i) {
+    SearchSpace s;
+    s.producer = configs(random.split(), rc::kNominalSize).value();
+    s.broker = fast_replication();
+    s.fault_kinds = idempotence_fault_kinds();
+    spaces.push_back(std::move(s));
+  }
+  return spaces;
 }
 
 }  // namespace kafka_model::testing

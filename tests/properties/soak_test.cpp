@@ -48,16 +48,10 @@ TEST(Soak, AcksAllMinIsrTwoDurability) {
 }
 
 TEST(Soak, AnyIdempotentConfiguration) {
-  const auto configs = rc::gen::suchThat(generators::gen_producer_properties(), [](const Properties& p) {
-    return p.count("enable.idempotence") && p.at("enable.idempotence") == "true";
-  });
-  rc::Random random(101);
-  for (int i = 0; i < 100; ++i) {
-    SearchSpace s;
-    s.producer = configs(random.split(), rc::kNominalSize).value();
-    s.broker = fast_replication();
-    s.fault_kinds = idempotence_fault_kinds();
-    const TimedSearch t = timed_search("no_duplicates_within_session", s, SearchOptions{.seed = 200u + i, .budget = 300});
+  const std::vector<SearchSpace> spaces = idempotent_spaces(101, 100);
+  for (std::size_t i = 0; i < spaces.size(); ++i) {
+    const TimedSearch t =
+        timed_search("no_duplicates_within_session", spaces[i], SearchOptions{.seed = 200u + i, .budget = 300});
     EXPECT_FALSE(t.result.counterexample) << counterexample_text(t);
   }
 }
