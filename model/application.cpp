@@ -45,8 +45,8 @@ void World::app_send(std::int64_t record) {
   step.partition = partition;
   step.instance = state_.producer.instance;
   step.detail = workload_.keys > 0 ? fmt::format("key=k{}", record % workload_.keys) : "key=null";
-  if (!producer_append(record, send)) {  // buffer.memory full: send() blocks
-    app.blocked.emplace_back(send, state_.now_ms);
+  if (!producer_append(record, send, partition)) {  // buffer.memory full: send() blocks
+    app.blocked.emplace_back(send, state_.now_ms, partition);
     wake_sender_at(after(state_.now_ms, config_.producer.max_block_ms));
   }
 }

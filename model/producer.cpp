@@ -88,11 +88,10 @@ std::int32_t World::choose_partition(std::int64_t record) {
 
 // RecordAccumulator.append; false when buffer.memory is exhausted (send()
 // blocks, up to max.block.ms).
-bool World::producer_append(std::int64_t record, std::int64_t send) {
+bool World::producer_append(std::int64_t record, std::int64_t send, std::int32_t partition) {
   ProducerClient& p = state_.producer;
   const std::int32_t size = workload_.record_size_bytes;
   if (p.buffered_bytes + size > config_.producer.buffer_memory) return false;
-  const std::int32_t partition = choose_partition(record);
   std::deque<std::int64_t>& queue = p.accumulator[partition];
   ClientBatch* batch = nullptr;
   if (!queue.empty()) {
@@ -158,7 +157,7 @@ void World::sender_run() {
     if (batch.lifecycle.state() == ProducerBatchLifecycle::State::WaitingToRetry) consider(batch.retry_at_ms);
   }
   for (const auto& [n, request] : p.in_flight) consider(after(request.sent_ms, config_.producer.request_timeout_ms));
-  for (const auto& [send, since] : state_.app.blocked) consider(after(since, config_.producer.max_block_ms));
+  for (const auto& [send, since, partition] : state_.app.blocked) consider(after(since, config_.producer.max_block_ms));
   if (next >= 0) wake_sender_at(next);
 }
 
@@ -166,8 +165,8 @@ void World::sender_run() {
 // then throws TimeoutException to the caller.
 void World::expire_blocked_sends() {
   ApplicationState& app = state_.app;
-  while (!app.blocked.empty() && state_.now_ms >= after(app.blocked.front().second, config_.producer.max_block_ms)) {
-    const std::int64_t send = app.blocked.front().first;
+  while (!app.blocked.empty() && state_.now_ms >= after(std::get<1>(app.blocked.front()), config_.producer.max_block_ms)) {
+    const std::int64_t send = std::get<0>(app.blocked.front());
     app.blocked.pop_front();
     Step& step = log_step(StepKind::SendFailed, "app");
     step.send = send;

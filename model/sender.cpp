@@ -297,8 +297,8 @@ void World::finish_batch(ClientBatch& batch, std::int64_t base_offset, Errors er
   }
   ApplicationState& app = state_.app;
   while (!app.blocked.empty()) {
-    const auto [send, since] = app.blocked.front();
-    if (!producer_append(record_of_send(send), send)) break;
+    const auto [send, since, partition] = app.blocked.front();
+    if (!producer_append(record_of_send(send), send, partition)) break;
     app.blocked.pop_front();
   }
 }

@@ -63,7 +63,7 @@ class World {
   // ---- producer.cpp
   void producer_start();
   void producer_crash();
-  bool producer_append(std::int64_t record, std::int64_t send);
+  bool producer_append(std::int64_t record, std::int64_t send, std::int32_t partition);
   void sender_run();
   void wake_sender_at(std::int64_t at_ms);
   void sender_expire_batches();

@@ -144,7 +144,9 @@ struct ApplicationState {
   std::int64_t next_send = 0;
   std::map<std::int64_t, AppRecord> records;
   std::deque<std::int64_t> resend_queue;
-  std::deque<std::pair<std::int64_t, std::int64_t>> blocked;  // (send, since ms): buffer.memory full
+  // (send, since ms, partition): send() blocked on a full buffer.memory; the
+  // partition was chosen once, in send(), as KafkaProducer.doSend does.
+  std::deque<std::tuple<std::int64_t, std::int64_t, std::int32_t>> blocked;
   std::map<std::int64_t, std::int64_t> send_record;           // send -> record
   std::int64_t outstanding_sends = 0;                         // records with outstanding_send >= 0
   bool send_scheduled = false;
