@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "model/step_text.hpp"
 #include "model/sim_time.hpp"
@@ -35,6 +36,15 @@ void World::cluster_start() {
   }
 }
 
+// Partition.effectiveMinIsr (3.7+, with KIP-966): min.insync.replicas capped
+// at the replication factor, so min.insync.replicas > replicas no longer
+// refuses every acks=all write. 2.8 uses min.insync.replicas as configured.
+std::int32_t World::effective_min_isr(const PartitionState& partition) const {
+  const std::int32_t configured = config_.broker.min_insync_replicas;
+  if (config_.version == KafkaVersion::V2_8) return configured;
+  return std::min(configured, static_cast<std::int32_t>(partition.replicas.size()));
+}
+
 bool World::broker_available(std::int32_t broker) const {
   const BrokerNode& node = state_.brokers.at(static_cast<std::size_t>(broker));
   return node.alive && node.stalled_until_ms <= state_.now_ms;
@@ -42,27 +52,91 @@ bool World::broker_available(std::int32_t broker) const {
 
 // ---- produce path ------------------------------------------------------------
 
+// A request reaches the broker's socket. It is read in its connection's
+// order, one at a time (broker_read).
 void World::broker_receive(ProduceRequest request) {
   BrokerNode& broker = state_.brokers.at(static_cast<std::size_t>(request.broker));
-  const ProducerClient& p = state_.producer;
-  const bool connection_closed = p.alive && request.instance == p.instance &&
-                                 request.connection != p.connection.at(request.broker);
-  if (!broker.alive || connection_closed) {
+  if (!broker.alive || client_closed(request)) {
     Step& step = log_step(StepKind::ProduceRequestDropped, "network");
     step.request = request.request;
     step.broker = request.broker;
     step.detail = broker.alive ? "its connection was lost in transit" : "the broker is down: connection refused";
     // A dead broker's host refuses the connection: the producer sees it
     // fail at once, not after request.timeout.ms.
-    if (!broker.alive && !connection_closed && p.alive && request.instance == p.instance)
+    const ProducerClient& p = state_.producer;
+    if (!broker.alive && !client_closed(request) && p.alive && request.instance == p.instance)
       producer_connection_failed(request.broker, -1);
     return;
   }
-  if (broker.stalled_until_ms > state_.now_ms) {
-    broker.queued.push_back(std::move(request));  // read from the socket when the pause ends
-    return;
+  const std::pair key{request.instance, request.connection};
+  broker.connections[key].unread.push_back(std::move(request));
+  broker_read(broker.id, key);
+}
+
+// The producer closed this request's connection (a newer generation to that
+// broker exists). A crashed instance's connections are not closed by it: what
+// it put on the wire is still read (its responses find no one).
+bool World::client_closed(const ProduceRequest& request) const {
+  const ProducerClient& p = state_.producer;
+  return p.alive && request.instance == p.instance && request.connection != p.connection.at(request.broker);
+}
+
+// SocketServer's Processor: read the connection's next request only when the
+// previous one has been answered (the channel is unmuted) and the broker is
+// running. The broker reads a request even if the producer has closed the
+// connection since (the close comes behind the request in the stream, and a
+// muted channel is not read, so the broker cannot know yet); broker_unmute
+// then finds the connection reset.
+void World::broker_read(std::int32_t broker_id, std::pair<std::int32_t, std::int32_t> key) {
+  BrokerNode& broker = state_.brokers.at(static_cast<std::size_t>(broker_id));
+  while (broker_available(broker_id)) {
+    auto it = broker.connections.find(key);
+    if (it == broker.connections.end()) return;
+    BrokerConnection& connection = it->second;
+    if (connection.in_process >= 0) return;
+    if (connection.unread.empty()) {
+      broker.connections.erase(it);  // nothing left on it: forget it
+      return;
+    }
+    ProduceRequest request = std::move(connection.unread.front());
+    connection.unread.pop_front();
+    connection.in_process = request.request;
+    broker_handle(request);
   }
-  broker_handle(request);
+}
+
+// Every connection of a broker that just resumed (or has a request to read).
+void World::broker_read_all(std::int32_t broker_id) {
+  std::vector<std::pair<std::int32_t, std::int32_t>> keys;
+  for (const auto& [key, connection] : state_.brokers.at(static_cast<std::size_t>(broker_id)).connections)
+    keys.push_back(key);
+  for (const auto& key : keys) broker_read(broker_id, key);
+}
+
+// The response to the request in process on its connection has been sent
+// (put on the wire): the channel is unmuted, and the caller reads the next
+// request. If the producer has closed the connection meanwhile (a request
+// timeout, or the process died), the response meets a reset connection: what
+// is still unread on it is discarded with it.
+void World::broker_unmute(std::int32_t broker_id, std::int32_t instance, std::int32_t connection_generation,
+                          std::int64_t request) {
+  BrokerNode& broker = state_.brokers.at(static_cast<std::size_t>(broker_id));
+  auto it = broker.connections.find({instance, connection_generation});
+  if (it == broker.connections.end() || it->second.in_process != request)
+    throw std::logic_error(fmt::format("model bug: broker-{} answered request {} which is not the one in process "
+                                       "on its connection",
+                                       broker_id, request));
+  it->second.in_process = -1;
+  const ProducerClient& p = state_.producer;
+  const bool closed = !p.alive || instance != p.instance || connection_generation != p.connection.at(broker_id);
+  if (!closed) return;
+  for (const ProduceRequest& unread : it->second.unread) {
+    Step& step = log_step(StepKind::ProduceRequestDropped, "network");
+    step.request = unread.request;
+    step.broker = broker_id;
+    step.detail = "unread when the producer closed the connection: discarded with it";
+  }
+  broker.connections.erase(it);
 }
 
 void World::broker_handle(const ProduceRequest& request) {
@@ -78,10 +152,25 @@ void World::broker_handle(const ProduceRequest& request) {
       step.error = std::string(to_string(fault->error));
       step.detail = "fault: answered without processing";
     }
+    if (request.acks == 0) {
+      // acks=0 has no response to carry the error: KafkaApis.handleProduceRequest
+      // closes the connection instead, and the producer sees it drop.
+      broker_unmute(broker.id, request.instance, request.connection, request.request);
+      Step& closed = log_step(StepKind::ConnectionDisconnected, broker_node(broker.id));
+      closed.request = request.request;
+      closed.broker = broker.id;
+      closed.detail = "acks=0: an error closes the connection (KafkaApis)";
+      const ProducerClient& p = state_.producer;
+      if (p.alive && request.instance == p.instance && request.connection == p.connection.at(broker.id))
+        producer_connection_failed(broker.id, -1);
+      return;
+    }
     broker_respond(response);
+    broker_unmute(broker.id, request.instance, request.connection, request.request);
     return;
   }
   PendingProduce pending;
+  pending.deadline_ms = after(state_.now_ms, request.timeout_ms);
   bool waiting = false;
   for (const WireBatch& batch : request.batches) {
     std::int64_t required = -1;
@@ -90,13 +179,15 @@ void World::broker_handle(const ProduceRequest& request) {
     pending.required_offset.push_back(required);
     waiting = waiting || required >= 0;
   }
-  if (request.acks == 0) return;  // acks=0: no response at all
-  if (!waiting) {
-    broker_respond(response);
+  if (request.acks == 0 || !waiting) {
+    // acks=0: no response at all; the NoOpResponse unmutes the channel.
+    if (request.acks != 0) broker_respond(response);
+    broker_unmute(broker.id, request.instance, request.connection, request.request);
     return;
   }
   pending.response = std::move(response);
   broker.pending.push_back(std::move(pending));
+  schedule(broker.pending.back().deadline_ms, EventKind::DelayedProduceExpires, broker.id);
   complete_pending(broker.id);
 }
 
@@ -126,9 +217,9 @@ PartitionResponse World::leader_append(BrokerNode& broker, const ProduceRequest&
     return result;
   };
   if (partition.leader != broker.id) return reject(Errors::NOT_LEADER_OR_FOLLOWER, "not the leader");
-  if (request.acks == -1 && static_cast<std::int32_t>(partition.isr.size()) < config_.broker.min_insync_replicas)
+  if (request.acks == -1 && static_cast<std::int32_t>(partition.isr.size()) < effective_min_isr(partition))
     return reject(Errors::NOT_ENOUGH_REPLICAS, fmt::format("{} < min.insync.replicas={}", isr_text(partition.isr),
-                                                           config_.broker.min_insync_replicas));
+                                                           effective_min_isr(partition)));
   Replica& replica = broker.replicas.at(batch.partition);
   const std::int64_t log_end = replica.log.log_end_offset();
   if (batch.producer_id >= 0) {
@@ -190,13 +281,20 @@ void World::broker_respond(const ProduceResponse& response) {
   schedule(deliver_in_order(1, response.instance, response.broker, delay), EventKind::ResponseArrives, id);
 }
 
-// DelayedProduce: acks=all answers once the high watermark covers the batch;
-// NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR is then below min.insync.replicas.
+// DelayedProduce: acks=all answers once the high watermark covers the batch
+// (NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR is then below min.insync.replicas),
+// NOT_LEADER_OR_FOLLOWER once the broker is no longer the leader, and
+// REQUEST_TIMED_OUT for what still waits when its timeout passes
+// (DelayedProduce.tryComplete / onExpiration). Answering unmutes the
+// request's connection, and the broker reads the next request on it.
 void World::complete_pending(std::int32_t broker_id) {
   BrokerNode& broker = state_.brokers.at(static_cast<std::size_t>(broker_id));
+  if (!broker_available(broker_id)) return;  // a paused broker completes nothing
   std::vector<PendingProduce> still_pending;
+  std::vector<PendingProduce> done;
   for (PendingProduce& pending : broker.pending) {
     bool waiting = false;
+    const bool expired = state_.now_ms >= pending.deadline_ms;
     for (std::size_t i = 0; i < pending.required_offset.size(); ++i) {
       std::int64_t& required = pending.required_offset[i];
       if (required < 0) continue;
@@ -207,22 +305,34 @@ void World::complete_pending(std::int32_t broker_id) {
         result.base_offset = -1;
         required = -1;
       } else if (broker.replicas.at(result.partition).high_watermark >= required) {
-        if (static_cast<std::int32_t>(partition.isr.size()) < config_.broker.min_insync_replicas) {
+        if (static_cast<std::int32_t>(partition.isr.size()) < effective_min_isr(partition)) {
           result.error = Errors::NOT_ENOUGH_REPLICAS_AFTER_APPEND;
           result.base_offset = -1;
         }
         required = -1;
+      } else if (expired) {
+        result.error = Errors::REQUEST_TIMED_OUT;
+        result.base_offset = -1;
+        required = -1;
+        Step& step = log_step(StepKind::ProduceRejected, broker_node(broker_id));
+        step.request = pending.response.request;
+        step.partition = result.partition;
+        step.batch = result.batch;
+        step.error = std::string(to_string(Errors::REQUEST_TIMED_OUT));
+        step.detail = "DelayedProduce expired: written, but not replicated within the request's timeout";
       } else {
         waiting = true;
       }
     }
-    if (waiting) {
-      still_pending.push_back(std::move(pending));
-    } else {
-      broker_respond(pending.response);
-    }
+    (waiting ? still_pending : done).push_back(std::move(pending));
   }
   broker.pending = std::move(still_pending);
+  for (const PendingProduce& pending : done) {
+    const ProduceResponse& response = pending.response;
+    broker_respond(response);
+    broker_unmute(broker_id, response.instance, response.connection, response.request);
+    broker_read(broker_id, {response.instance, response.connection});
+  }
 }
 
 }  // namespace kafka_model

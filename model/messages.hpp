@@ -35,6 +35,7 @@ struct ProduceRequest {
   std::int32_t broker = 0;
   std::int32_t connection = 0;  // the producer's connection generation to that broker
   std::int8_t acks = -1;
+  std::int64_t timeout_ms = 30000;  // ProduceRequest.timeoutMs: the producer's request.timeout.ms
   std::vector<WireBatch> batches;
   bool operator==(const ProduceRequest&) const = default;
 };

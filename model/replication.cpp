@@ -106,7 +106,7 @@ void World::maybe_update_isr(std::int32_t partition_id) {
 void World::maybe_advance_high_watermark(std::int32_t partition_id) {
   const PartitionState& partition = state_.partitions.at(static_cast<std::size_t>(partition_id));
   if (partition.leader < 0) return;
-  const bool under_min_isr = static_cast<std::int32_t>(partition.isr.size()) < config_.broker.min_insync_replicas;
+  const bool under_min_isr = static_cast<std::int32_t>(partition.isr.size()) < effective_min_isr(partition);
   if (under_min_isr && config_.version != KafkaVersion::V2_8) return;
   Replica& leader = state_.brokers.at(static_cast<std::size_t>(partition.leader)).replicas.at(partition_id);
   std::int64_t hw = leader.log.log_end_offset();
@@ -127,7 +127,7 @@ void World::broker_crash(std::int32_t broker_id) {
   if (!broker.alive) return;
   broker.alive = false;
   broker.pending.clear();  // in-memory state is gone; the disk (logs) is kept
-  broker.queued.clear();
+  broker.connections.clear();  // its sockets are gone with it
   Step& step = log_step(StepKind::BrokerCrashed, broker_node(broker_id));
   step.broker = broker_id;
   step.detail = "process crash; its disk is kept";

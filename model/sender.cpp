@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "model/step_text.hpp"
 #include "model/sim_time.hpp"
@@ -101,7 +102,8 @@ bool World::sender_drain_once() {
 void World::send_produce_request(std::int32_t broker, std::vector<std::int64_t> batch_ids) {
   ProducerClient& p = state_.producer;
   ProduceRequest request{.request = state_.next_request++, .instance = p.instance, .broker = broker,
-                         .connection = p.connection[broker], .acks = acks_on_wire(config_.producer.acks)};
+                         .connection = p.connection[broker], .acks = acks_on_wire(config_.producer.acks),
+                         .timeout_ms = config_.producer.request_timeout_ms};
   std::string detail;
   for (std::int64_t id : batch_ids) {
     ClientBatch& batch = p.batches.at(id);
@@ -153,6 +155,7 @@ void World::producer_receive(const ProduceResponse& response) {
     step.detail = "its connection is gone";
     return;
   }
+  check_response_order(response);
   p.in_flight.erase(response.request);
   for (const PartitionResponse& result : response.partitions) {
     Step& step = log_step(StepKind::ProduceResponseReceived, producer_node(p.instance));
@@ -167,6 +170,24 @@ void World::producer_receive(const ProduceResponse& response) {
     complete_batch(it->second, result.error, result.base_offset);
   }
   wake_sender_at(state_.now_ms);
+}
+
+// NetworkClient pairs a response with the OLDEST request in flight on its
+// connection (InFlightRequests.completeNext; a mismatch is
+// CorrelationIdMismatchException). The broker serves a connection one request
+// at a time, so responses cannot overtake each other; if one does, the model
+// is wrong, and every verdict built on the run with it.
+void World::check_response_order(const ProduceResponse& response) const {
+  const ProducerClient& p = state_.producer;
+  for (const auto& [n, request] : p.in_flight) {
+    if (request.broker != response.broker || request.connection != response.connection) continue;
+    if (n == response.request) return;
+    throw std::logic_error(fmt::format("model bug: the response to request {} from broker-{} overtook request {} "
+                                       "on the same connection (Kafka's SocketServer answers in request order)",
+                                       response.request, response.broker, n));
+  }
+  throw std::logic_error(fmt::format("model bug: a response to request {} from broker-{} that is not in flight",
+                                     response.request, response.broker));
 }
 
 // The connection to `broker` closed (request timeout, disconnect, crash):

@@ -75,7 +75,9 @@ bool World::converged() const {
     for (std::int32_t r : partition.replicas) {
       const BrokerNode& broker = state_.brokers[static_cast<std::size_t>(r)];
       const Replica& replica = broker.replicas.at(partition.id);
-      if (!broker.alive || !broker.queued.empty() || !broker.pending.empty() ||
+      const bool connections_idle = std::all_of(broker.connections.begin(), broker.connections.end(),
+                                                [](const auto& c) { return c.second.idle(); });
+      if (!broker.alive || !connections_idle || !broker.pending.empty() ||
           replica.high_watermark != leader.high_watermark || replica.log != leader.log)
         return false;
     }
@@ -140,13 +142,11 @@ void World::dispatch(const Event& event) {
     case EventKind::BrokerResumes: {
       BrokerNode& broker = state_.brokers[static_cast<std::size_t>(event.a)];
       if (!broker.alive || broker.stalled_until_ms > state_.now_ms) break;
-      while (!broker.queued.empty()) {
-        ProduceRequest request = std::move(broker.queued.front());
-        broker.queued.pop_front();
-        broker_handle(request);
-      }
+      complete_pending(broker.id);  // what expired or completed during the pause is answered first
+      broker_read_all(broker.id);   // then the sockets are read again, one request per connection
       break;
     }
+    case EventKind::DelayedProduceExpires: complete_pending(static_cast<std::int32_t>(event.a)); break;
   }
 }
 

@@ -76,6 +76,7 @@ class World {
   bool partition_ready(std::int32_t partition, const ClientBatch& head) const;
   void send_produce_request(std::int32_t broker, std::vector<std::int64_t> batches);
   void producer_receive(const ProduceResponse& response);
+  void check_response_order(const ProduceResponse& response) const;
   void producer_connection_failed(std::int32_t broker, std::int64_t timed_out_request);
   void complete_batch(ClientBatch& batch, Errors error, std::int64_t base_offset);
   bool idempotent_can_retry(const ClientBatch& batch, Errors error);
@@ -89,7 +90,12 @@ class World {
   // ---- cluster.cpp
   void cluster_start();
   void broker_receive(ProduceRequest request);
+  bool client_closed(const ProduceRequest& request) const;
+  void broker_read(std::int32_t broker, std::pair<std::int32_t, std::int32_t> connection);
+  void broker_read_all(std::int32_t broker);
+  void broker_unmute(std::int32_t broker, std::int32_t instance, std::int32_t connection, std::int64_t request);
   void broker_handle(const ProduceRequest& request);
+  std::int32_t effective_min_isr(const PartitionState& partition) const;
   PartitionResponse leader_append(BrokerNode& broker, const ProduceRequest& request, const WireBatch& batch,
                                   std::int64_t& required_offset);
   void broker_respond(const ProduceResponse& response);

@@ -46,7 +46,8 @@ void add(H& h, const PartitionResponse& v) {
   add(h, v.partition), add(h, v.batch), add(h, v.error), add(h, v.base_offset);
 }
 void add(H& h, const ProduceRequest& v) {
-  add(h, v.request), add(h, v.instance), add(h, v.broker), add(h, v.connection), add(h, v.acks), add(h, v.batches);
+  add(h, v.request), add(h, v.instance), add(h, v.broker), add(h, v.connection), add(h, v.acks), add(h, v.timeout_ms);
+  add(h, v.batches);
 }
 void add(H& h, const ProduceResponse& v) {
   add(h, v.request), add(h, v.instance), add(h, v.broker), add(h, v.connection), add(h, v.partitions);
@@ -57,10 +58,15 @@ void add(H& h, const Replica& v) {
 void add(H& h, const PendingProduce& v) {
   add(h, v.response);
   add(h, v.required_offset);
+  add(h, v.deadline_ms);
+}
+void add(H& h, const BrokerConnection& v) {
+  add(h, v.unread);
+  add(h, v.in_process);
 }
 void add(H& h, const BrokerNode& v) {
   add(h, v.id), add(h, v.alive), add(h, v.stalled_until_ms), add(h, v.fetch_stalled_until_ms), add(h, v.replicas);
-  add(h, v.queued), add(h, v.pending);
+  add(h, v.connections), add(h, v.pending);
 }
 void add(H& h, const PartitionState& v) {
   add(h, v.id), add(h, v.replicas), add(h, v.leader), add(h, v.leader_epoch), add(h, v.isr);

@@ -41,11 +41,28 @@ struct Replica {
 };
 
 // A produce request the leader answers later: acks=all waits for the high
-// watermark (Kafka's DelayedProduce); required_offset -1 = this partition is answered.
+// watermark (Kafka's DelayedProduce); required_offset -1 = this partition is
+// answered. It expires at deadline_ms (the request's timeoutMs, which the
+// producer sets to request.timeout.ms: Sender.sendProduceRequest), answering
+// REQUEST_TIMED_OUT for the partitions still waiting (DelayedProduce.onExpiration).
 struct PendingProduce {
   ProduceResponse response;
   std::vector<std::int64_t> required_offset;
+  std::int64_t deadline_ms = 0;
   bool operator==(const PendingProduce&) const = default;
+};
+
+// The broker's end of one client connection: Kafka's SocketServer Processor
+// reads a request, then mutes the channel until that request's response has
+// been sent (Processor.processCompletedReceives / processCompletedSends; for
+// acks=0 the NoOpResponse unmutes it). So requests of one connection are
+// served one at a time, in arrival order, and their responses leave in request
+// order: a produce waiting in DelayedProduce blocks everything behind it.
+struct BrokerConnection {
+  std::deque<ProduceRequest> unread;  // arrived, not yet read from the socket
+  std::int64_t in_process = -1;       // the request read and not yet answered (the channel is muted), or -1
+  bool idle() const { return unread.empty() && in_process < 0; }
+  bool operator==(const BrokerConnection&) const = default;
 };
 
 struct BrokerNode {
@@ -54,7 +71,8 @@ struct BrokerNode {
   std::int64_t stalled_until_ms = 0;        // BrokerStall: processes nothing before this
   std::int64_t fetch_stalled_until_ms = 0;  // FollowerStall: fetches nothing before this
   std::map<std::int32_t, Replica> replicas;  // by partition
-  std::deque<ProduceRequest> queued;         // received while stalled, processed in order after
+  // (producer instance, connection generation) -> the broker's end of it
+  std::map<std::pair<std::int32_t, std::int32_t>, BrokerConnection> connections;
   std::vector<PendingProduce> pending;
   bool operator==(const BrokerNode&) const = default;
 };
@@ -162,6 +180,7 @@ enum class EventKind : std::uint8_t {
   FetchTick,        // a = follower broker, b = partition
   FaultDue,         // a = index into the schedule
   BrokerResumes,    // a = broker (BrokerStall ended)
+  DelayedProduceExpires,  // a = broker: a DelayedProduce's timeout may have passed
 };
 
 struct Event {
