@@ -158,7 +158,11 @@ void World::broker_restart(std::int32_t broker_id) {
   Step& step = log_step(StepKind::BrokerRestarted, broker_node(broker_id));
   step.broker = broker_id;
   for (auto& [partition_id, replica] : broker.replicas) {
-    rebuild_producer_state(replica);  // ProducerStateManager reloads from the log
+    // Recovery (LogLoader.recoverSegment) replays the log into a scratch
+    // ProducerStateManager and snapshots the log end; the broker then loads
+    // that snapshot (LogLoader.scala:193, UnifiedLog.rebuildProducerState).
+    replica.producer_snapshot_offset = replica.log.log_end_offset();
+    reload_producer_state(replica);
     PartitionState& partition = state_.partitions.at(static_cast<std::size_t>(partition_id));
     partition.follower_log_end_offset[broker_id] = kUnknownOffset;  // until it fetches
     if (partition.leader < 0) elect_leader(partition_id);
@@ -230,17 +234,33 @@ void World::become_follower(std::int32_t broker_id, std::int32_t partition_id) {
                             removed);
   mine.log.truncate_to(cut);
   mine.high_watermark = std::min(mine.high_watermark, cut);
-  rebuild_producer_state(mine);
+  // UnifiedLog.truncateTo -> rebuildProducerState: load the latest snapshot at
+  // or below the cut, replay the log after it, snapshot the new log end.
+  if (mine.producer_snapshot_offset > cut) mine.producer_snapshot_offset = -1;  // deleted with the truncated range
+  reload_producer_state(mine);
+  mine.producer_snapshot_offset = cut;
 }
 
-void World::rebuild_producer_state(Replica& replica) const {
+// ProducerStateManager.truncateAndReload + UnifiedLog.rebuildProducerState:
+// the state is the latest snapshot (each producer's last batch below its
+// offset: "the snapshot only persists the last appended batch metadata",
+// ProducerStateManagerTest.testRecoverFromSnapshotUnfinishedTransaction) plus
+// every batch after it replayed; with no snapshot, the whole log replayed.
+void World::reload_producer_state(Replica& replica) const {
   replica.producers.clear();
-  for (const LogBatch& batch : replica.log.batches) {
-    if (batch.producer_id < 0) continue;
+  const std::int64_t snapshot = replica.producer_snapshot_offset;
+  std::map<std::int64_t, const LogBatch*> last_before_snapshot;
+  for (const LogBatch& batch : replica.log.batches)
+    if (batch.producer_id >= 0 && snapshot >= 0 && batch.base_offset < snapshot)
+      last_before_snapshot[batch.producer_id] = &batch;
+  auto replay = [&](const LogBatch& batch) {
     auto [it, fresh] = replica.producers.try_emplace(batch.producer_id, config_.broker.producer_state_batches_to_retain);
     it->second.replicate_batch(static_cast<std::int16_t>(batch.producer_epoch), batch.base_sequence,
                                batch.last_sequence, batch.base_offset);
-  }
+  };
+  for (const auto& [producer, batch] : last_before_snapshot) replay(*batch);
+  for (const LogBatch& batch : replica.log.batches)
+    if (batch.producer_id >= 0 && (snapshot < 0 || batch.base_offset >= snapshot)) replay(batch);
 }
 
 }  // namespace kafka_model

@@ -108,7 +108,7 @@ class World {
   void broker_restart(std::int32_t broker);
   void elect_leader(std::int32_t partition);
   void become_follower(std::int32_t broker, std::int32_t partition);
-  void rebuild_producer_state(Replica& replica) const;
+  void reload_producer_state(Replica& replica) const;
   bool broker_available(std::int32_t broker) const;
 
   Configuration config_;

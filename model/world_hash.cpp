@@ -54,6 +54,7 @@ void add(H& h, const ProduceResponse& v) {
 }
 void add(H& h, const Replica& v) {
   add(h, v.log.batches), add(h, v.high_watermark), add(h, v.producers), add(h, v.synced_leader_epoch);
+  add(h, v.producer_snapshot_offset);
 }
 void add(H& h, const PendingProduce& v) {
   add(h, v.response);

@@ -37,6 +37,10 @@ struct Replica {
   std::int64_t high_watermark = 0;
   std::map<std::int64_t, ProducerStateEntry> producers;  // by producer id (Kafka's ProducerStateManager)
   std::int32_t synced_leader_epoch = -1;  // the leader epoch this follower last reconciled its log with
+  // The offset of the latest producer snapshot (ProducerStateManager.takeSnapshot
+  // at recovery and after a truncation), or -1: a snapshot keeps only each
+  // producer's LAST batch (ProducerStateManager.writeSnapshot).
+  std::int64_t producer_snapshot_offset = -1;
   bool operator==(const Replica&) const = default;
 };
 

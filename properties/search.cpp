@@ -97,6 +97,12 @@ SearchResult search(const Guarantee& guarantee, const SearchSpace& space, const 
     out.cut_short += verdict.result.cut_short ? 1 : 0;
     if (options.progress) options.progress(out.cases);
     if (!verdict.violated()) continue;
+    if (options.excuse) {
+      if (auto evidence = options.excuse(verdict.result.history)) {
+        if (out.excused++ == 0) out.first_excuse = std::move(*evidence);
+        continue;
+      }
+    }
     Counterexample c = shrink(guarantee, space, std::move(drawn), std::move(verdict), options.max_shrink_steps);
     c.found_at_case = out.cases;
     c.search_seed = options.seed;

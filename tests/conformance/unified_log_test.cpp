@@ -316,13 +316,9 @@ TEST(UnifiedLogTest, testProducerSnapshotAfterSegmentRollOnAppend) {
 // truncateAndReload, UnifiedLog.scala:2203-2281) and has nothing left to
 // replay. A snapshot stores one BatchMetadata per producer
 // (ProducerStateManager.readSnapshot/writeSnapshot, ProducerStateManager.java:648, 689).
-// DISABLED: the world deviates. World::broker_restart (model/replication.cpp)
-// rebuilds producer state by replaying the whole log (rebuild_producer_state),
-// so broker 0 keeps both batches. The consequence: after a broker restart the
-// model still answers DUPLICATE to a retry of any of a producer's last five
-// batches, where Kafka 3.9 answers DUPLICATE only for the last one and
-// OUT_OF_ORDER_SEQUENCE_NUMBER for the others.
-TEST(ProducerStateManagerTest, DISABLED_testRecoverFromSnapshotUnfinishedTransaction) {
+// The world reloads from a snapshot at restart too (World::broker_restart,
+// reload_producer_state): broker 0 keeps only the batch at offset 1.
+TEST(ProducerStateManagerTest, testRecoverFromSnapshotUnfinishedTransaction) {
   SteppedWorld w(truncation_spec());
   ASSERT_TRUE(w.run_until([](const Step& s) { return s.kind == StepKind::BrokerRestarted && s.broker == 0; }))
       << w.timeline();

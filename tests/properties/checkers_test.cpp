@@ -12,6 +12,7 @@
 #include "properties/allowed.hpp"
 #include "properties/guarantee.hpp"
 #include "properties/known_races.hpp"
+#include "properties/restart_snapshot.hpp"
 #include "tests/model/scenario_support.hpp"
 
 namespace kafka_model {
@@ -675,6 +676,27 @@ TEST(KnownRaces, TheFirstBatchRaceIsRecognisedByItsSignature) {
   for (const char* other : {"02-response-lost-idempotence-on.json", "03-not-leader-then-out-of-order-idempotent.json",
                             "11a-cache-smaller-than-in-flight.json", "10-kip-360-resend-after-expiry.json"})
     EXPECT_FALSE(first_batch_race(load(other)).has_value()) << other;
+}
+
+// properties/restart_snapshot.hpp: a written batch refused as out of order by
+// a broker that restarted since (its producer state came from a snapshot).
+TEST(KnownRaces, TheRestartSnapshotRefusalIsRecognisedByItsEvidence) {
+  const auto load = [](const char* name) {
+    const RunSpecParse parsed = load_run_spec(std::string(KAFKA_MODEL_SOURCE_DIR) + "/tests/scenarios/" + name);
+    EXPECT_TRUE(parsed.spec) << parsed.error;
+    return simulate(*parsed.spec).history;
+  };
+  const History restart = load("14-restart-snapshot-duplicate.json");
+  const auto found = restart_snapshot_refusal(restart);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_NE(found->find("broker-0 refused producer 1000's batch at sequence 1"), std::string::npos) << *found;
+  EXPECT_FALSE(first_batch_race(restart).has_value());
+  EXPECT_TRUE(kafka_idempotence_exception(restart).has_value());
+  // 11a's out-of-order answer for a written batch comes from the cache what-if, not a restart.
+  for (const char* other : {"02-response-lost-idempotence-on.json", "03-not-leader-then-out-of-order-idempotent.json",
+                            "11a-cache-smaller-than-in-flight.json", "10-kip-360-resend-after-expiry.json",
+                            "05-acks-1-leader-crash-before-replication.json"})
+    EXPECT_FALSE(restart_snapshot_refusal(load(other)).has_value()) << other;
 }
 
 }  // namespace

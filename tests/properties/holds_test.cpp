@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "properties/generators.hpp"
+#include "properties/restart_snapshot.hpp"
 #include "tests/properties/search_support.hpp"
 
 namespace kafka_model {
@@ -14,10 +15,23 @@ using namespace kafka_model::testing;
 
 constexpr int kBudget = 1500;
 
+bool idempotence_promise(const std::string& name) {
+  return name == "no_duplicates_within_session" || name == "order_within_session";
+}
+
+// An idempotence promise is judged with Kafka's own known exceptions excused
+// (the first-batch race, the restart snapshot: properties/restart_snapshot.hpp):
+// a case they explain is counted and printed, and the search goes on, so any
+// other violation still fails the test.
 void expect_holds(const std::string& label, const std::string& name, const SearchSpace& space,
                   std::uint64_t seed = 1, int budget = kBudget) {
-  const TimedSearch t = timed_search(name, space, SearchOptions{.seed = seed, .budget = budget});
+  SearchOptions options{.seed = seed, .budget = budget};
+  if (idempotence_promise(name)) options.excuse = kafka_idempotence_exception;
+  const TimedSearch t = timed_search(name, space, options);
   print_measure(label + ": " + name, t);
+  if (t.result.excused > 0)
+    std::printf("[search]   %d case(s) excused as Kafka's own, first: %s\n", t.result.excused,
+                t.result.first_excuse.c_str());
   ASSERT_FALSE(t.result.config_error) << t.result.config_error->message;
   EXPECT_EQ(t.result.cases, budget);
   EXPECT_FALSE(t.result.counterexample) << label << "\n" << counterexample_text(t);
@@ -30,13 +44,12 @@ SearchSpace space(Properties producer, Properties broker = {}) {
   return s;
 }
 
-// Idempotence promises are judged under idempotence_fault_kinds(): every
-// fault but a transient refusal, which opens the race searched for in
-// expected_violations_test.cpp (KnownRace).
+// Idempotence promises are judged under every fault kind, transient
+// refusals included (they open the first-batch race), with Kafka's known
+// exceptions excused by their evidence (expect_holds). min.insync.replicas
+// 1 and 2: with 2 a refusal has a real cause (NOT_ENOUGH_REPLICAS).
 SearchSpace idempotent_space(Properties producer = {{"enable.idempotence", "true"}}, Properties broker = {}) {
-  SearchSpace s = space(std::move(producer), std::move(broker));
-  s.fault_kinds = idempotence_fault_kinds();
-  return s;
+  return space(std::move(producer), std::move(broker));
 }
 
 // Idempotence on (3.x default: acks=all, retries MAX, in-flight 5): one PID
@@ -49,11 +62,16 @@ TEST(Holds, IdempotenceOrderWithinSession) {
   expect_holds("idempotence on", "order_within_session", idempotent_space());
 }
 
+TEST(Holds, IdempotenceWithMinInsyncReplicasTwo) {
+  const Properties broker = {{"min.insync.replicas", "2"}};
+  expect_holds("idempotence on, min.isr=2", "no_duplicates_within_session", idempotent_space({{"enable.idempotence", "true"}}, broker));
+  expect_holds("idempotence on, min.isr=2", "order_within_session", idempotent_space({{"enable.idempotence", "true"}}, broker));
+}
+
 // Idempotence with a Kafka default configuration: the search scales its
 // times to delivery.timeout.ms=120000 and still finds nothing.
 TEST(Holds, IdempotenceWithKafkaDefaultTimeouts) {
   SearchSpace s;
-  s.fault_kinds = idempotence_fault_kinds();
   expect_holds("Kafka defaults", "no_duplicates_within_session", s, 1, 300);
   expect_holds("Kafka defaults", "order_within_session", s, 1, 300);
 }

@@ -73,7 +73,7 @@ inline std::string counterexample_text(const TimedSearch& t) {
 }
 
 // `count` valid idempotent producer configurations drawn from `seed`, each
-// as a search space judged under idempotence_fault_kinds().
+// as a search space judged under every fault kind.
 inline std::vector<SearchSpace> idempotent_spaces(std::uint64_t seed, int count) {
   const auto configs = rc::gen::suchThat(generators::gen_producer_properties(), [](const Properties& p) {
     return p.count("enable.idempotence") && p.at("enable.idempotence") == "true";
@@ -84,7 +84,6 @@ inline std::vector<SearchSpace> idempotent_spaces(std::uint64_t seed, int count)
     SearchSpace s;
     s.producer = configs(random.split(), rc::kNominalSize).value();
     s.broker = fast_replication();
-    s.fault_kinds = idempotence_fault_kinds();
     spaces.push_back(std::move(s));
   }
   return spaces;
