@@ -44,6 +44,9 @@ constexpr const char* kBatchSize = "batch.size";
 constexpr const char* kBufferMemory = "buffer.memory";
 constexpr const char* kMaxBlock = "max.block.ms";
 constexpr const char* kRetryBackoff = "retry.backoff.ms";
+constexpr const char* kRetryBackoffMax = "retry.backoff.max.ms";      // KIP-580, 3.7+
+constexpr const char* kReconnectBackoff = "reconnect.backoff.ms";
+constexpr const char* kReconnectBackoffMax = "reconnect.backoff.max.ms";
 constexpr const char* kTransactionalId = "transactional.id";
 constexpr const char* kTransactionTimeout = "transaction.timeout.ms";
 constexpr const char* kPartitionerClass = "partitioner.class";
@@ -61,7 +64,9 @@ constexpr std::array kModelledProducerKeys = {
     key::kAcks,          key::kRetries,       key::kMaxInFlight,      key::kEnableIdempotence,
     key::kDeliveryTimeout, key::kRequestTimeout, key::kLinger,        key::kBatchSize,
     key::kBufferMemory,  key::kMaxBlock,      key::kRetryBackoff,     key::kTransactionalId,
-    key::kTransactionTimeout, key::kPartitionerClass};
+    key::kTransactionTimeout, key::kPartitionerClass, key::kReconnectBackoff, key::kReconnectBackoffMax};
+// Modelled, but known only since 3.7 (KIP-580): in 2.8 an unknown key.
+constexpr std::array kModelledProducerKeysSince37 = {key::kRetryBackoffMax};
 
 constexpr std::array kBrokerKeys = {key::kBrokers,           key::kPartitions,
                                     key::kReplicationFactor, key::kMinInsyncReplicas,
@@ -73,14 +78,14 @@ constexpr std::array kBrokerKeys = {key::kBrokers,           key::kPartitions,
 constexpr std::array kKnownUnmodelledProducerKeys = {
     "bootstrap.servers", "client.id", "key.serializer", "value.serializer", "compression.type",
     "max.request.size", "send.buffer.bytes", "receive.buffer.bytes", "metadata.max.age.ms",
-    "metadata.max.idle.ms", "reconnect.backoff.ms", "reconnect.backoff.max.ms", "connections.max.idle.ms",
+    "metadata.max.idle.ms", "connections.max.idle.ms",
     "interceptor.classes", "security.protocol", "client.dns.lookup", "metric.reporters", "metrics.num.samples",
     "metrics.recording.level", "metrics.sample.window.ms", "socket.connection.setup.timeout.ms",
     "socket.connection.setup.timeout.max.ms"};
 // Known only since 3.x (KIP-794 partitioner keys in 3.3, KIP-580 retry.backoff.max.ms in 3.7).
 constexpr std::array kKnownUnmodelledProducerKeysSince3 = {
     "partitioner.ignore.keys", "partitioner.adaptive.partitioning.enable", "partitioner.availability.timeout.ms",
-    "retry.backoff.max.ms", "enable.metrics.push"};
+    "enable.metrics.push"};
 
 template <typename Keys>
 bool contains(const Keys& keys, std::string_view k) {
@@ -255,7 +260,14 @@ ProducerConfig parse_producer(KafkaVersion version, PropertyReader& in) {
   const std::int64_t linger = in.integer(key::kLinger, JavaType::Long, version == KafkaVersion::V4_0 ? 5 : 0, at_least(0));
   p.linger_ms = std::min(linger, kIntMax);  // KafkaProducer.lingerMs caps it at Integer.MAX_VALUE
   p.delivery_timeout_ms = in.integer(key::kDeliveryTimeout, JavaType::Int, 120000, at_least(0));
+  // ProducerConfig: reconnect.backoff.ms / reconnect.backoff.max.ms (LONG, 50 / 1000,
+  // atLeast(0)), retry.backoff.ms (LONG, 100, atLeast(0)), then since 3.7
+  // retry.backoff.max.ms (LONG, 1000, atLeast(0)); 2.8 backs off a fixed
+  // retry.backoff.ms, so its maximum is retry.backoff.ms itself (no jitter).
+  p.reconnect_backoff_ms = in.integer(key::kReconnectBackoff, JavaType::Long, 50, at_least(0));
+  p.reconnect_backoff_max_ms = in.integer(key::kReconnectBackoffMax, JavaType::Long, 1000, at_least(0));
   p.retry_backoff_ms = in.integer(key::kRetryBackoff, JavaType::Long, 100, at_least(0));
+  p.retry_backoff_max_ms = v2 ? p.retry_backoff_ms : in.integer(key::kRetryBackoffMax, JavaType::Long, 1000, at_least(0));
   p.max_block_ms = in.integer(key::kMaxBlock, JavaType::Long, 60000, at_least(0));
   p.request_timeout_ms = in.integer(key::kRequestTimeout, JavaType::Int, 30000, at_least(0));
   p.max_in_flight_requests_per_connection =
@@ -448,6 +460,7 @@ std::optional<ConfigError> check_keys(Configuration& c, const Properties& props,
   std::vector<std::string> unknown;
   for (const auto& [k, value] : props) {
     if (producer_side ? contains(kModelledProducerKeys, k) : contains(kBrokerKeys, k)) continue;
+    if (producer_side && c.version != KafkaVersion::V2_8 && contains(kModelledProducerKeysSince37, k)) continue;
     if (producer_side && is_known_unmodelled_producer_key(c.version, k)) {
       c.warnings.push_back(fmt::format(
           "The configuration '{}' is a Kafka producer config the model does not simulate; its value is ignored.", k));
@@ -489,7 +502,7 @@ const char* to_string(ConfigErrorKind kind) {
 
 std::map<std::string, std::string> Configuration::effective_producer_properties() const {
   const ProducerConfig& p = producer;
-  return {
+  std::map<std::string, std::string> out = {
       {key::kAcks, to_string(p.acks)},
       {key::kRetries, text(p.retries)},
       {key::kMaxInFlight, text(p.max_in_flight_requests_per_connection)},
@@ -501,10 +514,14 @@ std::map<std::string, std::string> Configuration::effective_producer_properties(
       {key::kBufferMemory, text(p.buffer_memory)},
       {key::kMaxBlock, text(p.max_block_ms)},
       {key::kRetryBackoff, text(p.retry_backoff_ms)},
+      {key::kReconnectBackoff, text(p.reconnect_backoff_ms)},
+      {key::kReconnectBackoffMax, text(p.reconnect_backoff_max_ms)},
       {key::kTransactionalId, text_or_null(p.transactional_id)},
       {key::kTransactionTimeout, text(p.transaction_timeout_ms)},
       {key::kPartitionerClass, text_or_null(p.partitioner_class)},
   };
+  if (version != KafkaVersion::V2_8) out[key::kRetryBackoffMax] = text(p.retry_backoff_max_ms);
+  return out;
 }
 
 std::map<std::string, std::string> Configuration::effective_broker_properties() const {

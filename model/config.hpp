@@ -42,6 +42,12 @@ struct ProducerConfig {
   std::int64_t buffer_memory = 33554432;                     // buffer.memory, bytes
   std::int64_t max_block_ms = 60000;                         // max.block.ms
   std::int64_t retry_backoff_ms = 100;                       // retry.backoff.ms
+  // retry.backoff.max.ms (KIP-580, 3.7+): retries back off exponentially with
+  // 20% jitter up to this (RecordAccumulator, CommonClientConfigs.RETRY_BACKOFF_*);
+  // 2.8 has no such key and backs off retry.backoff.ms exactly (set equal here).
+  std::int64_t retry_backoff_max_ms = 1000;
+  std::int64_t reconnect_backoff_ms = 50;                    // reconnect.backoff.ms
+  std::int64_t reconnect_backoff_max_ms = 1000;              // reconnect.backoff.max.ms (ClusterConnectionStates)
   std::string transactional_id;                              // transactional.id; empty = none
   std::int64_t transaction_timeout_ms = 60000;               // transaction.timeout.ms (Kafka type INT)
   std::string partitioner_class;                             // partitioner.class; empty = built-in default

@@ -16,7 +16,13 @@ enum class Errors : std::uint8_t {
   INVALID_PRODUCER_EPOCH,            // fatal for the batch
   REQUEST_TIMED_OUT,                 // retriable: request.timeout.ms passed, connection closed
   NETWORK_EXCEPTION,                 // retriable: the connection was lost
-  TIMEOUT,                           // client-side TimeoutException: delivery.timeout.ms or max.block.ms
+  // Answers of older brokers (Kafka 3.9's own broker no longer sends them for
+  // an idempotent producer; the client still handles them): see
+  // TransactionManager.canRetry (UNKNOWN_PRODUCER_ID) and Sender.completeBatch
+  // (DUPLICATE_SEQUENCE_NUMBER). Neither exception is a RetriableException.
+  UNKNOWN_PRODUCER_ID,               // the broker has no state for the producer id
+  DUPLICATE_SEQUENCE_NUMBER,         // already written, offset no longer cached: success, offset -1
+  TIMEOUT,                           // (stays last) client-side TimeoutException: delivery.timeout.ms or max.block.ms
 };
 
 constexpr std::string_view to_string(Errors e) {
@@ -29,6 +35,8 @@ constexpr std::string_view to_string(Errors e) {
     case Errors::INVALID_PRODUCER_EPOCH: return "INVALID_PRODUCER_EPOCH";
     case Errors::REQUEST_TIMED_OUT: return "REQUEST_TIMED_OUT";
     case Errors::NETWORK_EXCEPTION: return "NETWORK_EXCEPTION";
+    case Errors::UNKNOWN_PRODUCER_ID: return "UNKNOWN_PRODUCER_ID";
+    case Errors::DUPLICATE_SEQUENCE_NUMBER: return "DUPLICATE_SEQUENCE_NUMBER";
     case Errors::TIMEOUT: return "TimeoutException";
   }
   return "?";

@@ -10,7 +10,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <set>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "model/chooser.hpp"
 #include "model/config.hpp"
@@ -66,23 +70,37 @@ class World {
   bool producer_append(std::int64_t record, std::int64_t send, std::int32_t partition);
   void sender_run();
   void wake_sender_at(std::int64_t at_ms);
-  void sender_expire_batches();
+  void sender_expire_batches(const std::map<std::int64_t, std::int64_t>& drained_requests);
+  void expire_batch(ClientBatch& batch, std::int64_t request);
   void expire_blocked_sends();
   void sender_maybe_resolve_sequences();
   void sender_bump_epoch_if_needed();
   void sender_handle_timeouts();
-  void sender_drain();
-  bool sender_drain_once();
-  bool partition_ready(std::int32_t partition, const ClientBatch& head) const;
-  void send_produce_request(std::int32_t broker, std::vector<std::int64_t> batches);
+  bool sender_send_producer_data();
+  std::set<std::int32_t> sender_ready_nodes();
+  bool node_ready(std::int32_t broker);
+  std::vector<std::int64_t> drain_batches_for_one_node(std::int32_t broker);
+  bool should_backoff(ClientBatch& batch);
+  void maybe_update_leader_epoch(ClientBatch& batch);
+  bool should_stop_drain_batches_for_partition(const ClientBatch& first);
+  std::int64_t exponential_backoff(std::int64_t initial_ms, std::int64_t max_ms, std::int64_t attempts,
+                                   std::string_view what);
+  ProduceRequest build_produce_request(std::int32_t broker, const std::vector<std::int64_t>& batches);
+  void transmit_produce_request(const ProduceRequest& request);
   void producer_receive(const ProduceResponse& response);
   void check_response_order(const ProduceResponse& response) const;
   void producer_connection_failed(std::int32_t broker, std::int64_t timed_out_request);
   void complete_batch(ClientBatch& batch, Errors error, std::int64_t base_offset);
+  void complete_done_batch(const InFlightRequest& request, std::int64_t batch, Errors error, std::int64_t base_offset);
   bool idempotent_can_retry(const ClientBatch& batch, Errors error);
+  void handle_completed_batch(std::int32_t partition, std::int32_t last_sequence, std::int32_t records,
+                              std::int64_t base_offset);
+  void handle_failed_batch(const ClientBatch& batch, Errors error, bool adjust_sequence_numbers);
+  void request_epoch_bump_for_partition(std::int32_t partition);
   void reenqueue(ClientBatch& batch);
   void finish_batch(ClientBatch& batch, std::int64_t base_offset, Errors error);
   void start_sequences_at_beginning(std::int32_t partition);
+  void remove_from_in_flight_batches(const ClientBatch& batch);
   std::int32_t choose_partition(std::int64_t record);
   void refresh_metadata();
   void log_sequence_assigned(const ClientBatch& batch, std::string detail);

@@ -76,19 +76,28 @@ void add(H& h, const PartitionState& v) {
 void add(H& h, const ClientBatch& v) {
   add(h, v.id), add(h, v.partition), add(h, v.records), add(h, v.bytes), add(h, v.created_ms), add(h, v.lifecycle);
   add(h, v.producer_id), add(h, v.producer_epoch), add(h, v.base_sequence), add(h, v.retry_at_ms), add(h, v.request);
+  add(h, v.sequence_has_been_reset), add(h, v.current_leader_epoch), add(h, v.attempts_when_leader_last_changed);
 }
 void add(H& h, const TxnPartitionEntry& v) {
   add(h, v.producer_epoch), add(h, v.next_sequence), add(h, v.last_acked_sequence), add(h, v.in_flight);
-  add(h, v.unresolved), add(h, v.unresolved_sequence);
+  add(h, v.unresolved), add(h, v.unresolved_sequence), add(h, v.producer_id), add(h, v.last_acked_offset);
+}
+void add(H& h, const ExpiredBatch& v) {
+  add(h, v.partition), add(h, v.last_sequence), add(h, v.records);
 }
 void add(H& h, const InFlightRequest& v) {
   add(h, v.request), add(h, v.broker), add(h, v.connection), add(h, v.sent_ms), add(h, v.batches);
+  add(h, v.expired);
+}
+void add(H& h, const NodeConnection& v) {
+  add(h, v.connected), add(h, v.last_connect_attempt_ms), add(h, v.reconnect_backoff_ms), add(h, v.failed_attempts);
 }
 void add(H& h, const ProducerClient& v) {
   add(h, v.instance), add(h, v.alive), add(h, v.transaction_manager), add(h, v.producer_id), add(h, v.producer_epoch);
   add(h, v.accumulator), add(h, v.batches), add(h, v.sequences), add(h, v.in_flight), add(h, v.connection);
   add(h, v.metadata), add(h, v.metadata_stale), add(h, v.partitions_to_rewrite), add(h, v.epoch_bump_requested), add(h, v.buffered_bytes);
-  add(h, v.sticky_partition);
+  add(h, v.sticky_partition), add(h, v.metadata_leader_epoch), add(h, v.node_state), add(h, v.muted);
+  add(h, v.drain_index), add(h, v.in_flight_batches);
 }
 void add(H& h, const AppRecord& v) {
   add(h, v.sends), add(h, v.outstanding_send), add(h, v.acknowledged), add(h, v.given_up);

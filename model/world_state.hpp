@@ -104,8 +104,15 @@ struct ClientBatch {
   std::int64_t producer_id = -1;  // assigned with the sequence at first drain
   std::int32_t producer_epoch = -1;
   std::int32_t base_sequence = -1;
-  std::int64_t retry_at_ms = 0;
+  std::int64_t retry_at_ms = 0;  // reenqueue time + the retry backoff drawn for this retry
   std::int64_t request = -1;  // outstanding request carrying it
+  // ProducerBatch.reopened (sequenceHasBeenReset, ProducerBatch.java:476-498,
+  // 556): true from resetProducerState (renumbering) until close() at the next drain.
+  bool sequence_has_been_reset = false;
+  // ProducerBatch.currentLeaderEpoch / attemptsWhenLeaderLastChanged (KIP-951,
+  // 3.7+): a retry to a new leader skips the backoff. -1 = Optional.empty.
+  std::int32_t current_leader_epoch = -1;
+  std::int32_t attempts_when_leader_last_changed = 0;
   std::int32_t last_sequence() const {
     return increment_sequence(base_sequence, static_cast<std::int32_t>(records.size()) - 1);
   }
@@ -118,9 +125,22 @@ struct TxnPartitionEntry {
   std::int32_t next_sequence = 0;
   std::int32_t last_acked_sequence = -1;
   std::set<std::pair<std::int32_t, std::int64_t>> in_flight;  // (base sequence, batch), unfinished
-  bool unresolved = false;           // a batch with unknown outcome expired (KIP-360)
+  // TransactionManager.partitionsWithUnresolvedSequences (KIP-360): a batch in
+  // retry expired; unresolved_sequence is Kafka's value there, the NEXT
+  // sequence after the expired batch (markSequenceUnresolved: lastSequence + 1).
+  bool unresolved = false;
   std::int32_t unresolved_sequence = -1;
+  std::int64_t producer_id = -1;        // producerIdAndEpoch's id (epoch exhaustion gives a new one)
+  std::int64_t last_acked_offset = -1;  // TxnPartitionEntry.lastAckedOffset; -1 = INVALID_OFFSET
   bool operator==(const TxnPartitionEntry&) const = default;
+};
+
+// A batch that expired (delivery.timeout.ms) while its request was out.
+struct ExpiredBatch {
+  std::int32_t partition = 0;
+  std::int32_t last_sequence = -1;  // -1: it had none
+  std::int32_t records = 0;
+  bool operator==(const ExpiredBatch&) const = default;
 };
 
 struct InFlightRequest {
@@ -129,7 +149,21 @@ struct InFlightRequest {
   std::int32_t connection = 0;
   std::int64_t sent_ms = 0;
   std::vector<std::int64_t> batches;
+  // Batches of this request that expired (delivery.timeout.ms) while it was
+  // out. Kafka keeps the ProducerBatch object
+  // in the request, so a late success still updates lastAckedSequence
+  // (Sender.completeBatch -> TransactionManager.handleCompletedBatch).
+  std::map<std::int64_t, ExpiredBatch> expired;
   bool operator==(const InFlightRequest&) const = default;
+};
+
+// ClusterConnectionStates.NodeConnectionState: reconnect backoff per broker.
+struct NodeConnection {
+  bool connected = true;
+  std::int64_t last_connect_attempt_ms = 0;
+  std::int64_t reconnect_backoff_ms = 0;
+  std::int64_t failed_attempts = 0;
+  bool operator==(const NodeConnection&) const = default;
 };
 
 struct ProducerClient {
@@ -144,6 +178,11 @@ struct ProducerClient {
   std::map<std::int64_t, InFlightRequest> in_flight;              // by request ordinal
   std::map<std::int32_t, std::int32_t> connection;                // broker -> connection generation
   std::map<std::int32_t, std::int32_t> metadata;                  // partition -> leader it believes
+  std::map<std::int32_t, std::int32_t> metadata_leader_epoch;     // partition -> that leader's epoch
+  std::map<std::int32_t, NodeConnection> node_state;              // broker -> connection state
+  std::set<std::int32_t> muted;                                   // RecordAccumulator.muted (max.in.flight=1)
+  std::map<std::int32_t, std::int32_t> drain_index;               // RecordAccumulator.nodesDrainIndex
+  std::map<std::int32_t, std::vector<std::int64_t>> in_flight_batches;  // Sender.inFlightBatches, drain order
   bool metadata_stale = false;                                     // an error said the leader may have moved
   std::set<std::int32_t> partitions_to_rewrite;                   // epoch bump requested for these
   bool epoch_bump_requested = false;

@@ -43,6 +43,9 @@ rc::Gen<Properties> gen_valid_producer_properties() {
     maybe_set("buffer.memory", gen_number(0, 1LL << 40));
     maybe_set("max.block.ms", gen_number(0, 600000));
     maybe_set("retry.backoff.ms", gen_number(0, 10000));
+    maybe_set("retry.backoff.max.ms", gen_number(0, 100000));
+    maybe_set("reconnect.backoff.ms", gen_number(0, 10000));
+    maybe_set("reconnect.backoff.max.ms", gen_number(0, 100000));
     maybe_set("transactional.id", rc::gen::element<std::string>("tx", "app-1"));
     maybe_set("transaction.timeout.ms", gen_number(-10, 1000000));
     maybe_set("partitioner.class",
@@ -100,7 +103,8 @@ void check_invariants(const Configuration& c, KafkaVersion version) {
   RC_ASSERT(c.broker.min_insync_replicas >= 1);
   RC_ASSERT(c.broker.partitions >= 1);
   RC_ASSERT(c.broker.producer_state_batches_to_retain >= 1);
-  RC_ASSERT(c.effective_producer_properties().size() == 14u);
+  // 16 keys, plus retry.backoff.max.ms from 3.7 (KIP-580).
+  RC_ASSERT(c.effective_producer_properties().size() == (c.version == KafkaVersion::V2_8 ? 16u : 17u));
   RC_ASSERT(c.effective_broker_properties().size() == 7u);
 }
 

@@ -414,6 +414,25 @@ TEST(ConfigBroker, RangesNameTheKey) {
             "Invalid value 0 for configuration min.insync.replicas: Value must be at least 1");
 }
 
+// Backoff keys (ProducerConfig 3.9: reconnect.backoff.ms LONG 50, reconnect.backoff.max.ms
+// LONG 1000, retry.backoff.max.ms LONG 1000 (KIP-580, 3.7), all atLeast(0)).
+TEST(ConfigBackoff, DefaultsValidatorsAndTheKeyUnknownIn28) {
+  const Configuration c = default_configuration(KafkaVersion::V3_9);
+  EXPECT_EQ(c.producer.reconnect_backoff_ms, 50);
+  EXPECT_EQ(c.producer.reconnect_backoff_max_ms, 1000);
+  EXPECT_EQ(c.producer.retry_backoff_max_ms, 1000);
+  EXPECT_EQ(ok(KafkaVersion::V4_0, {{"retry.backoff.max.ms", "250"}}).producer.retry_backoff_max_ms, 250);
+  EXPECT_EQ(error(KafkaVersion::V3_9, {{"reconnect.backoff.ms", "-1"}}).message,
+            "Invalid value -1 for configuration reconnect.backoff.ms: Value must be at least 0");
+  EXPECT_EQ(error(KafkaVersion::V3_9, {{"retry.backoff.max.ms", "x"}}).message,
+            "Invalid value x for configuration retry.backoff.max.ms: Not a number of type LONG");
+  // 2.8 has no retry.backoff.max.ms: an unknown key, and a fixed retry.backoff.ms.
+  const Configuration old = ok(KafkaVersion::V2_8, {{"retry.backoff.max.ms", "5000"}, {"retry.backoff.ms", "30"}});
+  EXPECT_EQ(old.producer.retry_backoff_max_ms, 30);
+  EXPECT_TRUE(has_warning(old, "The configuration 'retry.backoff.max.ms' was supplied but isn't a known config."));
+  EXPECT_FALSE(old.effective_producer_properties().contains("retry.backoff.max.ms"));
+}
+
 TEST(ConfigBroker, MinInsyncAboveReplicationFactorIsLegalButWarned) {
   const Configuration c = ok(KafkaVersion::V3_9, {}, {{"min.insync.replicas", "4"}});
   EXPECT_EQ(c.broker.min_insync_replicas, 4);
@@ -429,7 +448,8 @@ TEST(ConfigEffectiveProperties, DefaultsOf39) {
       {"enable.idempotence", "true"}, {"delivery.timeout.ms", "120000"}, {"request.timeout.ms", "30000"},
       {"linger.ms", "0"}, {"batch.size", "16384"}, {"buffer.memory", "33554432"}, {"max.block.ms", "60000"},
       {"retry.backoff.ms", "100"}, {"transactional.id", "null"}, {"transaction.timeout.ms", "60000"},
-      {"partitioner.class", "null"}};
+      {"partitioner.class", "null"}, {"retry.backoff.max.ms", "1000"}, {"reconnect.backoff.ms", "50"},
+      {"reconnect.backoff.max.ms", "1000"}};
   EXPECT_EQ(default_configuration(KafkaVersion::V3_9).effective_producer_properties(), expected);
 }
 
