@@ -109,7 +109,7 @@ TEST_F(Cli, KafkaRefusingTheConfigurationIsExit3WithKafkasMessage) {
 TEST_F(Cli, UnknownKafkaVersionIsExit2) {
   const CliRun r = check("acks=all\n", "--kafka-version 3.7");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_TRUE(contains(r.err, "unknown --kafka-version '3.7' (known: 2.8, 3.9, 4.0)")) << r.err;
+  EXPECT_TRUE(contains(r.err, "unknown --kafka-version '3.7' (known: 2.8, 3.9, 4.0, 4.3)")) << r.err;
 }
 
 TEST_F(Cli, UnknownGuaranteeIsExit2ListingTheKnownOnes) {
