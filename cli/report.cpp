@@ -83,14 +83,14 @@ std::string promise_text(const Verdict& v) {
   if (const auto match = known_exception(v)) {
     const KnownException& e = *match->exception;
     return fmt::format(
-        "Kafka promises it, except in {} ({}, {}): this counterexample is it. {}\n  The exception: {}.\n"
-        "Known race in Kafka's rules: {}\n",
-        e.name, e.tickets, e.status, v.promise.why, e.mechanism, match->evidence);
+        "Kafka promises it, except in {} ({}): this counterexample is it. {}\n  The exception: {}; {}.\n"
+        "  Its status: {}.\nKnown race in Kafka's rules: {}\n",
+        e.name, main_ticket(e), v.promise.why, e.tickets, e.mechanism, e.status, match->evidence);
   }
   std::string out = fmt::format("Kafka promises it: yes. {}\n", v.promise.why);
   for (const KnownException& e : v.promise.exceptions)
-    out += fmt::format("  Known exception: {} ({}, {}); this counterexample is not it: a bug in Kafka or the model.\n",
-                       e.name, e.tickets, e.status);
+    out += fmt::format("  Known exception: {} ({}); this counterexample is not it: a bug in Kafka or the model.\n",
+                       e.name, e.tickets);
   return out;
 }
 

@@ -784,6 +784,36 @@ TEST(KafkaPromises, NoDuplicatesIsNeverPromisedEvenTransactional) {
   EXPECT_TRUE(promised(c, "no_duplicates_within_session"));
 }
 
+// The idempotence promises and no_send_failed_out_of_order name their known
+// exception, the first-batch race, by ticket; the durability promises have none.
+TEST(KafkaPromises, TheFirstBatchRaceIsAKnownExceptionByTicket) {
+  for (KafkaVersion v : {KafkaVersion::V3_9, KafkaVersion::V4_0, KafkaVersion::V4_3}) {
+    const Configuration c = configure(v, {}, {{"min.insync.replicas", "2"}});
+    for (const char* g : {"no_duplicates_within_session", "order_within_session", "no_send_failed_out_of_order"}) {
+      const Promise p = kafka_promises(c, g);
+      EXPECT_TRUE(p.promised) << g;
+      ASSERT_EQ(p.exceptions.size(), 1u) << g;
+      EXPECT_EQ(p.exceptions[0].name, "the first-batch race");
+      EXPECT_TRUE(contains(p.exceptions[0].mechanism, "ProducerAppendInfo.checkSequence")) << g;
+    }
+    EXPECT_EQ(kafka_promises(c, "no_duplicates_within_session").exceptions[0].tickets.rfind("KAFKA-19880", 0), 0u);
+    EXPECT_EQ(kafka_promises(c, "no_send_failed_out_of_order").exceptions[0].tickets.rfind("KAFKA-15591", 0), 0u);
+    EXPECT_TRUE(contains(kafka_promises(c, "no_duplicates_within_session").exceptions[0].status, "open upstream"));
+    EXPECT_TRUE(kafka_promises(c, "no_lost_acknowledged_writes").exceptions.empty());
+  }
+  const Configuration what_if = configure(KafkaVersion::V4_3, {}, {{"model.reject.nonzero.first.sequence.on.empty.partition", "true"}});
+  EXPECT_TRUE(contains(kafka_promises(what_if, "no_send_failed_out_of_order").exceptions[0].status, "this run applies 4.5's rule"));
+}
+
+TEST(KafkaPromises, NoSendFailedOutOfOrderIsTrivialWithoutIdempotenceAndNotPromisedTransactional) {
+  const Configuration off = configure(KafkaVersion::V3_9, {{"enable.idempotence", "false"}});
+  EXPECT_TRUE(promised(off, "no_send_failed_out_of_order"));
+  EXPECT_TRUE(kafka_promises(off, "no_send_failed_out_of_order").exceptions.empty());
+  const Configuration txn = configure(KafkaVersion::V4_3, {{"transactional.id", "t1"}});
+  EXPECT_FALSE(promised(txn, "no_send_failed_out_of_order"));
+  EXPECT_EQ(remedy(txn, "no_send_failed_out_of_order"), "");
+}
+
 TEST(KafkaPromises, AnUnknownGuaranteeIsNotPromised) {
   const Configuration c = default_configuration(KafkaVersion::V3_9);
   EXPECT_FALSE(promised(c, "exactly_once"));
