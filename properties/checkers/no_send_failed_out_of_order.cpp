@@ -8,6 +8,9 @@
 // configurations are promised this is properties/allowed.hpp's to judge;
 // properties/known_races.hpp says when it is Kafka's first-batch race.
 //
+// The producer must have heard that refusal last: the last answer it received
+// for the batch before giving it up is OUT_OF_ORDER_SEQUENCE_NUMBER.
+//
 // A batch's callbacks are the failed CallbackCompleted steps that directly
 // follow its last producer step (BatchExpired, or the ProduceResponseReceived
 // that failed it): Sender.completeBatch / failBatch fire every record's
@@ -49,6 +52,16 @@ std::optional<std::size_t> give_up_step(const History& h, std::int64_t batch) {
   return out;
 }
 
+// The error of the last ProduceResponseReceived for `batch` at or before `until` ("" if none).
+std::string last_answer(const History& h, std::int64_t batch, std::size_t until) {
+  std::string error;
+  for (std::size_t i = 0; i <= until && i < h.steps.size(); ++i) {
+    const Step& s = h.steps[i];
+    if (s.kind == StepKind::ProduceResponseReceived && s.batch == batch) error = s.error;
+  }
+  return error;
+}
+
 }  // namespace
 
 std::vector<Anomaly> check_no_send_failed_out_of_order(const History& history) {
@@ -82,6 +95,10 @@ std::vector<Anomaly> check_no_send_failed_out_of_order(const History& history) {
   for (const auto& [batch, s] : stranded) {
     const std::optional<std::size_t> gave_up = give_up_step(history, batch);
     if (!gave_up) continue;  // still retrying when the run ended, or written after all
+    // The refusal must be what the producer last heard about the batch: a
+    // batch that then failed on, say, NOT_ENOUGH_REPLICAS until it expired
+    // failed for the cluster's unavailability, whatever gap it would have met.
+    if (last_answer(history, batch, *gave_up) != kOutOfOrder) continue;
     const Step& first_refusal = steps[s.refusals.front()];
     const Step& ahead = steps[s.ahead];
     Anomaly a;

@@ -535,12 +535,29 @@ TEST(NoSendFailedOutOfOrder, OutOfOrderBehindAnEarlierGapOrATimeoutAloneIsNotIt)
   EXPECT_TRUE(check_no_send_failed_out_of_order(b.history()).empty());
 }
 
+// Found by PromisesProperty (seed 1): the refusal's answer was lost with a
+// crashed leader and every later answer was NOT_ENOUGH_REPLICAS until the
+// batch expired: it failed for the cluster's unavailability.
+TEST(NoSendFailedOutOfOrder, ABatchWhoseLastAnswerWasNotOutOfOrderFailedForAnotherReason) {
+  HistoryBuilder b;
+  b.send(0, 0);
+  b.appended(0, 1, 1000, 0, 1, 0, true);
+  b.rejected(3, 0, 0, 1000, 0, 0, "OUT_OF_ORDER_SEQUENCE_NUMBER");
+  b.response(3, 0, 0, "OUT_OF_ORDER_SEQUENCE_NUMBER");
+  b.rejected(4, 0, 0, 1000, 0, 0, "OUT_OF_ORDER_SEQUENCE_NUMBER");  // answer lost
+  b.response(5, 0, 0, "NOT_ENOUGH_REPLICAS");
+  b.expired(0, 0);
+  b.callback(0, 0, -1, "TimeoutException");
+  EXPECT_TRUE(check_no_send_failed_out_of_order(b.history()).empty());
+}
+
 TEST(NoSendFailedOutOfOrder, AnotherProducerIdOrEpochWritingAheadIsNotItsOwnGap) {
   for (const auto& [pid, epoch] : std::vector<std::pair<std::int64_t, std::int32_t>>{{2000, 0}, {1000, 1}}) {
     HistoryBuilder b;
     b.send(0, 0);
     b.appended(0, 9, pid, epoch, 1, 0);
     b.rejected(3, 0, 0, 1000, 0, 0, "OUT_OF_ORDER_SEQUENCE_NUMBER");
+    b.response(3, 0, 0, "OUT_OF_ORDER_SEQUENCE_NUMBER");
     b.expired(0, 0);
     b.callback(0, 0, -1, "TimeoutException");
     EXPECT_TRUE(check_no_send_failed_out_of_order(b.history()).empty()) << pid << " " << epoch;
@@ -573,6 +590,7 @@ TEST(Registry, EveryAnomalyNamesItsGuaranteeAndJepsenKind) {
   b.send(3, 3);  // refused behind its own later batch (sequence 1) until it expired
   b.appended(0, 9, 1000, 0, 1, 5);
   b.rejected(7, 0, 8, 1000, 0, 0, "OUT_OF_ORDER_SEQUENCE_NUMBER");
+  b.response(7, 0, 8, "OUT_OF_ORDER_SEQUENCE_NUMBER");
   b.expired(0, 8);
   b.callback(3, 3, -1, "TimeoutException");
   b.read(0, 0, 1, 1);
