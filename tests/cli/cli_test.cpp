@@ -141,10 +141,12 @@ TEST_F(Cli, JsonHasTheDocumentedShape) {
   EXPECT_EQ(doc["effective_config"]["enable.idempotence"], "false");
   EXPECT_EQ(doc["effective_config"]["min.insync.replicas"], "1");
   EXPECT_TRUE(doc["config_error"].is_null());
-  ASSERT_EQ(doc["guarantees"].size(), 5u);
+  ASSERT_EQ(doc["guarantees"].size(), 6u);
   bool saw_violation = false;
   for (const auto& g : doc["guarantees"]) {
     EXPECT_TRUE(g["verdict"] == "holds" || g["verdict"] == "violated");
+    EXPECT_TRUE(g["known_exceptions"].is_array());
+    EXPECT_TRUE(g["violation_is_known_exception"].is_null() || g["violation_is_known_exception"].is_string());
     EXPECT_GE(g["schedules_explored"].get<int>(), 1);
     if (g["verdict"] == "holds") {
       EXPECT_TRUE(g["counterexample"].is_null());
