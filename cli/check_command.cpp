@@ -144,7 +144,8 @@ int run_check(CheckOptions o) {
   }
   const std::optional<KafkaVersion> version = parse_kafka_version(o.kafka_version);
   if (!version) {
-    fmt::print(stderr, "kafka-model check: unknown --kafka-version '{}' (known: 2.8, 3.9, 4.0)\n", o.kafka_version);
+    fmt::print(stderr, "kafka-model check: unknown --kafka-version '{}' (known: {})\n", o.kafka_version,
+               kKnownKafkaVersions);
     return kBadInput;
   }
   std::vector<const Guarantee*> guarantees;
@@ -180,7 +181,7 @@ void add_check_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("check", "Search failure schedules for violations of each delivery guarantee");
   cmd->add_option("--producer", o->producer_file, "Producer .properties file (Java syntax)")->required();
   cmd->add_option("--broker", o->broker_file, "Broker/topic .properties file (model.brokers, min.insync.replicas, ...)");
-  cmd->add_option("--kafka-version", o->kafka_version, "2.8, 3.9 or 4.0 (default 3.9)");
+  cmd->add_option("--kafka-version", o->kafka_version, "2.8, 3.9, 4.0 or 4.3 (the latest release; default 3.9)");
   cmd->add_option("--guarantee", o->guarantees, "A guarantee to check (repeatable; default: all)");
   cmd->add_option("--seed", o->seed_text, "Search seed, 0..18446744073709551615 (default 1): same seed, same verdicts");
   cmd->add_option("--budget", o->budget, "Schedules to try per guarantee (default 1000)")

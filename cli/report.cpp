@@ -1,6 +1,7 @@
 #include "cli/report.hpp"
 
 #include "properties/known_races.hpp"
+#include "properties/restart_snapshot.hpp"
 
 #include <fmt/core.h>
 
@@ -50,9 +51,61 @@ std::string warnings_text(const Report& r) {
 
 std::string verdict_word(const Verdict& v) { return v.violated ? "VIOLATED" : "holds"; }
 
+// The known exception (properties/allowed.hpp) a violation of a promised
+// guarantee is, with the evidence from its history; the summary table and
+// the detail both ask this, so they cannot disagree.
+struct ExceptionMatch {
+  const KnownException* exception = nullptr;
+  std::string evidence;
+};
+
+std::optional<ExceptionMatch> known_exception(const Verdict& v) {
+  if (!v.violated || !v.promise.promised || !v.counterexample) return std::nullopt;
+  const History& history = v.counterexample->history;
+  const auto race = first_batch_race_for(history, v.guarantee);
+  const auto snapshot = race ? std::nullopt : restart_snapshot_refusal(history);
+  for (const KnownException& e : v.promise.exceptions) {
+    if (race && e.name == "the first-batch race") return ExceptionMatch{&e, race->evidence};
+    if (snapshot && e.name == "the restart snapshot") return ExceptionMatch{&e, *snapshot};
+  }
+  return std::nullopt;
+}
+
+// "KAFKA-19880" of "KAFKA-19880 (also ...)".
+// An exception with no ticket is named by itself ("the restart snapshot").
+std::string main_ticket(const KnownException& e) {
+  if (e.tickets.rfind("KAFKA-", 0) != 0) return e.name;
+  return e.tickets.substr(0, e.tickets.find(' '));
+}
+
 std::string promise_word(const Verdict& v) {
   if (!v.promise.promised) return "no";
-  return v.violated ? "YES (a bug in Kafka or the model)" : "yes";
+  if (!v.violated) return "yes";
+  if (const auto match = known_exception(v)) return "yes, except " + main_ticket(*match->exception) + ": this is it";
+  return "YES (a bug in Kafka or the model)";
+}
+
+// "the first-batch race (KAFKA-19880)", or the name alone when it has no ticket.
+std::string exception_label(const KnownException& e) {
+  const std::string ticket = main_ticket(e);
+  return ticket == e.name ? e.name : fmt::format("{} ({})", e.name, ticket);
+}
+
+// The detail's promise line: the promise, its known exceptions, and which one this counterexample is.
+std::string promise_text(const Verdict& v) {
+  if (!v.promise.promised) return fmt::format("Kafka promises it: no. {}\n", v.promise.why);
+  if (const auto match = known_exception(v)) {
+    const KnownException& e = *match->exception;
+    return fmt::format(
+        "Kafka promises it, except in {}: this counterexample is it. {}\n  The exception: {}; {}.\n"
+        "  Its status: {}.\nKnown race in Kafka's rules: {}\n",
+        exception_label(e), v.promise.why, e.tickets, e.mechanism, e.status, match->evidence);
+  }
+  std::string out = fmt::format("Kafka promises it: yes. {}\n", v.promise.why);
+  for (const KnownException& e : v.promise.exceptions)
+    out += fmt::format("  Known exception: {}; this counterexample is not it: a bug in Kafka or the model.\n",
+                       exception_label(e));
+  return out;
 }
 
 std::string summary_table(const Report& r) {
@@ -66,12 +119,11 @@ std::string summary_table(const Report& r) {
 std::string counterexample_text(const Verdict& v, bool mermaid) {
   const CounterexampleReport& c = *v.counterexample;
   std::string out = fmt::format("\n== {}: violated\n", v.guarantee);
-  out += fmt::format("Kafka promises it: {}. {}\n", v.promise.promised ? "yes" : "no", v.promise.why);
+  out += promise_text(v);
   if (c.found_at_case > 0)
     out += fmt::format("Found at schedule {}, shrunk in {} steps to:\n", c.found_at_case, c.shrink_steps);
   out += "Anomalies:\n";
   for (const Anomaly& a : c.anomalies) out += fmt::format("  - {}: {}\n", a.kind, a.summary);
-  if (const auto race = first_batch_race(c.history)) out += fmt::format("Known race in Kafka's rules: {}\n", *race);
   const std::vector<std::string> faults = fault_lines(c.spec);
   out += faults.empty() ? "Faults: none\n" : "Faults:\n";
   for (std::size_t i = 0; i < faults.size(); ++i) out += fmt::format("  {}. {}\n", i + 1, faults[i]);
@@ -85,7 +137,8 @@ std::string counterexample_text(const Verdict& v, bool mermaid) {
   return out;
 }
 
-nlohmann::ordered_json counterexample_json(const CounterexampleReport& c) {
+nlohmann::ordered_json counterexample_json(const Verdict& v) {
+  const CounterexampleReport& c = *v.counterexample;
   nlohmann::ordered_json j;
   j["replay_file"] = c.replay_file;
   j["steps"] = c.history.steps.size();
@@ -94,8 +147,8 @@ nlohmann::ordered_json counterexample_json(const CounterexampleReport& c) {
   nlohmann::ordered_json anomalies = nlohmann::ordered_json::array();
   for (const Anomaly& a : c.anomalies) anomalies.push_back({{"kind", a.kind}, {"summary", a.summary}});
   j["anomalies"] = anomalies;
-  const auto race = first_batch_race(c.history);
-  j["known_race"] = race ? nlohmann::ordered_json(*race) : nlohmann::ordered_json(nullptr);
+  const auto match = known_exception(v);
+  j["known_race"] = match ? nlohmann::ordered_json(match->evidence) : nlohmann::ordered_json(nullptr);
   j["timeline"] = timeline_lines(c.history);
   return j;
 }
@@ -171,8 +224,15 @@ std::string render_json(const Report& r) {
     g["schedules_explored"] = v.schedules_explored;
     g["kafka_promises"] = v.promise.promised;
     g["why"] = v.promise.why;
+    nlohmann::ordered_json exceptions = nlohmann::ordered_json::array();
+    for (const KnownException& e : v.promise.exceptions)
+      exceptions.push_back({{"name", e.name}, {"tickets", e.tickets}, {"status", e.status}, {"mechanism", e.mechanism}});
+    g["known_exceptions"] = std::move(exceptions);
+    const auto match = known_exception(v);
+    g["violation_is_known_exception"] = match ? nlohmann::ordered_json(main_ticket(*match->exception))
+                                              : nlohmann::ordered_json(nullptr);
     g["remedy"] = v.remedy.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v.remedy);
-    g["counterexample"] = v.counterexample ? counterexample_json(*v.counterexample) : nlohmann::ordered_json(nullptr);
+    g["counterexample"] = v.counterexample ? counterexample_json(v) : nlohmann::ordered_json(nullptr);
     guarantees.push_back(std::move(g));
   }
   j["guarantees"] = std::move(guarantees);

@@ -69,7 +69,7 @@ int run_transition(const TransitionOptions& o) {
   const std::optional<State> to = parse_state(o.to);
   if (!version || !from || !to) {
     fmt::print(stderr, "kafka-model transition: unknown {} '{}' (known: {})\n", !version ? "--kafka-version" : "state",
-               !version ? o.kafka_version : (!from ? o.from : o.to), !version ? "2.8, 3.9, 4.0" : state_names());
+               !version ? o.kafka_version : (!from ? o.from : o.to), !version ? kKnownKafkaVersions : state_names());
     return kBadInput;
   }
   TransactionManager manager(o.transactional_id, *version);
@@ -106,7 +106,7 @@ void add_transition_command(CLI::App& app, int& exit_code) {
   cmd->add_option("FROM", o->from, "State, Kafka's name (READY, IN_TRANSACTION, ...)")->required();
   cmd->add_option("TO", o->to, "State the application asks for")->required();
   cmd->add_option("--transactional-id", o->transactional_id, "transactional.id (default: none, idempotent only)");
-  cmd->add_option("--kafka-version", o->kafka_version, "2.8, 3.9 or 4.0 (default 3.9)");
+  cmd->add_option("--kafka-version", o->kafka_version, "2.8, 3.9, 4.0 or 4.3 (default 3.9)");
   cmd->callback([o, &exit_code] { exit_code = run_transition(*o); });
 }
 

@@ -209,11 +209,12 @@ PartitionResponse World::leader_append(BrokerNode& broker, const ProduceRequest&
                                        std::int64_t& required_offset) {
   PartitionState& partition = state_.partitions.at(static_cast<std::size_t>(batch.partition));
   PartitionResponse result{batch.partition, batch.batch, Errors::NONE, -1};
-  auto reject = [&](Errors error, std::string detail) {
+  auto reject = [&](Errors error, std::string detail, bool no_producer_state = false) {
     result.error = error;
     Step& step = log_batch_step(StepKind::ProduceRejected, broker.id, request.request, batch);
     step.error = std::string(to_string(error));
     step.detail = std::move(detail);
+    step.producer_state_created = no_producer_state;
     return result;
   };
   if (partition.leader != broker.id) return reject(Errors::NOT_LEADER_OR_FOLLOWER, "not the leader");
@@ -222,8 +223,23 @@ PartitionResponse World::leader_append(BrokerNode& broker, const ProduceRequest&
                                                            effective_min_isr(partition)));
   Replica& replica = broker.replicas.at(batch.partition);
   const std::int64_t log_end = replica.log.log_end_offset();
+  bool fresh = false;  // the leader had no state for this producer id here (the first-batch race's C1)
   if (batch.producer_id >= 0) {
-    auto [it, fresh] = replica.producers.try_emplace(batch.producer_id, config_.broker.producer_state_batches_to_retain);
+    // What-if for KAFKA-15591 (apache/kafka PR 23234, Kafka 4.5): a producer
+    // with no state whose first batch has a non-zero sequence is refused with
+    // OUT_OF_ORDER_SEQUENCE_NUMBER when the partition never held a record.
+    // The model's logs start at offset 0 (no retention, no DeleteRecords), so
+    // that is an empty log. Nothing is created for the refused producer.
+    if (config_.broker.reject_nonzero_first_sequence_on_empty_partition && batch.base_sequence != 0 &&
+        log_end == 0 && !replica.producers.contains(batch.producer_id)) {
+      return reject(Errors::OUT_OF_ORDER_SEQUENCE_NUMBER,
+                    fmt::format("no producer state and the partition never held a record: the first sequence must be "
+                                "0, got {} (model.reject.nonzero.first.sequence.on.empty.partition)",
+                                batch.base_sequence),
+                    true);
+    }
+    auto [it, created] = replica.producers.try_emplace(batch.producer_id, config_.broker.producer_state_batches_to_retain);
+    fresh = created;
     const AppendDecision decision = it->second.append_from_client(static_cast<std::int16_t>(batch.producer_epoch),
                                                                   batch.base_sequence, batch.last_sequence, log_end);
     if (decision.outcome == AppendOutcome::Duplicate) {
@@ -237,8 +253,10 @@ PartitionResponse World::leader_append(BrokerNode& broker, const ProduceRequest&
     if (decision.outcome != AppendOutcome::Appended) {
       const Errors error = decision.outcome == AppendOutcome::OutOfOrderSequence ? Errors::OUT_OF_ORDER_SEQUENCE_NUMBER
                                                                                : Errors::INVALID_PRODUCER_EPOCH;
-      return reject(error, fmt::format("producer state: epoch {} last seq {}", it->second.producer_epoch(),
-                                       it->second.last_sequence()));
+      const std::string detail =
+          fmt::format("producer state: epoch {} last seq {}", it->second.producer_epoch(), it->second.last_sequence());
+      if (fresh) replica.producers.erase(it);  // a refused append leaves no state behind
+      return reject(error, detail, fresh);
     }
   }
   replica.log.batches.push_back(LogBatch{log_end, partition.leader_epoch, batch.batch, request.instance,
@@ -247,6 +265,7 @@ PartitionResponse World::leader_append(BrokerNode& broker, const ProduceRequest&
   Step& step = log_batch_step(StepKind::BatchAppended, broker.id, request.request, batch);
   step.offset = log_end;
   step.instance = request.instance;
+  step.producer_state_created = fresh;
   std::string sends;
   for (const LogRecord& r : batch.records) sends += (sends.empty() ? "" : ",") + std::to_string(r.send);
   step.detail = fmt::format("sends=[{}] leader_epoch={}", sends, partition.leader_epoch);

@@ -58,6 +58,7 @@ constexpr const char* kMinInsyncReplicas = "min.insync.replicas";
 constexpr const char* kUncleanLeaderElection = "unclean.leader.election.enable";
 constexpr const char* kReplicaLagTimeMax = "replica.lag.time.max.ms";
 constexpr const char* kBatchesToRetain = "model.producer.state.batches.to.retain";
+constexpr const char* kRejectNonZeroFirstSequence = "model.reject.nonzero.first.sequence.on.empty.partition";
 }  // namespace key
 
 constexpr std::array kModelledProducerKeys = {
@@ -71,7 +72,7 @@ constexpr std::array kModelledProducerKeysSince37 = {key::kRetryBackoffMax};
 constexpr std::array kBrokerKeys = {key::kBrokers,           key::kPartitions,
                                     key::kReplicationFactor, key::kMinInsyncReplicas,
                                     key::kUncleanLeaderElection, key::kReplicaLagTimeMax,
-                                    key::kBatchesToRetain};
+                                    key::kBatchesToRetain, key::kRejectNonZeroFirstSequence};
 
 // Producer keys Kafka knows but the model does not simulate (connections,
 // serialization, metrics, compression): accepted, ignored, warned about.
@@ -86,6 +87,9 @@ constexpr std::array kKnownUnmodelledProducerKeys = {
 constexpr std::array kKnownUnmodelledProducerKeysSince3 = {
     "partitioner.ignore.keys", "partitioner.adaptive.partitioning.enable", "partitioner.availability.timeout.ms",
     "enable.metrics.push"};
+// Known since 4.1: KIP-939's client config (KAFKA-19082; the 2PC coordinator
+// side, KAFKA-15370, is not released). The model runs no transactions.
+constexpr std::array kKnownUnmodelledProducerKeysSince4_1 = {"transaction.two.phase.commit.enable"};
 
 template <typename Keys>
 bool contains(const Keys& keys, std::string_view k) {
@@ -94,7 +98,8 @@ bool contains(const Keys& keys, std::string_view k) {
 
 bool is_known_unmodelled_producer_key(KafkaVersion version, std::string_view k) {
   return contains(kKnownUnmodelledProducerKeys, k) ||
-         (version != KafkaVersion::V2_8 && contains(kKnownUnmodelledProducerKeysSince3, k));
+         (version != KafkaVersion::V2_8 && contains(kKnownUnmodelledProducerKeysSince3, k)) ||
+         (version >= KafkaVersion::V4_3 && contains(kKnownUnmodelledProducerKeysSince4_1, k));
 }
 
 // ------------------------------------------------------- ConfigDef parsing
@@ -257,7 +262,7 @@ ProducerConfig parse_producer(KafkaVersion version, PropertyReader& in) {
   p.retries = static_cast<std::int32_t>(in.integer(key::kRetries, JavaType::Int, kIntMax, between(0, kIntMax)));
   p.acks = parse_acks(in.one_of(key::kAcks, v2 ? "1" : "all", kAcksValues));
   p.batch_size = static_cast<std::int32_t>(in.integer(key::kBatchSize, JavaType::Int, 16384, at_least(0)));
-  const std::int64_t linger = in.integer(key::kLinger, JavaType::Long, version == KafkaVersion::V4_0 ? 5 : 0, at_least(0));
+  const std::int64_t linger = in.integer(key::kLinger, JavaType::Long, version >= KafkaVersion::V4_0 ? 5 : 0, at_least(0));
   p.linger_ms = std::min(linger, kIntMax);  // KafkaProducer.lingerMs caps it at Integer.MAX_VALUE
   p.delivery_timeout_ms = in.integer(key::kDeliveryTimeout, JavaType::Int, 120000, at_least(0));
   // ProducerConfig: reconnect.backoff.ms / reconnect.backoff.max.ms (LONG, 50 / 1000,
@@ -272,7 +277,7 @@ ProducerConfig parse_producer(KafkaVersion version, PropertyReader& in) {
   p.request_timeout_ms = in.integer(key::kRequestTimeout, JavaType::Int, 30000, at_least(0));
   p.max_in_flight_requests_per_connection =
       static_cast<std::int32_t>(in.integer(key::kMaxInFlight, JavaType::Int, 5, at_least(1)));
-  p.partitioner_class = version == KafkaVersion::V4_0 ? in.class_name(key::kPartitionerClass, kPartitioners40)
+  p.partitioner_class = version >= KafkaVersion::V4_0 ? in.class_name(key::kPartitionerClass, kPartitioners40)
                                                        : in.class_name(key::kPartitionerClass, kPartitioners3x);
   p.enable_idempotence_explicit = in.has(key::kEnableIdempotence);
   p.enable_idempotence = in.boolean(key::kEnableIdempotence, !v2);
@@ -348,7 +353,7 @@ std::optional<ConfigError> apply_idempotence_rules_3x(Configuration& c, const Pr
     }
     const std::int32_t in_flight = p.max_in_flight_requests_per_connection;
     if (in_flight > kMaxInFlightForIdempotence) {
-      if (c.version == KafkaVersion::V4_0)
+      if (c.version >= KafkaVersion::V4_0)
         return kafka_exception(key::kMaxInFlight,
                                fmt::format("To use the idempotent producer, max.in.flight.requests.per.connection "
                                            "must be set to at most 5. Current value is {}.",
@@ -429,6 +434,10 @@ std::optional<ConfigError> build_broker(Configuration& c, const Properties& prop
   b.replica_lag_time_max_ms = in.integer(key::kReplicaLagTimeMax, JavaType::Long, 30000, at_least(0));
   b.producer_state_batches_to_retain =
       static_cast<std::int32_t>(in.integer(key::kBatchesToRetain, JavaType::Int, 5, at_least(1)));
+  // KAFKA-15591's partial fix (apache/kafka PR 23234) ships in 4.5; every
+  // modelled release accepts any first sequence from a producer it has no
+  // state for (ProducerAppendInfo.checkSequence), so the default is false.
+  b.reject_nonzero_first_sequence_on_empty_partition = in.boolean(key::kRejectNonZeroFirstSequence, false);
   if (in.error()) return in.error();
   if (b.replication_factor > b.brokers)  // AdminUtils.assignReplicasToBrokers: InvalidReplicationFactorException
     return ConfigError{ConfigErrorKind::InvalidValue, key::kReplicationFactor,
@@ -534,6 +543,7 @@ std::map<std::string, std::string> Configuration::effective_broker_properties() 
       {key::kUncleanLeaderElection, bool_text(b.unclean_leader_election_enable)},
       {key::kReplicaLagTimeMax, text(b.replica_lag_time_max_ms)},
       {key::kBatchesToRetain, text(b.producer_state_batches_to_retain)},
+      {key::kRejectNonZeroFirstSequence, bool_text(b.reject_nonzero_first_sequence_on_empty_partition)},
   };
 }
 

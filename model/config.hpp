@@ -4,7 +4,8 @@
 // the KafkaProducer constructor's checks).
 //
 // Sources read (apache/kafka, branches 2.8 and 3.9; 4.0 = trunk after
-// KAFKA-17927 / KAFKA-18262 / KIP-1030):
+// KAFKA-17927 / KAFKA-18262 / KIP-1030; 4.3 = 4.0's rules, docs/model.md
+// "Kafka 4.1 to 4.3"):
 //   clients/.../producer/ProducerConfig.java   (definitions, defaults, idempotence rules)
 //   clients/.../producer/KafkaProducer.java    (configureDeliveryTimeout, 2.8 configureInflightRequests/Acks)
 //   clients/.../common/config/ConfigDef.java   (parseType, Range, ValidString, NonEmptyString messages)
@@ -64,6 +65,10 @@ struct ProducerConfig {
 //   replica.lag.time.max.ms                replica_lag_time_max_ms
 //   model.producer.state.batches.to.retain producer_state_batches_to_retain (what-if knob,
 //                                          ProducerStateEntry.NUM_BATCHES_TO_RETAIN; not a Kafka key)
+//   model.reject.nonzero.first.sequence.on.empty.partition
+//                                          reject_nonzero_first_sequence_on_empty_partition (what-if knob:
+//                                          KAFKA-15591's partial fix, apache/kafka PR 23234, Kafka 4.5; every
+//                                          modelled release: false)
 struct BrokerConfig {
   std::int32_t brokers = 3;
   std::int32_t partitions = 1;
@@ -72,6 +77,11 @@ struct BrokerConfig {
   bool unclean_leader_election_enable = false;
   std::int64_t replica_lag_time_max_ms = 30000;
   std::int32_t producer_state_batches_to_retain = 5;
+  // A leader with no state for a producer refuses its first batch with
+  // OUT_OF_ORDER_SEQUENCE_NUMBER unless it starts at sequence 0, on a
+  // partition that never held a record (4.5's rule; the race remains on a
+  // partition with data).
+  bool reject_nonzero_first_sequence_on_empty_partition = false;
 
   bool operator==(const BrokerConfig&) const = default;
 };

@@ -59,6 +59,7 @@ void add_step(CanonicalHasher& h, const Step& s) {
   h.add(s.partition).add(s.broker).add(s.offset);
   h.add(s.producer_id).add(s.producer_epoch).add(s.sequence).add(s.last_sequence).add(s.instance);
   h.add(std::string_view(s.error)).add(std::string_view(s.detail));
+  h.add(static_cast<std::uint8_t>(s.producer_state_created ? 1 : 0));
 }
 
 }  // namespace

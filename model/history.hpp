@@ -77,6 +77,13 @@ struct Step {
   std::int32_t instance = -1;       // producer instance (1, 2, ... after restarts)
   std::string error;                // Kafka error name, or empty
   std::string detail;               // free text for the timeline
+  // BatchAppended / ProduceRejected (after the producer-state check): the
+  // leader had no ProducerStateEntry for this producer id on the partition
+  // and created one for this batch. Kafka then accepts any sequence
+  // (ProducerAppendInfo.checkSequence: the stored epoch is NO_PRODUCER_EPOCH),
+  // the first condition of the first-batch race (docs/model.md). Absent from
+  // JSON when false, so histories written before it load unchanged.
+  bool producer_state_created = false;
   bool operator==(const Step&) const = default;
 };
 

@@ -61,6 +61,7 @@ ordered_json step_to_json(const Step& s) {
     if (f.get(s) != -1) j[std::string(f.name)] = f.get(s);
   if (!s.error.empty()) j["error"] = s.error;
   if (!s.detail.empty()) j["detail"] = s.detail;
+  if (s.producer_state_created) j["producer_state_created"] = true;  // only when set: old histories stay byte-identical
   return j;
 }
 
@@ -69,7 +70,7 @@ Step step_from_json(const json& j, const std::string& path) {
   reject_unknown_keys(j, path, "step",
                       {"time_ms", "kind", "node", "record", "send", "batch", "request", "partition", "broker",
                        "offset", "producer_id", "producer_epoch", "sequence", "last_sequence", "instance", "error",
-                       "detail"});
+                       "detail", "producer_state_created"});
   Step s;
   if (!j.contains("kind")) fail(member(path, "kind"), "missing");
   const std::string kind = read_string(j["kind"], member(path, "kind"));
@@ -84,6 +85,11 @@ Step step_from_json(const json& j, const std::string& path) {
     if (j.contains(f.name)) f.set(s, read_int(j[std::string(f.name)], member(path, f.name), f.min(), f.max()));
   if (j.contains("error")) s.error = read_string(j["error"], member(path, "error"));
   if (j.contains("detail")) s.detail = read_string(j["detail"], member(path, "detail"));
+  if (j.contains("producer_state_created")) {
+    const json& v = j["producer_state_created"];
+    if (!v.is_boolean()) fail(member(path, "producer_state_created"), fmt::format("expected true or false, got {}", found(v)));
+    s.producer_state_created = v.get<bool>();
+  }
   return s;
 }
 
@@ -111,12 +117,12 @@ History history_from_document(const json& root) {
 // engineer reads them (a produce response: request, partition, error, offset).
 // Fields present but not listed follow in declaration order, so a timeline
 // never hides a field the world recorded.
-enum class Field { Record, Send, Partition, Batch, Request, Broker, Offset, Pid, Epoch, Seq, Instance, Error };
+enum class Field { Record, Send, Partition, Batch, Request, Broker, Offset, Pid, Epoch, Seq, Instance, Error, NewState };
 using Fields = std::vector<Field>;
 
 const Fields kDeclarationOrder = {Field::Record, Field::Send, Field::Batch, Field::Request, Field::Partition,
                                   Field::Broker, Field::Offset, Field::Pid,   Field::Epoch,   Field::Seq,
-                                  Field::Instance, Field::Error};
+                                  Field::Instance, Field::Error, Field::NewState};
 
 Fields lead_fields(StepKind kind) {
   using F = Field;
@@ -172,6 +178,7 @@ bool present(const Step& s, Field f) {
     case Field::Seq: return s.sequence != -1 || s.last_sequence != -1;
     case Field::Instance: return s.instance != -1;
     case Field::Error: return !s.error.empty();
+    case Field::NewState: return s.producer_state_created;
   }
   return false;
 }
@@ -197,6 +204,7 @@ std::string render(const Step& s, Field f) {
     case Field::Seq: return sequence_range(s);
     case Field::Instance: return fmt::format("instance={}", s.instance);
     case Field::Error: return "error=" + s.error;
+    case Field::NewState: return "new-producer-state";
   }
   return {};
 }
@@ -301,6 +309,8 @@ std::string timeline_legend() {
     seq=A..B     base..last sequence of a batch; seq=A for one record; ? when unknown
     instance=I   the producer instance: 1, then 2 after a restart, ...
     error=X      Kafka error name (org.apache.kafka.common.protocol.Errors)
+    new-producer-state  the leader had no state for this producer id on the partition
+                 and created it for this batch (any sequence is accepted then)
 )";
 }
 

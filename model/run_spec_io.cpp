@@ -180,7 +180,7 @@ KafkaVersion read_version(const json& v) {
     fail("kafka_version", fmt::format("expected a string such as \"3.9\", got {}", found(v)));
   const std::string text = v.is_string() ? v.get<std::string>() : v.dump();
   const auto version = parse_kafka_version(text);
-  if (!version) fail("kafka_version", fmt::format("unknown Kafka version '{}' (one of: 2.8, 3.9, 4.0)", text));
+  if (!version) fail("kafka_version", fmt::format("unknown Kafka version '{}' (one of: {})", text, kKnownKafkaVersions));
   return *version;
 }
 

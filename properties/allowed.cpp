@@ -22,10 +22,54 @@ Promise idempotence_voided_by_cache(const Configuration& c) {
                      "be written again after an epoch bump (Kafka forbids in-flight > 5, KAFKA-5494)"};
 }
 
+// The status line of the first-batch race, as the newest Kafka the model knows has it.
+std::string race_status(const Configuration& c, bool lost_send) {
+  std::string status =
+      lost_send ? "partly fixed: apache/kafka PR 23234 (Kafka 4.5) refuses a non-zero first sequence on a partition "
+                  "that never held a record; open upstream for a partition with data (KAFKA-19880)"
+                : "open upstream; apache/kafka PR 23234 (Kafka 4.5) removes it only on a partition that never held a "
+                  "record, KAFKA-18202 only for Transactions V2";
+  if (c.broker.reject_nonzero_first_sequence_on_empty_partition)
+    status += "; this run applies 4.5's rule (model.reject.nonzero.first.sequence.on.empty.partition=true)";
+  return status;
+}
+
+constexpr const char* kRaceMechanism =
+    "a leader with no state for the producer id accepts any sequence (ProducerAppendInfo.checkSequence), so the "
+    "first batch refused unwritten (NOT_LEADER_OR_FOLLOWER, NOT_ENOUGH_REPLICAS) behind a later accepted one can "
+    "only be retried into OUT_OF_ORDER_SEQUENCE_NUMBER";
+
+KnownException duplicate_race(const Configuration& c) {
+  return {"the first-batch race", "KAFKA-19880 (also KAFKA-14312, KAFKA-15591)", race_status(c, false),
+          std::string(kRaceMechanism) +
+              "; if the later batch's success has not reached the producer, TransactionManager.canRetry takes it for "
+              "a real gap, bumps the epoch and writes the later batch again, after the earlier one"};
+}
+
+KnownException lost_send_race(const Configuration& c) {
+  return {"the first-batch race", "KAFKA-15591 (also KAFKA-14312, KAFKA-19880)", race_status(c, true),
+          std::string(kRaceMechanism) +
+              "; once the later batch's success has reached the producer the refused batch is not the next "
+              "sequence, so it is retried without an epoch bump until delivery.timeout.ms fails it"};
+}
+
+// Found by porting ProducerStateManagerTest (docs/conformance.md): no
+// upstream ticket known, so it is named by its mechanism and classes.
+KnownException restart_snapshot() {
+  return {"the restart snapshot", "no ticket known (ProducerStateManager.writeSnapshot, LogLoader.recoverSegment)",
+          "in Kafka 3.9's code as read (ProducerStateManager, LogLoader); not reported upstream as far as the model knows",
+          "a broker that restarts reloads producer state from a snapshot holding only each producer's last batch, so "
+          "a retry of an earlier batch already in its log is refused OUT_OF_ORDER_SEQUENCE_NUMBER instead of "
+          "recognised as a duplicate; it is the producer's next expected batch, so TransactionManager.canRetry bumps "
+          "the epoch and it is written again"};
+}
+
 Promise no_duplicates_within_session(const Configuration& c) {
   if (idempotence_holds(c))
-    return {true, "KIP-98: the leader appends a (producer id, epoch) batch only at lastSeq + 1 and answers a retry "
-                  "of one of its last 5 batches with the original offset (ProducerStateEntry)"};
+    return {true,
+            "KIP-98: the leader appends a (producer id, epoch) batch only at lastSeq + 1 and answers a retry "
+            "of one of its last 5 batches with the original offset (ProducerStateEntry)",
+            {duplicate_race(c), restart_snapshot()}};
   if (c.idempotent()) return idempotence_voided_by_cache(c);
   if (c.producer.retries == 0)
     return {true, "Kafka docs (retries): with retries=0 a failed batch is never resent, so each send is written at "
@@ -41,8 +85,10 @@ Promise no_duplicates(const Configuration&) {
 
 Promise order_within_session(const Configuration& c) {
   if (idempotence_holds(c))
-    return {true, "KIP-98 / Kafka docs (max.in.flight.requests.per.connection): the idempotent producer keeps "
-                  "ordering with up to 5 requests in flight, the leader refusing any sequence gap"};
+    return {true,
+            "KIP-98 / Kafka docs (max.in.flight.requests.per.connection): the idempotent producer keeps "
+            "ordering with up to 5 requests in flight, the leader refusing any sequence gap",
+            {duplicate_race(c), restart_snapshot()}};
   if (c.producer.max_in_flight_requests_per_connection == 1)
     return {true, "Kafka docs (max.in.flight.requests.per.connection): with one request in flight a retried batch "
                   "cannot be overtaken by a later one"};
@@ -101,6 +147,21 @@ std::string durability_remedy(const Configuration& c) {
   return out;
 }
 
+Promise no_send_failed_out_of_order(const Configuration& c) {
+  if (!c.idempotent())
+    return {true, "without idempotence batches carry no sequence numbers, so no batch is refused "
+                  "OUT_OF_ORDER_SEQUENCE_NUMBER"};
+  if (c.transactional())
+    return {false, "KIP-98: a transactional producer fails a batch refused OUT_OF_ORDER_SEQUENCE_NUMBER "
+                   "(TransactionManager.canRetry) and the application aborts and retries the transaction; "
+                   "transactions are not modelled yet"};
+  return {true,
+          "Kafka docs (enable.idempotence): \"the producer will ensure that exactly one copy of each message is "
+          "written in the stream\", retrying a refused batch until delivery.timeout.ms; a batch refused as out of "
+          "order is retried (TransactionManager.canRetry) until the earlier sequence lands",
+          {lost_send_race(c)}};
+}
+
 }  // namespace
 
 Promise kafka_promises(const Configuration& config, std::string_view guarantee) {
@@ -109,6 +170,7 @@ Promise kafka_promises(const Configuration& config, std::string_view guarantee) 
   if (guarantee == "order_within_session") return order_within_session(config);
   if (guarantee == "no_lost_acknowledged_writes") return no_lost_acknowledged_writes(config);
   if (guarantee == "acknowledged_offsets_correct") return acknowledged_offsets_correct(config);
+  if (guarantee == "no_send_failed_out_of_order") return no_send_failed_out_of_order(config);
   return {false, "unknown guarantee '" + std::string(guarantee) + "'"};
 }
 
@@ -127,7 +189,7 @@ std::string remedy(const Configuration& config, std::string_view guarantee) {
            "never read";
   if (guarantee == "no_lost_acknowledged_writes" || guarantee == "acknowledged_offsets_correct")
     return durability_remedy(config);
-  return "";
+  return "";  // no_send_failed_out_of_order: a transactional producer aborts and retries the transaction
 }
 
 }  // namespace kafka_model

@@ -16,6 +16,24 @@
 // | no_lost_acknowledged_writes  | acks=all, min.insync.replicas >= 2, no unclean  | docs: acks, min.insync...;    |
 // |                              | leader election                                 | KIP-106                       |
 // | acknowledged_offsets_correct | as no_lost_acknowledged_writes, or acks=0       | docs: acks ("-1" with acks=0) |
+// | no_send_failed_out_of_order  | idempotent and not transactional; trivially     | docs: enable.idempotence      |
+// |                              | without idempotence (no sequences)              | ("exactly one copy")          |
+//
+// Known exceptions (Promise::exceptions): a promise Kafka documents but its
+// own rules break in a known race, with the tickets. The idempotence
+// promises (no_duplicates_within_session, order_within_session) and
+// no_send_failed_out_of_order all have one: the first-batch race
+// (KAFKA-14312, KAFKA-15591, KAFKA-19880; properties/known_races.hpp). A
+// leader with no state for a producer id accepts any sequence
+// (ProducerAppendInfo.checkSequence), so when the first batch is refused
+// unwritten and a later one accepted, the refused batch's retries are
+// OUT_OF_ORDER_SEQUENCE_NUMBER: the producer bumps its epoch and writes a
+// send twice and out of order if the later batch's success has not reached
+// it (KAFKA-19880, open upstream), else it retries until delivery.timeout.ms
+// fails the send (KAFKA-15591; apache/kafka PR 23234, Kafka 4.5, refuses the
+// non-zero first sequence on a partition that never held a record, so the
+// race remains after state expiry or on a partition holding other data).
+// A violation that is the known race is Kafka's; any other is a bug.
 //
 // * idempotent with the broker retaining at least as many batches per
 //   producer as may be in flight. Kafka fixes the cache at 5
@@ -40,14 +58,25 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/config.hpp"
 
 namespace kafka_model {
 
+// A known exception to a promised guarantee: a race in Kafka's own rules.
+struct KnownException {
+  std::string name;       // "the first-batch race"
+  std::string tickets;    // "KAFKA-19880", the ticket a user would search for, then related ones
+  std::string status;     // "open upstream", "fixed in 4.5 for ...": as of the newest Kafka the model knows
+  std::string mechanism;  // one sentence: how Kafka's rules produce the violation
+  bool operator==(const KnownException&) const = default;
+};
+
 struct Promise {
   bool promised = false;
   std::string why;  // one sentence citing Kafka docs, a KIP or a ticket
+  std::vector<KnownException> exceptions;  // only when promised
 };
 
 // Whether Kafka promises `guarantee` (a name from properties/guarantee.hpp)

@@ -37,5 +37,6 @@ std::vector<Anomaly> check_no_duplicates(const History& history);
 std::vector<Anomaly> check_order_within_session(const History& history);
 std::vector<Anomaly> check_no_lost_acknowledged_writes(const History& history);
 std::vector<Anomaly> check_acknowledged_offsets_correct(const History& history);
+std::vector<Anomaly> check_no_send_failed_out_of_order(const History& history);
 
 }  // namespace kafka_model

@@ -24,6 +24,10 @@ const std::vector<Guarantee>& all_guarantees() {
       {"acknowledged_offsets_correct", "inconsistent-offsets",
        "a success callback's offset is where that send is in the final log (-1 only with acks=0)",
        &check_acknowledged_offsets_correct},
+      {"no_send_failed_out_of_order", "failed-send",
+       "no send fails unwritten because the leader refused its batch as out of order behind a later batch of the "
+       "same producer id and epoch that it had already written",
+       &check_no_send_failed_out_of_order},
   };
   return guarantees;
 }

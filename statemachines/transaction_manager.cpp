@@ -65,11 +65,11 @@ struct ClientIsAtLeast3_6 {
   template <class Fsm, class E, class S, class T>
   bool operator()(E const&, Fsm& fsm, S&, T&) const { return fsm.version != KafkaVersion::V2_8; }
 };
-// KAFKA-18227 (Transactions V2), 4.0.
+// KAFKA-18227 (Transactions V2), 4.0 and later.
 struct ClientIsAtLeast4_0 {
   static constexpr const char* name = "ClientIsAtLeast4_0";
   template <class Fsm, class E, class S, class T>
-  bool operator()(E const&, Fsm& fsm, S&, T&) const { return fsm.version == KafkaVersion::V4_0; }
+  bool operator()(E const&, Fsm& fsm, S&, T&) const { return fsm.version >= KafkaVersion::V4_0; }
 };
 
 using msmf::none;

@@ -109,7 +109,7 @@ TEST_F(Cli, KafkaRefusingTheConfigurationIsExit3WithKafkasMessage) {
 TEST_F(Cli, UnknownKafkaVersionIsExit2) {
   const CliRun r = check("acks=all\n", "--kafka-version 3.7");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_TRUE(contains(r.err, "unknown --kafka-version '3.7' (known: 2.8, 3.9, 4.0)")) << r.err;
+  EXPECT_TRUE(contains(r.err, "unknown --kafka-version '3.7' (known: 2.8, 3.9, 4.0, 4.3)")) << r.err;
 }
 
 TEST_F(Cli, UnknownGuaranteeIsExit2ListingTheKnownOnes) {
@@ -141,10 +141,12 @@ TEST_F(Cli, JsonHasTheDocumentedShape) {
   EXPECT_EQ(doc["effective_config"]["enable.idempotence"], "false");
   EXPECT_EQ(doc["effective_config"]["min.insync.replicas"], "1");
   EXPECT_TRUE(doc["config_error"].is_null());
-  ASSERT_EQ(doc["guarantees"].size(), 5u);
+  ASSERT_EQ(doc["guarantees"].size(), 6u);
   bool saw_violation = false;
   for (const auto& g : doc["guarantees"]) {
     EXPECT_TRUE(g["verdict"] == "holds" || g["verdict"] == "violated");
+    EXPECT_TRUE(g["known_exceptions"].is_array());
+    EXPECT_TRUE(g["violation_is_known_exception"].is_null() || g["violation_is_known_exception"].is_string());
     EXPECT_GE(g["schedules_explored"].get<int>(), 1);
     if (g["verdict"] == "holds") {
       EXPECT_TRUE(g["counterexample"].is_null());

@@ -14,7 +14,7 @@ namespace kafka_model {
 namespace {
 
 rc::Gen<KafkaVersion> gen_version() {
-  return rc::gen::element(KafkaVersion::V2_8, KafkaVersion::V3_9, KafkaVersion::V4_0);
+  return rc::gen::element(KafkaVersion::V2_8, KafkaVersion::V3_9, KafkaVersion::V4_0, KafkaVersion::V4_3);
 }
 
 // A number in [lo, hi] as text (inRange excludes its upper end; hi itself is
@@ -67,6 +67,7 @@ rc::Gen<Properties> gen_valid_broker_properties() {
     maybe_set("unclean.leader.election.enable", rc::gen::element<std::string>("true", "false"));
     maybe_set("replica.lag.time.max.ms", gen_number(0, 60000));
     maybe_set("model.producer.state.batches.to.retain", gen_number(1, 10));
+    maybe_set("model.reject.nonzero.first.sequence.on.empty.partition", rc::gen::element<std::string>("true", "false"));
     return p;
   });
 }
@@ -105,7 +106,7 @@ void check_invariants(const Configuration& c, KafkaVersion version) {
   RC_ASSERT(c.broker.producer_state_batches_to_retain >= 1);
   // 16 keys, plus retry.backoff.max.ms from 3.7 (KIP-580).
   RC_ASSERT(c.effective_producer_properties().size() == (c.version == KafkaVersion::V2_8 ? 16u : 17u));
-  RC_ASSERT(c.effective_broker_properties().size() == 7u);
+  RC_ASSERT(c.effective_broker_properties().size() == 8u);
 }
 
 void check_error_names_a_key(const ConfigError& e) {

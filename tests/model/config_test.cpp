@@ -11,7 +11,7 @@
 namespace kafka_model {
 namespace {
 
-constexpr std::array kAllVersions = {KafkaVersion::V2_8, KafkaVersion::V3_9, KafkaVersion::V4_0};
+constexpr std::array kAllVersions = {KafkaVersion::V2_8, KafkaVersion::V3_9, KafkaVersion::V4_0, KafkaVersion::V4_3};
 
 ConfigResult build(KafkaVersion v, const Properties& producer, const Properties& broker = {}, bool strict = false) {
   return build_configuration(v, producer, broker, strict);
@@ -468,7 +468,8 @@ TEST(ConfigEffectiveProperties, BrokerSide) {
   const std::map<std::string, std::string> expected = {
       {"model.brokers", "3"}, {"num.partitions", "1"}, {"default.replication.factor", "3"},
       {"min.insync.replicas", "1"}, {"unclean.leader.election.enable", "false"},
-      {"replica.lag.time.max.ms", "30000"}, {"model.producer.state.batches.to.retain", "5"}};
+      {"replica.lag.time.max.ms", "30000"}, {"model.producer.state.batches.to.retain", "5"},
+      {"model.reject.nonzero.first.sequence.on.empty.partition", "false"}};
   EXPECT_EQ(default_configuration(KafkaVersion::V4_0).effective_broker_properties(), expected);
 }
 

@@ -49,6 +49,7 @@ Step full_step(StepKind kind, std::int64_t t) {
   s.instance = 22;
   s.error = "NOT_ENOUGH_REPLICAS";
   s.detail = "why: \"quoted\", a\nnewline, \\ and caf\xc3\xa9";
+  s.producer_state_created = true;
   return s;
 }
 
@@ -134,7 +135,10 @@ TEST(HistoryJson, BadDocumentsNameTheFieldAndNeverThrow) {
        "h.json: steps[0].partition: must be at most 2147483647, got 2147483648"},
       {R"({"steps": [{"kind": "SendCalled", "colour": 1}]})",
        "h.json: steps[0].colour: unknown step key (one of: time_ms, kind, node, record, send, batch, request, partition, "
-       "broker, offset, producer_id, producer_epoch, sequence, last_sequence, instance, error, detail)"},
+       "broker, offset, producer_id, producer_epoch, sequence, last_sequence, instance, error, detail, "
+       "producer_state_created)"},
+      {R"({"steps": [{"kind": "BatchAppended", "producer_state_created": 1}]})",
+       "h.json: steps[0].producer_state_created: expected true or false, got number 1"},
       {R"({"steps": {}})", "h.json: steps: expected an array, got object"},
       {R"({"seed": 1})", "h.json: seed: unknown top-level key (one of: config, steps)"},
       {R"({})", "h.json: steps: missing (is this a history file?)"},
@@ -203,7 +207,7 @@ TEST(Timeline, NoRecordedFieldIsHiddenWhateverTheKind) {
     const std::string line = to_timeline(History{{full_step(kind, 1)}});
     for (const char* token : {"record=11", "send=12", "batch=13", "request=14", "p15", "broker=16", "offset=17",
                               "pid=1000", "epoch=19", "seq=20..21", "instance=22", "error=NOT_ENOUGH_REPLICAS",
-                              "why: \"quoted\", a\\nnewline"})
+                              "new-producer-state", "why: \"quoted\", a\\nnewline"})
       EXPECT_NE(line.find(token), std::string::npos) << to_string(kind) << " lacks " << token << ": " << line;
   }
 }
@@ -229,7 +233,7 @@ TEST(Timeline, KindsLeadWithWhatAKafkaEngineerLooksFor) {
 TEST(Timeline, LegendDocumentsEverySymbol) {
   const std::string legend = timeline_legend();
   for (const char* symbol : {"t=", "node", "event", "pN", "record=", "send=", "batch=", "request=", "broker=",
-                             "offset=", "pid=", "epoch=", "seq=A..B", "instance=", "error="})
+                             "offset=", "pid=", "epoch=", "seq=A..B", "instance=", "error=", "new-producer-state"})
     EXPECT_NE(legend.find(symbol), std::string::npos) << symbol;
 }
 
@@ -255,7 +259,7 @@ TEST(HistoryHash, ChangesWhenAnyFieldChanges) {
       [](Step& s) { s.producer_id++; },    [](Step& s) { s.producer_epoch++; },
       [](Step& s) { s.sequence++; },       [](Step& s) { s.last_sequence++; },
       [](Step& s) { s.instance++; },       [](Step& s) { s.error += "x"; },
-      [](Step& s) { s.detail += "x"; },
+      [](Step& s) { s.detail += "x"; },    [](Step& s) { s.producer_state_created = !s.producer_state_created; },
   };
   const Step base = full_step(StepKind::BatchAppended, 9);
   std::set<std::uint64_t> hashes{History{{base}}.hash()};

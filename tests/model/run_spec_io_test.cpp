@@ -220,7 +220,7 @@ TEST(RunSpecJsonErrors, UnknownNamesListTheKnownOnes) {
        "replay.json: faults[0].error: NONE is not an error a broker answers (one of: " + kBrokerErrors + ")"},
       {R"({"faults": [{"kind": "ErrorResponse", "request": 1, "error": "TimeoutException"}]})",
        "replay.json: faults[0].error: TimeoutException is not an error a broker answers (one of: " + kBrokerErrors + ")"},
-      {R"({"kafka_version": "3.5"})", "replay.json: kafka_version: unknown Kafka version '3.5' (one of: 2.8, 3.9, 4.0)"},
+      {R"({"kafka_version": "3.5"})", "replay.json: kafka_version: unknown Kafka version '3.5' (one of: 2.8, 3.9, 4.0, 4.3)"},
       {R"({"workload": {"mode": "exactly-once"}})",
        "replay.json: workload.mode: unknown delivery mode 'exactly-once' (one of: at-least-once, fire-and-forget, "
        "synchronous)"},

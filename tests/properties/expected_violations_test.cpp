@@ -159,7 +159,7 @@ TEST(ExpectedViolation, BrokerCacheSmallerThanInFlightDuplicatesWithinTheSession
   }
 }
 
-// A race the search found (docs/model.md): a transient refusal of a new
+// The first-batch race (docs/model.md; KAFKA-19880): a transient refusal of a new
 // producer id's first batch while its second is accepted (the leader accepts
 // any sequence from a producer it has no state for), then the retry of
 // sequence 0 is refused as out of order, the producer bumps its epoch and
