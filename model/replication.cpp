@@ -28,8 +28,13 @@ std::int64_t divergence_offset(const PartitionLog& follower, const PartitionLog&
 
 }  // namespace
 
-// ReplicaFetcherThread, one round: copy what the leader has past our log end,
-// and report our log end offset to the leader.
+// ReplicaFetcherThread, one round. The leader first handles the fetch
+// request, which carries the follower's log end offset (Partition.
+// updateFollowerFetchState -> Replica.updateFetchStateOrThrow): it learns
+// that offset, updates lastCaughtUpTimeMs, may expand the ISR and advance the
+// high watermark; the response then carries the records past that offset and
+// the leader's high watermark. So what a fetch copies counts for the ISR and
+// the high watermark only from the next fetch on.
 void World::follower_fetch(std::int32_t follower, std::int32_t partition_id) {
   schedule(state_.now_ms + parameters_.fetch_interval_ms + static_cast<std::int64_t>(chooser_->choose(3, "fetch.jitter")),
            EventKind::FetchTick, follower, partition_id);
@@ -40,11 +45,26 @@ void World::follower_fetch(std::int32_t follower, std::int32_t partition_id) {
   BrokerNode& node = state_.brokers.at(static_cast<std::size_t>(follower));
   if (!broker_available(follower) || node.fetch_stalled_until_ms > state_.now_ms) return;
   Replica& mine = node.replicas.at(partition_id);
-  const Replica& theirs = state_.brokers.at(static_cast<std::size_t>(leader)).replicas.at(partition_id);
   if (mine.synced_leader_epoch != partition.leader_epoch) become_follower(follower, partition_id);
-  const std::int64_t from = mine.log.log_end_offset();
+  const Replica& theirs = state_.brokers.at(static_cast<std::size_t>(leader)).replicas.at(partition_id);
+  // The leader handles the request.
+  const std::int64_t fetch_offset = mine.log.log_end_offset();
+  const std::int64_t leader_end = theirs.log.log_end_offset();
+  std::int64_t& caught_up = partition.follower_caught_up_ms[follower];
+  if (fetch_offset >= leader_end) {
+    caught_up = std::max(caught_up, state_.now_ms);
+  } else if (partition.follower_last_fetch_leader_log_end.contains(follower) &&
+             fetch_offset >= partition.follower_last_fetch_leader_log_end[follower]) {
+    caught_up = std::max(caught_up, partition.follower_last_fetch_ms[follower]);
+  }
+  partition.follower_log_end_offset[follower] = fetch_offset;
+  partition.follower_last_fetch_leader_log_end[follower] = leader_end;
+  partition.follower_last_fetch_ms[follower] = state_.now_ms;
+  maybe_update_isr(partition_id);
+  maybe_advance_high_watermark(partition_id);
+  // The response: records past the fetch offset, and the leader's high watermark.
   for (const LogBatch& batch : theirs.log.batches) {
-    if (batch.base_offset < from) continue;
+    if (batch.base_offset < fetch_offset) continue;
     mine.log.batches.push_back(batch);
     if (batch.producer_id >= 0) {
       auto [it, fresh] = mine.producers.try_emplace(batch.producer_id, config_.broker.producer_state_batches_to_retain);
@@ -52,12 +72,7 @@ void World::follower_fetch(std::int32_t follower, std::int32_t partition_id) {
                                  batch.last_sequence, batch.base_offset);
     }
   }
-  const std::int64_t log_end = mine.log.log_end_offset();
-  mine.high_watermark = std::max(mine.high_watermark, std::min(theirs.high_watermark, log_end));
-  partition.follower_log_end_offset[follower] = log_end;
-  if (log_end >= theirs.log.log_end_offset()) partition.follower_caught_up_ms[follower] = state_.now_ms;
-  maybe_update_isr(partition_id);
-  maybe_advance_high_watermark(partition_id);
+  mine.high_watermark = std::max(mine.high_watermark, std::min(theirs.high_watermark, mine.log.log_end_offset()));
 }
 
 // Partition.maybeShrinkIsr / maybeExpandIsr.
@@ -74,9 +89,14 @@ void World::maybe_update_isr(std::int32_t partition_id) {
     const bool has_whole_log = partition.follower_log_end_offset[r] == leader.log.log_end_offset();
     const bool lagging = !has_whole_log &&
                          state_.now_ms - partition.follower_caught_up_ms[r] > config_.broker.replica_lag_time_max_ms;
-    const bool caught_up = state_.brokers.at(static_cast<std::size_t>(r)).alive &&
-                           partition.follower_log_end_offset[r] >= leader.high_watermark &&
-                           state_.now_ms - partition.follower_caught_up_ms[r] <= config_.broker.replica_lag_time_max_ms;
+    // Partition.isFollowerInSync (isFollowerAtHighwatermark in 2.8): the
+    // follower's log end reached the high watermark and the offset where this
+    // leader's epoch began; no recency condition. canAddReplicaToIsr: an
+    // eligible (live) replica.
+    const std::int64_t follower_end = partition.follower_log_end_offset[r];
+    const bool caught_up = state_.brokers.at(static_cast<std::size_t>(r)).alive && follower_end >= 0 &&
+                           follower_end >= leader.high_watermark &&
+                           follower_end >= partition.leader_epoch_start_offset;
     if (in_isr && lagging) {
       partition.isr.erase(r);
       Step& step = log_step(StepKind::IsrShrunk, broker_node(partition.leader));
@@ -109,9 +129,21 @@ void World::maybe_advance_high_watermark(std::int32_t partition_id) {
   const bool under_min_isr = static_cast<std::int32_t>(partition.isr.size()) < effective_min_isr(partition);
   if (under_min_isr && config_.version != KafkaVersion::V2_8) return;
   Replica& leader = state_.brokers.at(static_cast<std::size_t>(partition.leader)).replicas.at(partition_id);
-  std::int64_t hw = leader.log.log_end_offset();
-  for (std::int32_t r : partition.isr)
-    if (r != partition.leader) hw = std::min(hw, partition.follower_log_end_offset.at(r));
+  const std::int64_t leader_end = leader.log.log_end_offset();
+  std::int64_t hw = leader_end;
+  // Partition.maybeIncrementLeaderHW: the smallest log end of the ISR, and of
+  // any live replica caught up within replica.lag.time.max.ms that is not in
+  // it yet (shouldWaitForReplicaToJoinIsr; 2.8: lastCaughtUpTimeMs alone).
+  for (std::int32_t r : partition.replicas) {
+    if (r == partition.leader) continue;
+    const std::int64_t end = partition.follower_log_end_offset.at(r);
+    const bool recent = state_.now_ms - partition.follower_caught_up_ms.at(r) <= config_.broker.replica_lag_time_max_ms;
+    const bool eligible = state_.brokers.at(static_cast<std::size_t>(r)).alive;
+    const bool waits = partition.isr.contains(r) || (config_.version == KafkaVersion::V2_8
+                                                          ? recent
+                                                          : eligible && (end == leader_end || recent));
+    if (waits) hw = std::min(hw, end);
+  }
   if (hw <= leader.high_watermark) return;
   leader.high_watermark = hw;
   Step& step = log_step(StepKind::HighWatermarkAdvanced, broker_node(partition.leader));
@@ -203,10 +235,17 @@ void World::elect_leader(std::int32_t partition_id) {
   // Partition.makeLeader: Replica.resetReplicaState(isNewLeader = true).
   // The new leader knows nothing of its followers' log ends until they fetch
   // from it, so the high watermark cannot move before they do.
-  for (std::int32_t r : partition.replicas) partition.follower_log_end_offset[r] = kUnknownOffset;
-  for (std::int32_t r : partition.isr) partition.follower_caught_up_ms[r] = state_.now_ms;
+  // Replica.resetReplicaState: an ISR member counts as caught up now, any
+  // other replica as never (lastCaughtUpTimeMs 0).
+  for (std::int32_t r : partition.replicas) {
+    partition.follower_log_end_offset[r] = kUnknownOffset;
+    partition.follower_caught_up_ms[r] = partition.isr.contains(r) ? state_.now_ms : kNeverCaughtUp;
+    partition.follower_last_fetch_leader_log_end.erase(r);
+    partition.follower_last_fetch_ms.erase(r);
+  }
   Replica& leader = state_.brokers.at(static_cast<std::size_t>(chosen)).replicas.at(partition_id);
   leader.synced_leader_epoch = partition.leader_epoch;
+  partition.leader_epoch_start_offset = leader.log.log_end_offset();
   step.offset = leader.log.log_end_offset();
   step.detail = fmt::format("{} election, leader_epoch={}, log end {}; {}", unclean ? "unclean" : "clean",
                             partition.leader_epoch, leader.log.log_end_offset(), isr_text(partition.isr));

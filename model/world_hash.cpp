@@ -72,6 +72,7 @@ void add(H& h, const BrokerNode& v) {
 void add(H& h, const PartitionState& v) {
   add(h, v.id), add(h, v.replicas), add(h, v.leader), add(h, v.leader_epoch), add(h, v.isr);
   add(h, v.follower_log_end_offset), add(h, v.follower_caught_up_ms);
+  add(h, v.follower_last_fetch_leader_log_end), add(h, v.follower_last_fetch_ms), add(h, v.leader_epoch_start_offset);
 }
 void add(H& h, const ClientBatch& v) {
   add(h, v.id), add(h, v.partition), add(h, v.records), add(h, v.bytes), add(h, v.created_ms), add(h, v.lifecycle);

@@ -88,8 +88,15 @@ struct PartitionState {
   std::int32_t leader = -1;  // -1: offline
   std::int32_t leader_epoch = 0;
   std::set<std::int32_t> isr;
-  std::map<std::int32_t, std::int64_t> follower_log_end_offset;  // as the leader last saw it
-  std::map<std::int32_t, std::int64_t> follower_caught_up_ms;   // lastCaughtUpTimeMs
+  // The leader's view of each follower (Kafka's Replica.ReplicaState): the log
+  // end offset its last fetch request carried (so the leader learns what a
+  // fetch copied only from the NEXT fetch), lastCaughtUpTimeMs, and the
+  // leader's log end and the time at that previous fetch.
+  std::map<std::int32_t, std::int64_t> follower_log_end_offset;
+  std::map<std::int32_t, std::int64_t> follower_caught_up_ms;
+  std::map<std::int32_t, std::int64_t> follower_last_fetch_leader_log_end;
+  std::map<std::int32_t, std::int64_t> follower_last_fetch_ms;
+  std::int64_t leader_epoch_start_offset = 0;  // the leader's log end when it became leader
   bool operator==(const PartitionState&) const = default;
 };
 

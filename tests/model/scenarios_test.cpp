@@ -305,3 +305,32 @@ TEST(Scenario, FullBufferMemoryBlocksSendForMaxBlockMsThenFailsIt) {
 
 }  // namespace
 }  // namespace kafka_model
+
+namespace kafka_model {
+namespace {
+
+using namespace kafka_model::testing;
+
+// Partition.updateFollowerFetchState: a fetch request carries the follower's
+// log end BEFORE it copies anything, so the leader learns what one fetch
+// copied from the next one: with acks=all the high watermark, and the answer,
+// come a full fetch round (fetch interval 10 ms) after the copy, not with it.
+TEST(Replication, TheLeaderLearnsWhatAFetchCopiedFromTheNextFetch) {
+  RunSpec spec;
+  spec.producer = {{"acks", "all"}, {"linger.ms", "0"}, {"batch.size", "100"}};
+  spec.broker = {{"min.insync.replicas", "2"}};
+  spec.workload.records = 1;
+  spec.workload.record_size_bytes = 100;
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const auto appended = steps_of(run.history(), StepKind::BatchAppended);
+  const auto hw = steps_of(run.history(), StepKind::HighWatermarkAdvanced);
+  ASSERT_EQ(appended.size(), 1u);
+  ASSERT_FALSE(hw.empty());
+  // The first fetch after the append copies it (>= 0 ms later); the leader
+  // hears of it at the fetch after that: at least one more interval.
+  EXPECT_GE(hw.front().time_ms - appended.front().time_ms, 10);
+}
+
+}  // namespace
+}  // namespace kafka_model
