@@ -17,7 +17,11 @@ namespace {
 
 void World::cluster_start() {
   const BrokerConfig& b = config_.broker;
-  for (std::int32_t id = 0; id < b.brokers; ++id) state_.brokers.push_back(BrokerNode{.id = id});
+  for (std::int32_t id = 0; id < b.brokers; ++id) {
+    state_.brokers.push_back(BrokerNode{.id = id});
+    // LogManager's PeriodicProducerExpirationCheck task.
+    schedule(b.producer_id_expiration_check_interval_ms, EventKind::ProducerExpirationCheck, id);
+  }
   for (std::int32_t p = 0; p < b.partitions; ++p) {
     PartitionState partition{.id = p};
     for (std::int32_t i = 0; i < b.replication_factor; ++i) partition.replicas.push_back((p + i) % b.brokers);
@@ -261,7 +265,7 @@ PartitionResponse World::leader_append(BrokerNode& broker, const ProduceRequest&
   }
   replica.log.batches.push_back(LogBatch{log_end, partition.leader_epoch, batch.batch, request.instance,
                                          batch.producer_id, batch.producer_epoch, batch.base_sequence,
-                                         batch.last_sequence, batch.records});
+                                         batch.last_sequence, batch.records, state_.now_ms});
   Step& step = log_batch_step(StepKind::BatchAppended, broker.id, request.request, batch);
   step.offset = log_end;
   step.instance = request.instance;

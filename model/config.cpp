@@ -57,6 +57,9 @@ constexpr const char* kReplicationFactor = "default.replication.factor";
 constexpr const char* kMinInsyncReplicas = "min.insync.replicas";
 constexpr const char* kUncleanLeaderElection = "unclean.leader.election.enable";
 constexpr const char* kReplicaLagTimeMax = "replica.lag.time.max.ms";
+constexpr const char* kProducerIdExpiration = "producer.id.expiration.ms";
+constexpr const char* kTransactionalIdExpiration = "transactional.id.expiration.ms";  // 2.8's producer id expiry
+constexpr const char* kProducerIdExpirationCheck = "producer.id.expiration.check.interval.ms";
 constexpr const char* kBatchesToRetain = "model.producer.state.batches.to.retain";
 constexpr const char* kRejectNonZeroFirstSequence = "model.reject.nonzero.first.sequence.on.empty.partition";
 }  // namespace key
@@ -438,13 +441,24 @@ std::optional<ConfigError> build_broker(Configuration& c, const Properties& prop
   // modelled release accepts any first sequence from a producer it has no
   // state for (ProducerAppendInfo.checkSequence), so the default is false.
   b.reject_nonzero_first_sequence_on_empty_partition = in.boolean(key::kRejectNonZeroFirstSequence, false);
+  // TransactionLogConfigs: producer.id.expiration.ms INT, default 1 day,
+  // atLeast(1) (KIP-854, 3.4); before, ProducerStateManager expired producer
+  // ids after transactional.id.expiration.ms (INT, default 7 days, atLeast(1)).
+  if (c.version == KafkaVersion::V2_8)
+    b.producer_id_expiration_ms = in.integer(key::kTransactionalIdExpiration, JavaType::Int, 604800000, at_least(1));
+  else
+    b.producer_id_expiration_ms = in.integer(key::kProducerIdExpiration, JavaType::Int, 86400000, at_least(1));
+  b.producer_id_expiration_check_interval_ms =
+      in.integer(key::kProducerIdExpirationCheck, JavaType::Int, 600000, at_least(1));
   if (in.error()) return in.error();
   if (b.replication_factor > b.brokers)  // AdminUtils.assignReplicasToBrokers: InvalidReplicationFactorException
     return ConfigError{ConfigErrorKind::InvalidValue, key::kReplicationFactor,
                        config_exception_text(key::kReplicationFactor, std::to_string(b.replication_factor),
                                              fmt::format("Replication factor: {} larger than available brokers: {}.",
                                                          b.replication_factor, b.brokers))};
-  if (b.min_insync_replicas > b.replication_factor)  // legal in Kafka; the leader refuses every acks=all write
+  // Legal in Kafka. 2.8's leader then refuses every acks=all write; since 3.7
+  // Partition.effectiveMinIsr caps min.insync.replicas at the replica count.
+  if (b.min_insync_replicas > b.replication_factor && c.version == KafkaVersion::V2_8)
     c.warnings.push_back(fmt::format(
         "min.insync.replicas ({}) is larger than the replication factor ({}): every acks=all write will fail "
         "with NOT_ENOUGH_REPLICAS.",
@@ -544,6 +558,9 @@ std::map<std::string, std::string> Configuration::effective_broker_properties() 
       {key::kReplicaLagTimeMax, text(b.replica_lag_time_max_ms)},
       {key::kBatchesToRetain, text(b.producer_state_batches_to_retain)},
       {key::kRejectNonZeroFirstSequence, bool_text(b.reject_nonzero_first_sequence_on_empty_partition)},
+      {version == KafkaVersion::V2_8 ? key::kTransactionalIdExpiration : key::kProducerIdExpiration,
+       text(b.producer_id_expiration_ms)},
+      {key::kProducerIdExpirationCheck, text(b.producer_id_expiration_check_interval_ms)},
   };
 }
 

@@ -69,6 +69,8 @@ struct ProducerConfig {
 //                                          reject_nonzero_first_sequence_on_empty_partition (what-if knob:
 //                                          KAFKA-15591's partial fix, apache/kafka PR 23234, Kafka 4.5; every
 //                                          modelled release: false)
+//   producer.id.expiration.ms              producer_id_expiration_ms (2.8: transactional.id.expiration.ms)
+//   producer.id.expiration.check.interval.ms producer_id_expiration_check_interval_ms
 struct BrokerConfig {
   std::int32_t brokers = 3;
   std::int32_t partitions = 1;
@@ -82,6 +84,12 @@ struct BrokerConfig {
   // partition that never held a record (4.5's rule; the race remains on a
   // partition with data).
   bool reject_nonzero_first_sequence_on_empty_partition = false;
+  // ProducerStateManager.removeExpiredProducers: a producer idle this long
+  // loses its state on every replica (producer.id.expiration.ms, 3.4+, KIP-854;
+  // 2.8: transactional.id.expiration.ms), checked every
+  // producer.id.expiration.check.interval.ms.
+  std::int64_t producer_id_expiration_ms = 86400000;
+  std::int64_t producer_id_expiration_check_interval_ms = 600000;
 
   bool operator==(const BrokerConfig&) const = default;
 };

@@ -36,6 +36,7 @@ std::string_view to_string(StepKind kind) {
     case StepKind::BrokerRestarted: return "BrokerRestarted";
     case StepKind::FollowerStalled: return "FollowerStalled";
     case StepKind::BrokerStalled: return "BrokerStalled";
+    case StepKind::ProducerStateExpired: return "ProducerStateExpired";
     case StepKind::ProducerCrashed: return "ProducerCrashed";
     case StepKind::FaultsHealed: return "FaultsHealed";
     case StepKind::ConsumerRead: return "ConsumerRead";

@@ -47,6 +47,7 @@ enum class StepKind : std::uint8_t {
   FollowerStalled,
   BrokerStalled,
   ProducerCrashed,
+  ProducerStateExpired,    // a replica dropped an idle producer's state (producer.id.expiration.ms)
   // the end of the run
   FaultsHealed,
   ConsumerRead,            // one record of the final committed log (up to the high watermark)

@@ -158,6 +158,7 @@ Fields lead_fields(StepKind kind) {
     case StepKind::FollowerStalled:
     case StepKind::BrokerStalled: return {F::Broker};
     case StepKind::ProducerCrashed: return {F::Instance};
+    case StepKind::ProducerStateExpired: return {F::Partition, F::Broker, F::Pid};
     case StepKind::FaultsHealed: return {};
     case StepKind::ConsumerRead: return {F::Partition, F::Offset, F::Record, F::Send, F::Pid, F::Epoch, F::Seq};
   }

@@ -24,6 +24,10 @@ struct LogBatch {
   std::int32_t base_sequence = -1;
   std::int32_t last_sequence = -1;
   std::vector<LogRecord> records;
+  // The batch's timestamp as ProducerStateManager reads it (lastTimestamp,
+  // for producer.id.expiration.ms). Kafka takes the batch's max timestamp,
+  // CreateTime by default; the model uses the leader's append time.
+  std::int64_t timestamp_ms = 0;
   std::int64_t next_offset() const { return base_offset + static_cast<std::int64_t>(records.size()); }
   bool operator==(const LogBatch&) const = default;
 };

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "model/sim_time.hpp"
 #include "model/step_text.hpp"
 #include "model/world.hpp"
 
@@ -300,6 +301,39 @@ void World::reload_producer_state(Replica& replica) const {
   for (const auto& [producer, batch] : last_before_snapshot) replay(*batch);
   for (const LogBatch& batch : replica.log.batches)
     if (batch.producer_id >= 0 && (snapshot < 0 || batch.base_offset >= snapshot)) replay(batch);
+}
+
+// ProducerStateManager.removeExpiredProducers, run on every replica by
+// LogManager every producer.id.expiration.check.interval.ms: a producer whose
+// last batch is at least producer.id.expiration.ms old loses its state
+// (isProducerExpired; no open transaction: the model runs none). Its next
+// batch there is then a first write from a producer the leader has no state
+// for (ProducerAppendInfo accepts any sequence): condition C1 of the
+// first-batch race on a partition that holds data.
+void World::remove_expired_producers(std::int32_t broker_id) {
+  schedule(after(state_.now_ms, config_.broker.producer_id_expiration_check_interval_ms),
+           EventKind::ProducerExpirationCheck, broker_id);
+  BrokerNode& broker = state_.brokers.at(static_cast<std::size_t>(broker_id));
+  if (!broker.alive) return;  // its scheduler died with it
+  for (auto& [partition_id, replica] : broker.replicas) {
+    std::map<std::int64_t, std::int64_t> last_timestamp;
+    for (const LogBatch& batch : replica.log.batches)
+      if (batch.producer_id >= 0) last_timestamp[batch.producer_id] = std::max(last_timestamp[batch.producer_id], batch.timestamp_ms);
+    for (auto it = replica.producers.begin(); it != replica.producers.end();) {
+      const auto seen = last_timestamp.find(it->first);
+      const std::int64_t last = seen == last_timestamp.end() ? 0 : seen->second;
+      if (state_.now_ms - last < config_.broker.producer_id_expiration_ms) {
+        ++it;
+        continue;
+      }
+      Step& step = log_step(StepKind::ProducerStateExpired, broker_node(broker_id));
+      step.partition = partition_id;
+      step.broker = broker_id;
+      step.producer_id = it->first;
+      step.detail = fmt::format("idle for >= producer.id.expiration.ms={}", config_.broker.producer_id_expiration_ms);
+      it = replica.producers.erase(it);
+    }
+  }
 }
 
 }  // namespace kafka_model

@@ -147,6 +147,7 @@ void World::dispatch(const Event& event) {
       break;
     }
     case EventKind::DelayedProduceExpires: complete_pending(static_cast<std::int32_t>(event.a)); break;
+    case EventKind::ProducerExpirationCheck: remove_expired_producers(static_cast<std::int32_t>(event.a)); break;
   }
 }
 

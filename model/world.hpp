@@ -127,6 +127,7 @@ class World {
   void elect_leader(std::int32_t partition);
   void become_follower(std::int32_t broker, std::int32_t partition);
   void reload_producer_state(Replica& replica) const;
+  void remove_expired_producers(std::int32_t broker);
   bool broker_available(std::int32_t broker) const;
 
   Configuration config_;

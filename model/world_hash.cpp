@@ -37,6 +37,7 @@ void add(H& h, const LogRecord& v) {
 void add(H& h, const LogBatch& v) {
   add(h, v.base_offset), add(h, v.leader_epoch), add(h, v.batch), add(h, v.instance), add(h, v.producer_id);
   add(h, v.producer_epoch), add(h, v.base_sequence), add(h, v.last_sequence), add(h, v.records);
+  add(h, v.timestamp_ms);
 }
 void add(H& h, const WireBatch& v) {
   add(h, v.partition), add(h, v.batch), add(h, v.producer_id), add(h, v.producer_epoch), add(h, v.base_sequence);

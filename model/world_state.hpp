@@ -231,6 +231,7 @@ enum class EventKind : std::uint8_t {
   FaultDue,         // a = index into the schedule
   BrokerResumes,    // a = broker (BrokerStall ended)
   DelayedProduceExpires,  // a = broker: a DelayedProduce's timeout may have passed
+  ProducerExpirationCheck,  // a = broker: ProducerStateManager.removeExpiredProducers
 };
 
 struct Event {

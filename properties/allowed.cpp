@@ -13,7 +13,29 @@ bool cache_covers_in_flight(const Configuration& c) {
   return c.broker.producer_state_batches_to_retain >= c.producer.max_in_flight_requests_per_connection;
 }
 
-bool idempotence_holds(const Configuration& c) { return c.idempotent() && cache_covers_in_flight(c); }
+// Kafka docs (producer.id.expiration.ms): "Setting this value the same or
+// higher than delivery.timeout.ms can help prevent expiration during retries
+// and protect against message duplication". Below it, a retry can reach a
+// leader that has expired the producer's state and write the batch again.
+bool state_outlives_retries(const Configuration& c) {
+  return c.broker.producer_id_expiration_ms >= c.producer.delivery_timeout_ms;
+}
+
+Promise idempotence_voided_by_cache(const Configuration& c);
+
+bool idempotence_holds(const Configuration& c) {
+  return c.idempotent() && cache_covers_in_flight(c) && state_outlives_retries(c);
+}
+
+Promise idempotence_voided(const Configuration& c) {
+  if (!cache_covers_in_flight(c)) return idempotence_voided_by_cache(c);
+  return {false, "Kafka docs (producer.id.expiration.ms): the broker expires a producer idle for " +
+                     std::to_string(c.broker.producer_id_expiration_ms) + " ms, below delivery.timeout.ms=" +
+                     std::to_string(c.producer.delivery_timeout_ms) +
+                     ", so a batch still being retried can reach a leader that forgot the producer and is written "
+                     "again (the docs: set it at least delivery.timeout.ms \"to protect against message "
+                     "duplication\")"};
+}
 
 Promise idempotence_voided_by_cache(const Configuration& c) {
   return {false, "model what-if: the broker retains " + std::to_string(c.broker.producer_state_batches_to_retain) +
@@ -70,7 +92,7 @@ Promise no_duplicates_within_session(const Configuration& c) {
             "KIP-98: the leader appends a (producer id, epoch) batch only at lastSeq + 1 and answers a retry "
             "of one of its last 5 batches with the original offset (ProducerStateEntry)",
             {duplicate_race(c), restart_snapshot()}};
-  if (c.idempotent()) return idempotence_voided_by_cache(c);
+  if (c.idempotent()) return idempotence_voided(c);
   if (c.producer.retries == 0)
     return {true, "Kafka docs (retries): with retries=0 a failed batch is never resent, so each send is written at "
                   "most once"};
@@ -92,7 +114,7 @@ Promise order_within_session(const Configuration& c) {
   if (c.producer.max_in_flight_requests_per_connection == 1)
     return {true, "Kafka docs (max.in.flight.requests.per.connection): with one request in flight a retried batch "
                   "cannot be overtaken by a later one"};
-  if (c.idempotent()) return idempotence_voided_by_cache(c);
+  if (c.idempotent()) return idempotence_voided(c);
   return {false, "Kafka docs (max.in.flight.requests.per.connection): with more than 1 request in flight and "
                  "idempotence off, a failed batch's retry may land after a later batch"};
 }
@@ -180,6 +202,8 @@ std::string remedy(const Configuration& config, std::string_view guarantee) {
   if (guarantee == "no_duplicates_within_session" || guarantee == "order_within_session") {
     if (cache_what_if)
       return "model.producer.state.batches.to.retain >= max.in.flight.requests.per.connection (Kafka: 5 and <= 5)";
+    if (config.idempotent() && !state_outlives_retries(config))
+      return "producer.id.expiration.ms >= delivery.timeout.ms (on the brokers; Kafka's default is 1 day)";
     return guarantee == "order_within_session"
                ? std::string(kIdempotenceRemedy) + ", or max.in.flight.requests.per.connection=1"
                : std::string(kIdempotenceRemedy);

@@ -106,7 +106,7 @@ void check_invariants(const Configuration& c, KafkaVersion version) {
   RC_ASSERT(c.broker.producer_state_batches_to_retain >= 1);
   // 16 keys, plus retry.backoff.max.ms from 3.7 (KIP-580).
   RC_ASSERT(c.effective_producer_properties().size() == (c.version == KafkaVersion::V2_8 ? 16u : 17u));
-  RC_ASSERT(c.effective_broker_properties().size() == 8u);
+  RC_ASSERT(c.effective_broker_properties().size() == 10u);
 }
 
 void check_error_names_a_key(const ConfigError& e) {

@@ -433,11 +433,17 @@ TEST(ConfigBackoff, DefaultsValidatorsAndTheKeyUnknownIn28) {
   EXPECT_FALSE(old.effective_producer_properties().contains("retry.backoff.max.ms"));
 }
 
+// 2.8 refuses every acks=all write then; since 3.7 Partition.effectiveMinIsr
+// caps min.insync.replicas at the replica count, so 3.9 does not warn.
 TEST(ConfigBroker, MinInsyncAboveReplicationFactorIsLegalButWarned) {
-  const Configuration c = ok(KafkaVersion::V3_9, {}, {{"min.insync.replicas", "4"}});
+  const Configuration c = ok(KafkaVersion::V2_8, {}, {{"min.insync.replicas", "4"}});
   EXPECT_EQ(c.broker.min_insync_replicas, 4);
   EXPECT_TRUE(has_warning(c, "min.insync.replicas (4) is larger than the replication factor (3): every acks=all "
                              "write will fail with NOT_ENOUGH_REPLICAS."));
+  const Configuration capped = ok(KafkaVersion::V3_9, {}, {{"min.insync.replicas", "4"}});
+  EXPECT_EQ(capped.broker.min_insync_replicas, 4);
+  EXPECT_FALSE(has_warning(capped, "min.insync.replicas (4) is larger than the replication factor (3): every "
+                                   "acks=all write will fail with NOT_ENOUGH_REPLICAS."));
 }
 
 // --------------------------------------------------- effective properties
@@ -469,7 +475,8 @@ TEST(ConfigEffectiveProperties, BrokerSide) {
       {"model.brokers", "3"}, {"num.partitions", "1"}, {"default.replication.factor", "3"},
       {"min.insync.replicas", "1"}, {"unclean.leader.election.enable", "false"},
       {"replica.lag.time.max.ms", "30000"}, {"model.producer.state.batches.to.retain", "5"},
-      {"model.reject.nonzero.first.sequence.on.empty.partition", "false"}};
+      {"model.reject.nonzero.first.sequence.on.empty.partition", "false"},
+      {"producer.id.expiration.ms", "86400000"}, {"producer.id.expiration.check.interval.ms", "600000"}};
   EXPECT_EQ(default_configuration(KafkaVersion::V4_0).effective_broker_properties(), expected);
 }
 

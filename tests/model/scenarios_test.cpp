@@ -334,3 +334,30 @@ TEST(Replication, TheLeaderLearnsWhatAFetchCopiedFromTheNextFetch) {
 
 }  // namespace
 }  // namespace kafka_model
+
+namespace kafka_model {
+namespace {
+
+using namespace kafka_model::testing;
+
+// Partition.effectiveMinIsr (3.7+): min.insync.replicas above the replication
+// factor is capped at it, so a full ISR accepts acks=all writes; 2.8 refuses
+// every one with NOT_ENOUGH_REPLICAS.
+TEST(Replication, MinInsyncReplicasAboveTheReplicationFactorIsCappedSince37) {
+  RunSpec spec;
+  spec.producer = {{"acks", "all"}, {"linger.ms", "0"}, {"batch.size", "100"}, {"enable.idempotence", "false"},
+                   {"request.timeout.ms", "1000"}, {"delivery.timeout.ms", "2000"}, {"retries", "0"}};
+  spec.broker = {{"min.insync.replicas", "4"}};
+  spec.workload.records = 1;
+  spec.workload.record_size_bytes = 100;
+  spec.workload.mode = DeliveryMode::FireAndForget;
+  const ScenarioRun capped = simulate_ok(spec);
+  EXPECT_EQ(logged_sends(capped.history()), (std::vector<std::int64_t>{0})) << capped.timeline();
+  spec.version = KafkaVersion::V2_8;
+  const ScenarioRun refused = simulate_ok(spec);
+  EXPECT_TRUE(logged_sends(refused.history()).empty()) << refused.timeline();
+  EXPECT_TRUE(has_step(refused.history(), StepKind::ProduceRejected, "NOT_ENOUGH_REPLICAS")) << refused.timeline();
+}
+
+}  // namespace
+}  // namespace kafka_model

@@ -159,12 +159,24 @@ TEST(ExpectedViolation, BrokerCacheSmallerThanInFlightDuplicatesWithinTheSession
   }
 }
 
+// Kafka docs (producer.id.expiration.ms): below delivery.timeout.ms a retry
+// can reach a leader that expired the idle producer's state and is written
+// again (tests/scenarios/17). The search finds it from the broker setting alone.
+TEST(ExpectedViolation, ProducerIdExpirationBelowDeliveryTimeoutDuplicates) {
+  const SearchResult r = expect_found(
+      {"producer.id.expiration.ms below delivery.timeout.ms: duplicate", "no_duplicates_within_session",
+       space({{"enable.idempotence", "true"}},
+             {{"producer.id.expiration.ms", "500"}, {"producer.id.expiration.check.interval.ms", "100"}}),
+       1, 2});
+  if (r.counterexample) EXPECT_TRUE(has_step(r.counterexample->history, StepKind::ProducerStateExpired));
+}
+
 // The first-batch race (docs/model.md; KAFKA-19880): a transient refusal of a new
 // producer id's first batch while its second is accepted (the leader accepts
 // any sequence from a producer it has no state for), then the retry of
 // sequence 0 is refused as out of order, the producer bumps its epoch and
 // writes the second batch again. Kafka 3.9's client and broker allow it; the
-// idempotence holds tests exclude this fault (idempotence_fault_kinds).
+// idempotence holds tests excuse it by its conditions (SearchOptions::excuse).
 TEST(ExpectedViolation, KnownRaceRefusedFirstBatchOfANewProducerIdDuplicates) {
   // A leadership move needs somewhere to move: three brokers, and the
   // refusal is NOT_LEADER_OR_FOLLOWER.
