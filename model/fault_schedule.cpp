@@ -11,8 +11,9 @@ namespace {
 constexpr std::array<std::string_view, kFaultKindCount> kFaultKindNames = {
     "DropRequest", "DropResponse",  "DelayResponse", "ErrorResponse", "Disconnect",
     "BrokerCrash", "BrokerRestart", "FollowerStall", "BrokerStall",   "ProducerRestart",
+    "LeaderMovedAway", "PreferredLeaderElection",
 };
-static_assert(static_cast<int>(FaultKind::ProducerRestart) + 1 == kFaultKindCount,
+static_assert(static_cast<int>(FaultKind::PreferredLeaderElection) + 1 == kFaultKindCount,
               "a new FaultKind needs a name in kFaultKindNames");
 
 }  // namespace
@@ -38,7 +39,7 @@ FaultFields fault_fields(FaultKind kind) {
   f.request = is_message_fault(kind);
   f.at_ms = !f.request;
   f.broker = kind == FaultKind::BrokerCrash || kind == FaultKind::BrokerRestart ||
-             kind == FaultKind::FollowerStall || kind == FaultKind::BrokerStall;
+             kind == FaultKind::FollowerStall || kind == FaultKind::BrokerStall || kind == FaultKind::LeaderMovedAway;
   f.duration_ms =
       kind == FaultKind::DelayResponse || kind == FaultKind::FollowerStall || kind == FaultKind::BrokerStall;
   f.error = kind == FaultKind::ErrorResponse;

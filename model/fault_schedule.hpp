@@ -32,8 +32,15 @@ enum class FaultKind : std::uint8_t {
                     // pause): requests queue, client timeouts expire
   ProducerRestart,  // the producer process dies and starts again; the
                     // application re-sends what was not acknowledged
+  LeaderMovedAway,  // leadership of every partition `broker` leads moves to
+                    // another live in-sync replica without a crash (the first
+                    // phase of a controlled shutdown, a reassignment); it stays
+                    // up as a follower
+  PreferredLeaderElection,  // every partition whose preferred (first) replica
+                            // is live, in sync and not leader moves back to it
+                            // (auto.leader.rebalance.enable, kafka-leader-election)
 };
-inline constexpr int kFaultKindCount = 10;
+inline constexpr int kFaultKindCount = 12;
 
 std::string_view to_string(FaultKind kind);
 std::optional<FaultKind> parse_fault_kind(std::string_view text);

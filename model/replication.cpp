@@ -226,13 +226,23 @@ void World::elect_leader(std::int32_t partition_id) {
                               isr_text(partition.isr));
     return;
   }
-  partition.leader = chosen;
-  partition.leader_epoch += 1;
   if (unclean) {
     partition.isr = {chosen};
   } else {
     std::erase_if(partition.isr, [&](std::int32_t r) { return !state_.brokers.at(static_cast<std::size_t>(r)).alive; });
   }
+  become_leader(partition, chosen);
+  const Replica& leader = state_.brokers.at(static_cast<std::size_t>(chosen)).replicas.at(partition_id);
+  step.offset = leader.log.log_end_offset();
+  step.detail = fmt::format("{} election, leader_epoch={}, log end {}; {}", unclean ? "unclean" : "clean",
+                            partition.leader_epoch, leader.log.log_end_offset(), isr_text(partition.isr));
+  maybe_advance_high_watermark(partition_id);
+}
+
+// Partition.makeLeader on `leader`, with a new leader epoch.
+void World::become_leader(PartitionState& partition, std::int32_t chosen) {
+  partition.leader = chosen;
+  partition.leader_epoch += 1;
   // Partition.makeLeader: Replica.resetReplicaState(isNewLeader = true).
   // The new leader knows nothing of its followers' log ends until they fetch
   // from it, so the high watermark cannot move before they do.
@@ -244,12 +254,30 @@ void World::elect_leader(std::int32_t partition_id) {
     partition.follower_last_fetch_leader_log_end.erase(r);
     partition.follower_last_fetch_ms.erase(r);
   }
-  Replica& leader = state_.brokers.at(static_cast<std::size_t>(chosen)).replicas.at(partition_id);
+  Replica& leader = state_.brokers.at(static_cast<std::size_t>(chosen)).replicas.at(partition.id);
   leader.synced_leader_epoch = partition.leader_epoch;
   partition.leader_epoch_start_offset = leader.log.log_end_offset();
+}
+
+// A leadership move without a crash (controlled shutdown's first phase,
+// reassignment, preferred leader election): the controller picks an in-sync
+// replica, both stay up. The old leader becomes a follower: its DelayedProduce
+// operations complete NOT_LEADER_OR_FOLLOWER (Partition.makeFollower ->
+// tryCompleteDelayedRequests; checkEnoughReplicasReachOffset finds no local
+// leader log), a request it reads next is refused NOT_LEADER_OR_FOLLOWER, and
+// its next fetch truncates whatever it wrote that the new leader lacks.
+void World::move_leader(std::int32_t partition_id, std::int32_t to, const std::string& why) {
+  PartitionState& partition = state_.partitions.at(static_cast<std::size_t>(partition_id));
+  const std::int32_t from = partition.leader;
+  become_leader(partition, to);
+  const Replica& leader = state_.brokers.at(static_cast<std::size_t>(to)).replicas.at(partition_id);
+  Step& step = log_step(StepKind::LeaderElected, "controller");
+  step.partition = partition_id;
+  step.broker = to;
   step.offset = leader.log.log_end_offset();
-  step.detail = fmt::format("{} election, leader_epoch={}, log end {}; {}", unclean ? "unclean" : "clean",
-                            partition.leader_epoch, leader.log.log_end_offset(), isr_text(partition.isr));
+  step.detail = fmt::format("{}: from broker-{}, leader_epoch={}, log end {}; {}", why, from, partition.leader_epoch,
+                            leader.log.log_end_offset(), isr_text(partition.isr));
+  if (from >= 0) complete_pending(from);
   maybe_advance_high_watermark(partition_id);
 }
 

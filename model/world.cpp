@@ -177,6 +177,24 @@ void World::apply_fault(const Fault& fault) {
       step.detail = fmt::format("processes nothing for {}ms", fault.duration_ms);
       break;
     }
+    case FaultKind::LeaderMovedAway:
+      for (const PartitionState& partition : state_.partitions) {
+        if (partition.leader != fault.broker) continue;
+        for (std::int32_t r : partition.replicas)  // the first live in-sync replica other than it
+          if (r != fault.broker && partition.isr.contains(r) && state_.brokers.at(static_cast<std::size_t>(r)).alive) {
+            move_leader(partition.id, r, "moved away from it without a crash");
+            break;
+          }
+      }
+      break;
+    case FaultKind::PreferredLeaderElection:
+      for (const PartitionState& partition : state_.partitions) {
+        const std::int32_t preferred = partition.replicas.front();
+        if (partition.leader >= 0 && partition.leader != preferred && partition.isr.contains(preferred) &&
+            state_.brokers.at(static_cast<std::size_t>(preferred)).alive)
+          move_leader(partition.id, preferred, "preferred leader election");
+      }
+      break;
     case FaultKind::ProducerRestart:
       producer_crash();
       producer_start();

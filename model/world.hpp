@@ -125,6 +125,8 @@ class World {
   void broker_crash(std::int32_t broker);
   void broker_restart(std::int32_t broker);
   void elect_leader(std::int32_t partition);
+  void move_leader(std::int32_t partition, std::int32_t to, const std::string& why);
+  void become_leader(PartitionState& partition, std::int32_t leader);
   void become_follower(std::int32_t broker, std::int32_t partition);
   void reload_producer_state(Replica& replica) const;
   void remove_expired_producers(std::int32_t broker);

@@ -361,3 +361,59 @@ TEST(Replication, MinInsyncReplicasAboveTheReplicationFactorIsCappedSince37) {
 
 }  // namespace
 }  // namespace kafka_model
+
+namespace kafka_model {
+namespace {
+
+using namespace kafka_model::testing;
+
+// A leadership move without a crash: the produce waiting in DelayedProduce on
+// the old leader is answered NOT_LEADER_OR_FOLLOWER (Partition.makeFollower ->
+// tryCompleteDelayedRequests), the producer refreshes its metadata and retries
+// on the new leader, and the old leader's unreplicated copy is truncated when
+// it follows (KIP-101): written once, no crash anywhere.
+TEST(Replication, LeaderMovedAwayAnswersTheWaitingProduceNotLeaderAndTheOldCopyIsTruncated) {
+  RunSpec spec;
+  spec.producer = {{"acks", "all"}, {"enable.idempotence", "true"}, {"linger.ms", "0"}, {"batch.size", "100"},
+                   {"request.timeout.ms", "1000"}, {"delivery.timeout.ms", "5000"}, {"retry.backoff.ms", "10"}};
+  spec.broker = {{"min.insync.replicas", "2"}, {"replica.lag.time.max.ms", "200"}};
+  spec.workload.records = 1;
+  spec.workload.record_size_bytes = 100;
+  spec.schedule.faults = {
+      Fault{.kind = FaultKind::FollowerStall, .at_ms = 0, .broker = 1, .duration_ms = 50},
+      Fault{.kind = FaultKind::FollowerStall, .at_ms = 0, .broker = 2, .duration_ms = 50},
+      Fault{.kind = FaultKind::LeaderMovedAway, .at_ms = 20, .broker = 0},
+  };
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  EXPECT_TRUE(has_step(run.history(), StepKind::ProduceResponseReceived, "NOT_LEADER_OR_FOLLOWER"));
+  EXPECT_FALSE(has_step(run.history(), StepKind::BrokerCrashed));
+  const auto truncated = steps_of(run.history(), StepKind::LogTruncated);
+  ASSERT_FALSE(truncated.empty());
+  EXPECT_EQ(truncated.front().broker, 0);
+  EXPECT_EQ(logged_sends(run.history()), (std::vector<std::int64_t>{0}));
+  const auto callbacks = callbacks_of_send(run.history(), 0);
+  ASSERT_EQ(callbacks.size(), 1u);
+  EXPECT_EQ(callbacks[0].error, "");
+}
+
+// PreferredLeaderElection moves leadership back to the first replica once it
+// is in sync again.
+TEST(Replication, PreferredLeaderElectionMovesLeadershipBackToTheFirstReplica) {
+  RunSpec spec;
+  spec.producer = {{"acks", "all"}, {"linger.ms", "0"}, {"batch.size", "100"}};
+  spec.workload.records = 1;
+  spec.workload.record_size_bytes = 100;
+  spec.schedule.faults = {Fault{.kind = FaultKind::LeaderMovedAway, .at_ms = 5, .broker = 0},
+                          Fault{.kind = FaultKind::PreferredLeaderElection, .at_ms = 100}};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const auto elections = steps_of(run.history(), StepKind::LeaderElected);
+  ASSERT_EQ(elections.size(), 2u);
+  EXPECT_NE(elections[0].broker, 0);
+  EXPECT_EQ(elections[1].broker, 0);
+  EXPECT_EQ(logged_sends(run.history()), (std::vector<std::int64_t>{0}));
+}
+
+}  // namespace
+}  // namespace kafka_model

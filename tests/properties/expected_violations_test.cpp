@@ -9,6 +9,7 @@
 
 #include "model/history_io.hpp"
 #include "model/run_spec_io.hpp"
+#include "properties/known_races.hpp"
 #include "tests/properties/search_support.hpp"
 
 namespace kafka_model {
@@ -180,7 +181,10 @@ TEST(ExpectedViolation, ProducerIdExpirationBelowDeliveryTimeoutDuplicates) {
 TEST(ExpectedViolation, KnownRaceRefusedFirstBatchOfANewProducerIdDuplicates) {
   // A leadership move needs somewhere to move: three brokers, and the
   // refusal is NOT_LEADER_OR_FOLLOWER.
-  SearchSpace s = space({{"enable.idempotence", "true"}}, {{"model.brokers", "3"}, {"default.replication.factor", "3"}});
+  // The kinds that make it: a refusal, and a lost success (C4).
+  SearchSpace s = space({{"enable.idempotence", "true"}}, {{"model.brokers", "3"}, {"default.replication.factor", "3"}},
+                        {FaultKind::ErrorResponse, FaultKind::DropResponse, FaultKind::DropRequest,
+                         FaultKind::Disconnect, FaultKind::BrokerCrash});
   s.error_responses = {Errors::NOT_LEADER_OR_FOLLOWER};
   const SearchResult r =
       expect_found({"known race: refused first batch of a new producer id", "no_duplicates_within_session", s, 3, 2});
