@@ -733,5 +733,246 @@ TEST(KafkaWorld, everyRequestOnTimedOutConnectionFailsWithRequestTimedOut) {
   EXPECT_EQ(logged_sends(h), (std::vector<std::int64_t>{0, 1}));
 }
 
+// ---- further idempotent cases of SenderTest and TransactionManagerTest -------------
+
+// S 3.9 testSequenceNumberIncrement: the first batch goes out as sequence 0 of
+// the producer id and epoch 0 InitProducerId gave; once acknowledged
+// (lastAckedSequence 0) the next sequence is 1.
+TEST(KafkaSenderTest, testSequenceNumberIncrement) {
+  const ScenarioRun run = simulate_ok(conformance_spec(2, 20));
+  SCOPED_TRACE(run.timeline());
+  const History& h = run.history();
+  const auto pid = steps_of(h, StepKind::ProducerIdAssigned);
+  ASSERT_EQ(pid.size(), 1u);
+  const auto first = sequences_of_batch(h, 0);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].producer_id, pid[0].producer_id);
+  EXPECT_EQ(first[0].producer_epoch, 0);
+  EXPECT_EQ(first[0].sequence, 0);
+  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, "");
+  const auto second = sequences_of_batch(h, 1);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].sequence, 1);
+}
+
+// S 3.9 testIdempotenceWithMultipleInflights: two batches in flight at once
+// (sequences 0 and 1, nothing acknowledged yet); the answers come in order,
+// offsets 0 and 1.
+TEST(KafkaSenderTest, testIdempotenceWithMultipleInflights) {
+  RunSpec spec = conformance_spec(2, 1);
+  spec.schedule.faults = {delay(1, 10)};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const History& h = run.history();
+  const Step* first_answered = response_to(h, 1, 0);
+  ASSERT_NE(first_answered, nullptr);
+  const auto second_sent = requests_with_batch(h, 1);
+  ASSERT_EQ(second_sent.size(), 1u);
+  EXPECT_LT(second_sent[0].time_ms, first_answered->time_ms);  // both in flight
+  EXPECT_EQ(sequences_of_batch(h, 0).at(0).sequence, 0);
+  EXPECT_EQ(sequences_of_batch(h, 1).at(0).sequence, 1);
+  EXPECT_EQ(callbacks_of_send(h, 0).at(0).offset, 0);
+  EXPECT_EQ(callbacks_of_send(h, 1).at(0).offset, 1);
+  EXPECT_FALSE(has_step(h, StepKind::BatchRetried));
+}
+
+// S 3.9 testIdempotenceWithMultipleInflightsRetriedInOrder: three batches in
+// flight; the first is answered with a retriable error (Kafka:
+// LEADER_NOT_AVAILABLE; the model's broker has NOT_LEADER_OR_FOLLOWER, also
+// retriable and an InvalidMetadataException), the second and third
+// OUT_OF_ORDER_SEQUENCE_NUMBER (not the next sequence: retried, no bump). A
+// fourth batch, appended meanwhile, is not drained (sequenceNumber stays 3)
+// while the retries go on; they go one at a time in sequence order, and the
+// offsets follow the sends.
+TEST(KafkaSenderTest, testIdempotenceWithMultipleInflightsRetriedInOrder) {
+  RunSpec spec = conformance_spec(4, 20);  // the fourth at 60, after the answers (47..51)
+  spec.schedule.faults = {answer(1, Errors::NOT_LEADER_OR_FOLLOWER), delay(1, 45),
+                          answer(2, Errors::OUT_OF_ORDER_SEQUENCE_NUMBER),
+                          answer(3, Errors::OUT_OF_ORDER_SEQUENCE_NUMBER)};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const History& h = run.history();
+  for (int b = 0; b < 3; ++b) expect_request_carries(h, b + 1, b);
+  EXPECT_FALSE(has_step(h, StepKind::EpochBumped));
+  // The retries go one at a time, each after the previous one was answered
+  // (only the first in-flight sequence may go); the fourth batch, which has
+  // no sequence yet, follows the last retry once that one has been sent
+  // (Kafka's test drains it in the runOnce after request 3's resend, before
+  // receiving that response: RecordAccumulator.shouldStopDrainBatchesForPartition
+  // holds back only batches that already have a sequence).
+  std::vector<Step> later;
+  for (const Step& s : steps_of(h, StepKind::ProduceRequestSent))
+    if (s.request > 3) later.push_back(s);
+  ASSERT_EQ(later.size(), 4u);
+  for (std::size_t i = 0; i < later.size(); ++i)
+    EXPECT_NE(later[i].detail.find(":batch " + std::to_string(i) + " ("), std::string::npos) << i;
+  for (std::size_t i = 1; i < 3; ++i) {
+    const Step* previous = response_to(h, later[i - 1].request, static_cast<std::int64_t>(i - 1));
+    ASSERT_NE(previous, nullptr);
+    EXPECT_GE(later[i].time_ms, previous->time_ms) << i;
+  }
+  const auto fourth = sequences_of_batch(h, 3);
+  ASSERT_EQ(fourth.size(), 1u);
+  EXPECT_EQ(fourth[0].sequence, 3);  // not drained (sequenceNumber stayed 3) while the retries went on
+  EXPECT_GE(fourth[0].time_ms, later[2].time_ms);
+  for (int send = 0; send < 4; ++send) EXPECT_EQ(callbacks_of_send(h, send).at(0).offset, send);
+}
+
+// S 3.9 testIdempotenceWithMultipleInflightsWhereFirstFailsFatallyAndSequenceOfFutureBatchesIsAdjusted:
+// the first of two in-flight batches fails with a non-retriable error
+// (Kafka: MESSAGE_TOO_LARGE on a one-record batch, RecordTooLargeException;
+// the model has no MESSAGE_TOO_LARGE, so INVALID_PRODUCER_EPOCH stands in:
+// InvalidProducerEpochException is not retriable and not fatal to an
+// idempotent producer, TransactionManager.maybeTransitionToErrorState, so it
+// takes the same path): failBatch with adjustSequenceNumbers = true, which
+// for the idempotent producer bumps the epoch (handleFailedBatch ->
+// requestEpochBumpForPartition); the second batch is renumbered to sequence
+// 0; its answer to the old sequence, OUT_OF_ORDER_SEQUENCE_NUMBER, is retried
+// (sequence reset), and it lands at offset 0.
+TEST(KafkaSenderTest, testIdempotenceWithMultipleInflightsWhereFirstFailsFatallyAndSequenceOfFutureBatchesIsAdjusted) {
+  RunSpec spec = conformance_spec(2, 1);
+  spec.schedule.faults = {answer(1, Errors::INVALID_PRODUCER_EPOCH), delay(1, 5),
+                          answer(2, Errors::OUT_OF_ORDER_SEQUENCE_NUMBER), delay(2, 20)};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const History& h = run.history();
+  expect_request_carries(h, 1, 0);
+  expect_request_carries(h, 2, 1);
+  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, "INVALID_PRODUCER_EPOCH");
+  const auto bumps = steps_of(h, StepKind::EpochBumped);
+  ASSERT_EQ(bumps.size(), 1u);
+  const auto second = sequences_of_batch(h, 1);
+  ASSERT_EQ(second.size(), 2u);
+  EXPECT_EQ(second[1].sequence, 0);
+  EXPECT_EQ(second[1].producer_epoch, 1);
+  const Step* refused = response_to(h, 2, 1);
+  ASSERT_NE(refused, nullptr);
+  EXPECT_GT(refused->time_ms, bumps[0].time_ms);  // answered after the renumbering: retried for it
+  EXPECT_TRUE(has_step(h, StepKind::BatchRetried, "OUT_OF_ORDER_SEQUENCE_NUMBER"));
+  EXPECT_EQ(callbacks_of_send(h, 1).at(0).offset, 0);
+  EXPECT_EQ(logged_sends(h), (std::vector<std::int64_t>{1}));
+}
+
+// S 3.9 testBumpEpochWhenOutOfOrderSequenceReceived: the first batch is
+// refused OUT_OF_ORDER_SEQUENCE_NUMBER; it is the next sequence (nothing
+// acknowledged), so the epoch is bumped to 1 and the batch is not completed
+// but stays in flight under the new epoch (retried), and succeeds.
+TEST(KafkaSenderTest, testBumpEpochWhenOutOfOrderSequenceReceived) {
+  RunSpec spec = conformance_spec(1, 1);
+  spec.schedule.faults = {answer(1, Errors::OUT_OF_ORDER_SEQUENCE_NUMBER)};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const History& h = run.history();
+  const auto bumps = steps_of(h, StepKind::EpochBumped);
+  ASSERT_EQ(bumps.size(), 1u);
+  EXPECT_EQ(bumps[0].producer_epoch, 1);
+  EXPECT_TRUE(has_step(h, StepKind::BatchRetried, "OUT_OF_ORDER_SEQUENCE_NUMBER"));
+  const auto done = callbacks_of_send(h, 0);
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0].error, "");
+  const auto sent = requests_with_batch(h, 0);
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_GE(sent[1].time_ms, bumps[0].time_ms);
+}
+
+// S 3.9 testShouldRaiseOutOfOrderSequenceExceptionToUserIfLogWasNotTruncated:
+// the first batch is acknowledged (lastAckedOffset 0); the second is answered
+// UNKNOWN_PRODUCER_ID with the log start at or below lastAckedOffset (the log
+// was not truncated: in the model every log starts at 0, so this is the case
+// the model always takes): the idempotent producer requests an epoch bump,
+// the epoch becomes 1, lastAckedSequence is forgotten and the second batch is
+// not failed (retried at sequence 0 of epoch 1).
+TEST(KafkaSenderTest, testShouldRaiseOutOfOrderSequenceExceptionToUserIfLogWasNotTruncated) {
+  RunSpec spec = conformance_spec(2, 20);
+  spec.schedule.faults = {answer(2, Errors::UNKNOWN_PRODUCER_ID)};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const History& h = run.history();
+  EXPECT_EQ(callbacks_of_send(h, 0).at(0).offset, 0);
+  const Step* refused = response_to(h, 2, 1);
+  ASSERT_NE(refused, nullptr);
+  EXPECT_EQ(refused->error, "UNKNOWN_PRODUCER_ID");
+  const auto bumps = steps_of(h, StepKind::EpochBumped);
+  ASSERT_EQ(bumps.size(), 1u);
+  EXPECT_EQ(bumps[0].producer_epoch, 1);
+  EXPECT_EQ(bumps[0].time_ms, refused->time_ms);
+  const auto second = sequences_of_batch(h, 1);
+  ASSERT_EQ(second.size(), 2u);
+  EXPECT_EQ(second[1].sequence, 0);  // sequences restart: lastAckedSequence forgotten
+  EXPECT_EQ(second[1].producer_epoch, 1);
+  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, "");
+}
+
+// T 3.9 testBumpEpochAndResetSequenceNumbersAfterUnknownProducerId: the first
+// of five batches succeeds; the second is answered UNKNOWN_PRODUCER_ID
+// (canRetry true): the epoch is bumped and the four unfinished batches are
+// renumbered 0..3 under the new epoch. (The third to fifth are refused by
+// the broker, which had the first at sequence 0 and not the second; their
+// answers come with the second's, before the bump, and are retried as not
+// the next sequence; renumbered, they land in order.)
+TEST(KafkaTransactionManagerTest, testBumpEpochAndResetSequenceNumbersAfterUnknownProducerId) {
+  RunSpec spec = conformance_spec(5, 1);
+  spec.schedule.faults = {answer(2, Errors::UNKNOWN_PRODUCER_ID), delay(2, 20)};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const History& h = run.history();
+  for (int b = 0; b < 5; ++b) expect_request_carries(h, b + 1, b);
+  EXPECT_TRUE(has_step(h, StepKind::BatchRetried, "UNKNOWN_PRODUCER_ID"));
+  const auto bumps = steps_of(h, StepKind::EpochBumped);
+  ASSERT_EQ(bumps.size(), 1u);
+  EXPECT_EQ(bumps[0].producer_epoch, 1);
+  for (std::int64_t b = 1; b < 5; ++b) {
+    const auto seqs = sequences_of_batch(h, b);
+    ASSERT_EQ(seqs.size(), 2u) << b;
+    EXPECT_EQ(seqs[1].time_ms, bumps[0].time_ms) << b;
+    EXPECT_EQ(seqs[1].producer_epoch, 1) << b;
+    EXPECT_EQ(seqs[1].sequence, b - 1) << b;
+  }
+  EXPECT_EQ(logged_sends(h), (std::vector<std::int64_t>{0, 1, 2, 3, 4}));
+}
+
+// T 3.9 testDuplicateSequenceAfterProducerReset (request.timeout.ms 10000,
+// delivery.timeout.ms 15000): the batch's request times out, its retry is in
+// flight when its delivery timeout passes (TimeoutException; in retry, so its
+// sequence is unresolved), and the epoch is bumped with nothing else in
+// flight; the next batch is sequence 0 of the new epoch, sent on the
+// connection where the expired retry is still open; when that retry's request
+// times out, the new batch's request fails with it (REQUEST_TIMED_OUT) and is
+// retried, not failed. Here the responses are lost (DropResponse), which
+// takes the later requests on the connection with them.
+TEST(KafkaTransactionManagerTest, testDuplicateSequenceAfterProducerReset) {
+  RunSpec spec = conformance_spec(2, 16000);
+  spec.producer["request.timeout.ms"] = "10000";
+  spec.producer["delivery.timeout.ms"] = "15000";
+  spec.schedule.faults = {Fault{.kind = FaultKind::DropResponse, .request = 1},
+                          Fault{.kind = FaultKind::DropResponse, .request = 2}};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const History& h = run.history();
+  expect_request_carries(h, 1, 0);
+  expect_request_carries(h, 2, 0);
+  expect_request_carries(h, 3, 1);
+  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, "TimeoutException");
+  const Step* expired = first_step(h, StepKind::BatchExpired, 0);
+  ASSERT_NE(expired, nullptr);
+  const auto bumps = steps_of(h, StepKind::EpochBumped);
+  ASSERT_EQ(bumps.size(), 1u);
+  EXPECT_GE(bumps[0].time_ms, expired->time_ms);
+  const auto next = sequences_of_batch(h, 1);
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].producer_epoch, 1);
+  EXPECT_EQ(next[0].sequence, 0);
+  const auto timed_out = steps_of(h, StepKind::RequestTimedOut);
+  ASSERT_EQ(timed_out.size(), 2u);
+  EXPECT_EQ(timed_out[1].request, 2);  // the expired batch's retry ...
+  EXPECT_GT(timed_out[1].time_ms, requests_with_batch(h, 1).at(0).time_ms);
+  bool next_retried = false;  // ... takes the new batch's request with it
+  for (const Step& s : steps_of(h, StepKind::BatchRetried))
+    next_retried = next_retried || (s.batch == 1 && s.error == "REQUEST_TIMED_OUT" && s.time_ms == timed_out[1].time_ms);
+  EXPECT_TRUE(next_retried);
+  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, "");
+  EXPECT_EQ(logged_sends(h), (std::vector<std::int64_t>{0, 1}));  // the expired batch had been written
+}
+
 }  // namespace
 }  // namespace kafka_model
