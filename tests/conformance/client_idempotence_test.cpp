@@ -974,5 +974,36 @@ TEST(KafkaTransactionManagerTest, testDuplicateSequenceAfterProducerReset) {
   EXPECT_EQ(logged_sends(h), (std::vector<std::int64_t>{0, 1}));  // the expired batch had been written
 }
 
+// T 3.9 testBumpEpochAfterTimeoutWithoutPendingInflightRequests: a first
+// batch is acknowledged (nothing to resolve, no bump); a second one fails with
+// a timeout after a retry (its sequence is unresolved) while nothing else is
+// in flight: the unresolved state clears at once and the epoch is bumped
+// (lastAckedSequence 0 != nextSequence 2 - 1); the next batch starts epoch 1
+// at sequence 0.
+TEST(KafkaTransactionManagerTest, testBumpEpochAfterTimeoutWithoutPendingInflightRequests) {
+  RunSpec spec = conformance_spec(3, 1600);
+  spec.producer["retry.backoff.ms"] = "2000";
+  spec.producer["retry.backoff.max.ms"] = "5000";
+  spec.schedule.faults = {answer(2, Errors::NOT_LEADER_OR_FOLLOWER)};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const History& h = run.history();
+  expect_request_carries(h, 2, 1);
+  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, "");
+  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, "TimeoutException");
+  const Step* expired = first_step(h, StepKind::BatchExpired, 1);
+  ASSERT_NE(expired, nullptr);
+  EXPECT_NE(expired->detail.find("outcome unknown"), std::string::npos);
+  const auto bumps = steps_of(h, StepKind::EpochBumped);
+  ASSERT_EQ(bumps.size(), 1u);
+  EXPECT_GE(bumps[0].time_ms, expired->time_ms);
+  EXPECT_EQ(bumps[0].producer_epoch, 1);
+  const auto third = sequences_of_batch(h, 2);
+  ASSERT_EQ(third.size(), 1u);
+  EXPECT_EQ(third[0].producer_epoch, 1);
+  EXPECT_EQ(third[0].sequence, 0);
+  EXPECT_EQ(callbacks_of_send(h, 2).at(0).error, "");
+}
+
 }  // namespace
 }  // namespace kafka_model
