@@ -53,6 +53,23 @@ inline bool has_step(const History& h, StepKind kind, const std::string& error =
                      [&](const Step& s) { return s.kind == kind && (error.empty() || s.error == error); });
 }
 
+// The ProduceRequestSent steps whose request carried `batch` (its detail names
+// each batch as "p<partition>:batch <id> (<n> records)"), in send order.
+inline std::vector<Step> requests_with_batch(const History& h, std::int64_t batch) {
+  std::vector<Step> out;
+  const std::string needle = ":batch " + std::to_string(batch) + " (";
+  for (const Step& s : steps_of(h, StepKind::ProduceRequestSent))
+    if (s.detail.find(needle) != std::string::npos) out.push_back(s);
+  return out;
+}
+
+// The answer the producer received to request `request` for `batch`, or null.
+inline const Step* response_to(const History& h, std::int64_t request, std::int64_t batch) {
+  for (const Step& s : h.steps)
+    if (s.kind == StepKind::ProduceResponseReceived && s.request == request && s.batch == batch) return &s;
+  return nullptr;
+}
+
 // Runs a spec; on a failing assertion the timeline is printed (SCOPED_TRACE).
 struct ScenarioRun {
   SimulationResult result;
