@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace kafka_model {
 
@@ -19,6 +20,7 @@ World::World(Configuration config, Workload workload, FaultSchedule faults, Choo
   history_.config.merge(config_.effective_broker_properties());
   history_.config["kafka.version"] = to_string(config_.version);
   cluster_start();
+  first_fault_seq_ = state_.next_event_seq;
   for (std::size_t i = 0; i < schedule_.faults.size(); ++i)
     if (!is_message_fault(schedule_.faults[i].kind)) {
       schedule(schedule_.faults[i].at_ms, EventKind::FaultDue, static_cast<std::int64_t>(i));
@@ -56,8 +58,29 @@ std::int64_t World::deliver_in_order(int direction, std::int32_t instance, std::
 
 const Fault* World::message_fault(FaultKind kind, std::int64_t request) const {
   for (const Fault& fault : schedule_.faults)
-    if (fault.kind == kind && fault.request == request) return &fault;
+    if (fault.kind == kind && fault.request == request) {
+      ++message_fault_matches_;
+      return &fault;
+    }
   return nullptr;
+}
+
+bool World::can_inject() const {
+  if (ended_ || state_.healed || state_.queue.empty()) return false;
+  const Event& next = *state_.queue.begin();
+  return next.seq >= first_fault_seq_ && next.time_ms > last_dispatch_ms_;
+}
+
+void World::inject(Fault fault) {
+  if (is_message_fault(fault.kind)) {
+    schedule_.faults.push_back(fault);
+    return;
+  }
+  if (!can_inject()) throw std::logic_error("World::inject: no timed fault can be injected here (can_inject)");
+  fault.at_ms = state_.queue.begin()->time_ms;
+  state_.now_ms = fault.at_ms;
+  schedule_.faults.push_back(fault);
+  apply_fault(fault);
 }
 
 // Every timed fault applied, the application finished, the producer idle.
@@ -103,6 +126,7 @@ bool World::step() {
     if (!over) {
       state_.queue.erase(state_.queue.begin());
       state_.now_ms = event.time_ms;
+      last_dispatch_ms_ = event.time_ms;
       dispatch(event);
       if (++state_.events_processed >= parameters_.max_events || state_.now_ms >= parameters_.max_time_ms) {
         cut_short_ = true;
