@@ -65,10 +65,25 @@ const Fault* World::message_fault(FaultKind kind, std::int64_t request) const {
   return nullptr;
 }
 
-bool World::can_inject() const {
-  if (ended_ || state_.healed || state_.queue.empty()) return false;
+// A timed fault is injected right after the last event processed (at its
+// time + 1 ms), or at the next event's time when that is the next
+// millisecond; a replay's FaultDue at that time then fires at the same point:
+// after every event of earlier times, and before the next event (a FaultDue
+// at the same time precedes every event scheduled after the constructor's
+// first FetchTicks, its seq being smaller).
+std::int64_t World::injection_time() const {
+  if (ended_ || state_.healed || state_.queue.empty()) return -1;
   const Event& next = *state_.queue.begin();
-  return next.seq >= first_fault_seq_ && next.time_ms > last_dispatch_ms_;
+  if (next.time_ms <= last_dispatch_ms_) return -1;  // events at the last time are still due
+  if (next.time_ms > last_dispatch_ms_ + 1) return last_dispatch_ms_ + 1;
+  return next.seq >= first_fault_seq_ ? next.time_ms : -1;
+}
+
+bool World::can_inject() const { return injection_time() >= 0; }
+
+bool World::would_heal() const {
+  return !ended_ && !state_.queue.empty() && !state_.healed && state_.pending_faults == 0 &&
+         state_.producer.batches.empty() && app_done();
 }
 
 void World::inject(Fault fault) {
@@ -76,16 +91,17 @@ void World::inject(Fault fault) {
     schedule_.faults.push_back(fault);
     return;
   }
-  if (!can_inject()) throw std::logic_error("World::inject: no timed fault can be injected here (can_inject)");
-  fault.at_ms = state_.queue.begin()->time_ms;
-  state_.now_ms = fault.at_ms;
+  fault.at_ms = injection_time();
+  if (fault.at_ms < 0) throw std::logic_error("World::inject: no timed fault can be injected here (can_inject)");
+  state_.now_ms = std::max(state_.now_ms, fault.at_ms);
+  heal_held_ = false;  // the promised fault has come (a replay's FaultDue has fired)
   schedule_.faults.push_back(fault);
   apply_fault(fault);
 }
 
 // Every timed fault applied, the application finished, the producer idle.
 bool World::finished() const {
-  return state_.pending_faults == 0 && state_.producer.batches.empty() && app_done();
+  return !heal_held_ && state_.pending_faults == 0 && state_.producer.batches.empty() && app_done();
 }
 
 // After healing: every partition has a leader, every replica holds the

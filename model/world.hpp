@@ -54,10 +54,10 @@ class World {
   // precedes it), recorded with that at_ms; a message fault is added for its
   // request ordinal and applies where that message passes.
   // Whether a timed fault may be injected now: the run is not over, faults
-  // have not healed, no event at the next event's time has been processed
-  // yet, and the next event is not one the constructor scheduled before a
-  // replay's faults (the first FetchTicks).
+  // have not healed, and a replay's FaultDue can fire at this point
+  // (injection_time in world.cpp).
   bool can_inject() const;
+  std::int64_t injection_time() const;  // the at_ms inject() records; -1 when it cannot
   void inject(Fault fault);
   const FaultSchedule& schedule() const { return schedule_; }
   // How many times a message fault of the schedule has matched a message:
@@ -68,6 +68,14 @@ class World {
   // rebuilds a counterexample's history by replaying its RunSpec). The world
   // never reads its history, so this changes nothing it does.
   void forget_history() { history_.steps.clear(); }
+  // A replay heals only once every scheduled FaultDue has fired, so a fault
+  // after the workload finished delays the heal. The explorer's promise that
+  // a timed fault will still come does the same: hold_heal() keeps the world
+  // from healing until the next inject() of a timed fault. would_heal(): the
+  // next step() heals unless held.
+  void hold_heal() { heal_held_ = true; }
+  bool heal_held() const { return heal_held_; }
+  bool would_heal() const;
   // Behaviour the WorldState does not hold: a state's identity needs it.
   std::int64_t settle_until() const { return settle_until_; }
   bool ended() const { return ended_; }
@@ -173,6 +181,7 @@ class World {
   std::int64_t first_fault_seq_ = 0;      // seq a replay's first FaultDue event gets
   std::int64_t last_dispatch_ms_ = -1;    // time of the last event processed
   mutable std::int64_t message_fault_matches_ = 0;
+  bool heal_held_ = false;
 };
 
 }  // namespace kafka_model

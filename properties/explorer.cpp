@@ -200,17 +200,21 @@ struct Node {
   SplitMix64 rng;
   std::uint64_t digest = 0;
   int faults = 0;
+  std::int64_t hold_deadline_ms = -1;  // while the heal is held: inject by then or not at all
 };
 
 // The state's identity: the world's state and what the WorldState does not
-// hold but the future depends on (docs/explorer.md, "Identity").
-std::uint64_t identity(const Node& n) {
+// hold but the future depends on (docs/explorer.md, "Identity"). While faults
+// may still be injected, the injection time (the last event's time + 1)
+// belongs to it too: a fault's effects are timed from it.
+std::uint64_t identity(const Node& n, bool expandable) {
   std::uint64_t h = exploration_hash(n.world.state());
   h = mix(h, n.rng.state());
   h = mix(h, n.digest);
   h = mix(h, static_cast<std::uint64_t>(n.faults));
-  h = mix(h, n.world.can_inject() ? 1 : 0);
+  h = mix(h, expandable ? static_cast<std::uint64_t>(n.world.injection_time()) + 2 : 0);
   h = mix(h, static_cast<std::uint64_t>(n.world.settle_until() < 0 ? -1 : n.world.settle_until() - n.world.state().now_ms));
+  h = mix(h, n.world.heal_held() ? static_cast<std::uint64_t>(n.hold_deadline_ms) : 0);
   return h;
 }
 
@@ -260,9 +264,10 @@ class Explorer {
     std::vector<Node> layer;
     layer.push_back(Node{World(config_, space_.workload, FaultSchedule{}, chooser), chooser.position(), 0, 0});
     settle(layer.back());
-    visited_.insert(identity(layer.back()));
+    visited_.insert(identity(layer.back(), true));
     ++result_.distinct_states;
     for (int depth = 0; !layer.empty() && !done(); ++depth) {
+      depth_ = depth;
       result_.depth = std::max(result_.depth, depth);
       std::vector<Node> next;
       for (Node& node : layer) {
@@ -272,12 +277,16 @@ class Explorer {
       layer = std::move(next);
     }
     chooser_ = nullptr;
+    depth_ = 1 << 30;  // this seed is exhausted: its verdicts are settled
   }
 
+  // Every guarantee has a violation no longer than the depth explored: any
+  // behaviour not judged yet is longer (its states lie deeper).
   bool done() const {
     if (!result_.complete) return true;
-    return std::all_of(result_.verdicts.begin(), result_.verdicts.end(),
-                       [](const ExploreVerdict& v) { return v.counterexample.has_value(); });
+    return std::all_of(result_.verdicts.begin(), result_.verdicts.end(), [this](const ExploreVerdict& v) {
+      return v.counterexample.has_value() && v.length_events <= depth_;
+    });
   }
 
  private:
@@ -287,10 +296,16 @@ class Explorer {
     n.world.forget_history();
   }
 
+  // Whether a fault may still enter at `depth` or later: fewer than K used,
+  // before D, not yet healed. Otherwise the rest of the run is one
+  // deterministic tail.
+  bool may_fault(const Node& node, int depth) const {
+    return node.faults < options_.max_faults && (options_.max_depth <= 0 || depth < options_.max_depth) &&
+           !node.world.state().healed && !node.world.ended();
+  }
+
   void expand(Node node, int depth, std::vector<Node>& next) {
-    const bool may_fault = node.faults < options_.max_faults && (options_.max_depth <= 0 || depth < options_.max_depth) &&
-                           !node.world.state().healed;
-    if (may_fault) {
+    if (may_fault(node, depth)) {
       if (node.world.can_inject())
         for (const Fault& f : menu_) {
           if (is_message_fault(f.kind) || !applicable(f, node.world.state())) continue;
@@ -298,6 +313,7 @@ class Explorer {
           chooser_->set_position(child.rng);
           child.world.inject(f);
           child.rng = chooser_->position();
+          child.hold_deadline_ms = -1;
           ++child.faults;
           offer(std::move(child), depth, next);
         }
@@ -318,22 +334,48 @@ class Explorer {
           offer(std::move(child), depth, next);
         }
     }
+    // The workload is done and the next step would heal: a timed fault may
+    // still come (within the hold horizon), which delays the heal as a
+    // replay's pending FaultDue does. Stepping without the hold heals.
+    if (may_fault(node, depth) && node.world.would_heal() && !node.world.heal_held()) {
+      Node held = node;
+      held.world.hold_heal();
+      held.hold_deadline_ms = held.world.state().now_ms + hold_horizon_ms_;
+      chooser_->set_position(held.rng);
+      held.world.step();
+      held.rng = chooser_->position();
+      offer(std::move(held), depth, next);
+    }
+    // A held world that can no longer inject in time is not a behaviour
+    // (no replay holds a heal without a fault): dropped.
+    if (node.world.heal_held() &&
+        (!node.world.can_inject() ? node.world.state().queue.empty() || node.world.state().queue.begin()->time_ms > node.hold_deadline_ms
+                                  : node.world.injection_time() > node.hold_deadline_ms))
+      return;
     chooser_->set_position(node.rng);
     node.world.step();
     node.rng = chooser_->position();
     offer(std::move(node), depth, next);
   }
 
+  // A child at depth + 1: a finished run is judged; a state no fault can
+  // follow any more is judged by replaying its RunSpec to the end (the tail
+  // is deterministic, so it needs no states of its own); any other new state
+  // joins the next layer.
   void offer(Node child, int depth, std::vector<Node>& next) {
     ++result_.states_explored;
     if (child.world.ended()) {
-      judge(child, depth + 1);
+      judge(child.world);
       return;
     }
     settle(child);
-    if (!visited_.insert(identity(child))) return;
+    const bool expandable = may_fault(child, depth + 1);
+    if (!visited_.insert(identity(child, expandable))) return;
     if (++result_.distinct_states >= options_.max_states) result_.complete = false;
-    next.push_back(std::move(child));
+    if (expandable)
+      next.push_back(std::move(child));
+    else
+      judge(child.world);
   }
 
   RunSpec spec_of(const World& world) const {
@@ -347,23 +389,26 @@ class Explorer {
     return spec;
   }
 
-  // A complete run: replay its RunSpec (the history was dropped) and judge it.
-  void judge(const Node& terminal, int depth) {
+  // A behaviour: replay its RunSpec to the end (the explored history was
+  // dropped; a tail is run here for the first time) and judge it. The
+  // shortest violation so far is kept: BFS settles it once the depth passes
+  // its length (settled()).
+  void judge(const World& world) {
     ++result_.behaviours;
-    if (terminal.world.cut_short()) {
+    RunSpec spec = spec_of(world);
+    const SimulationResult run = simulate(spec);
+    result_.tail_events += std::max<std::int64_t>(0, run.events - (depth_ + 1));
+    if (run.cut_short) {
       ++result_.cut_short;
       return;
     }
-    RunSpec spec = spec_of(terminal.world);
-    std::optional<SimulationResult> run;
     for (std::size_t i = 0; i < guarantees_.size(); ++i) {
       ExploreVerdict& v = result_.verdicts[i];
-      if (v.counterexample) continue;
-      if (!run) run = simulate(spec);
-      std::vector<Anomaly> anomalies = guarantees_[i]->check(run->history);
+      if (v.counterexample && v.length_events <= run.events) continue;
+      std::vector<Anomaly> anomalies = guarantees_[i]->check(run.history);
       if (anomalies.empty()) continue;
       if (options_.excuse) {
-        if (auto evidence = options_.excuse(v.guarantee, run->history)) {
+        if (auto evidence = options_.excuse(v.guarantee, run.history)) {
           if (v.excused++ == 0) v.first_excuse = std::move(*evidence);
           continue;
         }
@@ -373,15 +418,15 @@ class Explorer {
       c.spec.description = fmt::format(
           "Shortest counterexample to {}: found by exhaustive exploration (kafka-model explore) within {} record(s), "
           "at most {} fault(s), seed {}: {} events.",
-          v.guarantee, space_.workload.records, options_.max_faults, seed_, run->events);
+          v.guarantee, space_.workload.records, options_.max_faults, seed_, run.events);
       c.spec.expect_violated = {v.guarantee};
-      c.history = run->history;
+      c.history = run.history;
       c.anomalies = std::move(anomalies);
       c.found_at_case = static_cast<int>(result_.behaviours);
       c.search_seed = seed_;
       v.counterexample = std::move(c);
-      v.length_events = run->events;
-      v.depth = depth;
+      v.length_events = run.events;
+      v.depth = depth_ + 1;
     }
   }
 
@@ -394,6 +439,11 @@ class Explorer {
   std::vector<Fault> menu_;
   ExplorationChooser* chooser_ = nullptr;
   std::uint64_t seed_ = 1;
+  int depth_ = 0;
+  // How long after the workload finished a fault may still come: three
+  // fetch rounds (a crash before the followers copied the last write, a
+  // stall that lets the ISR shrink starts within them).
+  std::int64_t hold_horizon_ms_ = 3 * (ModelParameters{}.fetch_interval_ms + 2);
 
  public:
   void finish() {

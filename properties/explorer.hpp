@@ -66,13 +66,14 @@ struct ExploreVerdict {
   std::string guarantee;
   std::optional<Counterexample> counterexample;  // the shortest (fewest events); spec replays it
   std::int64_t length_events = 0;  // events of the counterexample's replay (its FaultDue events included)
-  int depth = 0;                   // BFS depth of its end
+  int depth = 0;                   // BFS depth of its last point a fault could enter
   std::int64_t excused = 0;        // violating behaviours Kafka's known exceptions explain
   std::string first_excuse;
 };
 
 struct ExploreResult {
-  std::int64_t states_explored = 0;  // successor states generated (transitions)
+  std::int64_t states_explored = 0;  // successor states generated (transitions) by the BFS
+  std::int64_t tail_events = 0;      // events run after the last point a fault could enter (replayed, not stored)
   std::int64_t distinct_states = 0;  // states kept after the visited set
   std::int64_t behaviours = 0;       // complete runs judged (terminal states)
   std::int64_t cut_short = 0;        // terminal runs that hit ModelParameters' bounds (not judged)
@@ -84,7 +85,9 @@ struct ExploreResult {
   double omission_probability = 0;  // chance that the visited set wrongly skipped any state
   std::vector<ExploreVerdict> verdicts;  // in the order asked
   std::optional<ConfigError> config_error;
-  double states_per_second() const { return seconds > 0 ? static_cast<double>(states_explored) / seconds : 0; }
+  // Every state visited: the BFS's and the tails'.
+  std::int64_t states_visited() const { return states_explored + tail_events; }
+  double states_per_second() const { return seconds > 0 ? static_cast<double>(states_visited()) / seconds : 0; }
 };
 
 // The faults the explorer may inject at one point: every kind of `kinds`

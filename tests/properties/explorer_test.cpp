@@ -46,11 +46,67 @@ ExploreResult run_explore(const std::string& label, const std::vector<std::strin
   return r;
 }
 
-TEST(Explore, Smoke) {
-  const ExploreResult r = run_explore("idempotent, 2 brokers, K=1", {"no_duplicates_within_session", "order_within_session"},
-                                      small_world({{"enable.idempotence", "true"}}, {{"model.brokers", "2"}, {"default.replication.factor", "2"}}),
-                                      ExploreOptions{.max_faults = 1});
+ExploreOptions bounds(int faults, int depth = 0) {
+  ExploreOptions o;
+  o.max_faults = faults;
+  o.max_depth = depth;
+  return o;
+}
+
+const Properties kTwoBrokers = {{"model.brokers", "2"}, {"default.replication.factor", "2"}};
+
+// The found counterexample: written in check's replay-file format, read back,
+// and `replay` (properties/replay.hpp, what `kafka-model replay` runs) sees
+// the guarantee violated.
+void expect_replays(const ExploreVerdict& v) {
+  ASSERT_TRUE(v.counterexample) << v.guarantee;
+  const std::string dir = ::testing::TempDir() + "explorer-replays";
+  const std::string path = write_replay_file(*v.counterexample, v.guarantee, dir, "--explored");
+  ASSERT_FALSE(path.empty());
+  const ReplayOutcome outcome = replay_file(path);
+  EXPECT_TRUE(outcome.ok()) << path << ": " << (outcome.failures.empty() ? "" : outcome.failures.front());
+  EXPECT_EQ(outcome.result.history.hash(), v.counterexample->history.hash());
+  EXPECT_EQ(outcome.result.events, v.length_events);
+}
+
+// Idempotence on (the 3.x default), 2 brokers: no fault of any kind at any
+// point, one at a time, makes one session write a send twice or two sends out of order.
+TEST(Explore, IdempotenceHoldsWithinBoundsOneFault) {
+  for (const char* version : {"2.8", "3.9", "4.3"}) {
+    ExploreSpace space = small_world({{"enable.idempotence", "true"}}, kTwoBrokers);
+    space.version = *parse_kafka_version(version);
+    const ExploreResult r = run_explore(std::string("idempotent ") + version + ", 2 brokers, K=1",
+                                        {"no_duplicates_within_session", "order_within_session"}, space, bounds(1));
+    EXPECT_TRUE(r.complete);
+    EXPECT_GT(r.behaviours, 10);
+    for (const ExploreVerdict& v : r.verdicts)
+      EXPECT_FALSE(v.counterexample) << version << " " << v.guarantee << "\n" << describe(*v.counterexample, v.guarantee);
+  }
+}
+
+// Two faults within the first events: still no violation but Kafka's own.
+TEST(Explore, IdempotenceHoldsWithinBoundsTwoFaults) {
+  const ExploreResult r =
+      run_explore("idempotent 3.9, 2 brokers, K=2, D=40", {"no_duplicates_within_session", "order_within_session"},
+                  small_world({{"enable.idempotence", "true"}}, kTwoBrokers), bounds(2, 40));
   EXPECT_TRUE(r.complete);
+  for (const ExploreVerdict& v : r.verdicts)
+    EXPECT_FALSE(v.counterexample) << v.guarantee << "\n" << describe(*v.counterexample, v.guarantee);
+}
+
+TEST(Explore, IdempotenceOffFindsTheShortestDuplicate) {
+  const ExploreResult r = run_explore("idempotence off: duplicate", {"no_duplicates_within_session"},
+                                      small_world({{"enable.idempotence", "false"}, {"acks", "all"}}, {}, 1), bounds(1));
+  ASSERT_TRUE(r.verdicts[0].counterexample);
+  EXPECT_EQ(r.verdicts[0].counterexample->spec.schedule.faults.size(), 1u);
+  expect_replays(r.verdicts[0]);
+}
+
+TEST(Explore, AcksOneFindsTheShortestLostWrite) {
+  const ExploreResult r = run_explore("acks=1: lost write", {"no_lost_acknowledged_writes"},
+                                      small_world({{"acks", "1"}}, kTwoBrokers, 1), bounds(1));
+  ASSERT_TRUE(r.verdicts[0].counterexample);
+  expect_replays(r.verdicts[0]);
 }
 
 }  // namespace
