@@ -12,6 +12,7 @@ enum ExitCode : int { kOk = 0, kViolated = 1, kBadInput = 2, kKafkaRefuses = 3 }
 
 void add_diagrams_command(CLI::App& app, int& exit_code);
 void add_check_command(CLI::App& app, int& exit_code);
+void add_explore_command(CLI::App& app, int& exit_code);
 void add_replay_commands(CLI::App& app, int& exit_code);  // replay, scenario, sequence
 void add_transition_command(CLI::App& app, int& exit_code);
 

@@ -11,6 +11,7 @@ int run_cli(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = kOk;
   add_check_command(app, exit_code);
+  add_explore_command(app, exit_code);
   add_replay_commands(app, exit_code);
   add_transition_command(app, exit_code);
   add_diagrams_command(app, exit_code);

@@ -70,4 +70,21 @@ class ReplayChooser final : public Chooser {
   std::size_t next_ = 0;
 };
 
+// The exhaustive explorer's chooser (properties/explorer.hpp). Its decisions
+// are SeededChooser(seed)'s, so a behaviour it explores replays from a
+// RunSpec's seed exactly; but the generator's position is a value the
+// explorer saves with every explored state and restores before stepping it
+// (every World copy of one exploration points at this one chooser), so the
+// position is part of a state's identity like any other variable.
+class ExplorationChooser final : public Chooser {
+ public:
+  explicit ExplorationChooser(std::uint64_t seed) : rng_(seed) {}
+  std::uint64_t choose(std::uint64_t bound, std::string_view) override { return rng_.below(bound); }
+  const SplitMix64& position() const { return rng_; }
+  void set_position(const SplitMix64& position) { rng_ = position; }
+
+ private:
+  SplitMix64 rng_;
+};
+
 }  // namespace kafka_model

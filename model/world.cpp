@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace kafka_model {
 
@@ -19,6 +20,7 @@ World::World(Configuration config, Workload workload, FaultSchedule faults, Choo
   history_.config.merge(config_.effective_broker_properties());
   history_.config["kafka.version"] = to_string(config_.version);
   cluster_start();
+  first_fault_seq_ = state_.next_event_seq;
   for (std::size_t i = 0; i < schedule_.faults.size(); ++i)
     if (!is_message_fault(schedule_.faults[i].kind)) {
       schedule(schedule_.faults[i].at_ms, EventKind::FaultDue, static_cast<std::int64_t>(i));
@@ -56,13 +58,50 @@ std::int64_t World::deliver_in_order(int direction, std::int32_t instance, std::
 
 const Fault* World::message_fault(FaultKind kind, std::int64_t request) const {
   for (const Fault& fault : schedule_.faults)
-    if (fault.kind == kind && fault.request == request) return &fault;
+    if (fault.kind == kind && fault.request == request) {
+      ++message_fault_matches_;
+      return &fault;
+    }
   return nullptr;
+}
+
+// A timed fault is injected right after the last event processed (at its
+// time + 1 ms), or at the next event's time when that is the next
+// millisecond; a replay's FaultDue at that time then fires at the same point:
+// after every event of earlier times, and before the next event (a FaultDue
+// at the same time precedes every event scheduled after the constructor's
+// first FetchTicks, its seq being smaller).
+std::int64_t World::injection_time() const {
+  if (ended_ || state_.healed || state_.queue.empty()) return -1;
+  const Event& next = *state_.queue.begin();
+  if (next.time_ms <= last_dispatch_ms_) return -1;  // events at the last time are still due
+  if (next.time_ms > last_dispatch_ms_ + 1) return last_dispatch_ms_ + 1;
+  return next.seq >= first_fault_seq_ ? next.time_ms : -1;
+}
+
+bool World::can_inject() const { return injection_time() >= 0; }
+
+bool World::would_heal() const {
+  return !ended_ && !state_.queue.empty() && !state_.healed && state_.pending_faults == 0 &&
+         state_.producer.batches.empty() && app_done();
+}
+
+void World::inject(Fault fault) {
+  if (is_message_fault(fault.kind)) {
+    schedule_.faults.push_back(fault);
+    return;
+  }
+  fault.at_ms = injection_time();
+  if (fault.at_ms < 0) throw std::logic_error("World::inject: no timed fault can be injected here (can_inject)");
+  state_.now_ms = std::max(state_.now_ms, fault.at_ms);
+  heal_held_ = false;  // the promised fault has come (a replay's FaultDue has fired)
+  schedule_.faults.push_back(fault);
+  apply_fault(fault);
 }
 
 // Every timed fault applied, the application finished, the producer idle.
 bool World::finished() const {
-  return state_.pending_faults == 0 && state_.producer.batches.empty() && app_done();
+  return !heal_held_ && state_.pending_faults == 0 && state_.producer.batches.empty() && app_done();
 }
 
 // After healing: every partition has a leader, every replica holds the
@@ -103,6 +142,7 @@ bool World::step() {
     if (!over) {
       state_.queue.erase(state_.queue.begin());
       state_.now_ms = event.time_ms;
+      last_dispatch_ms_ = event.time_ms;
       dispatch(event);
       if (++state_.events_processed >= parameters_.max_events || state_.now_ms >= parameters_.max_time_ms) {
         cut_short_ = true;

@@ -25,6 +25,10 @@
 
 namespace kafka_model {
 
+// The explorer's identity of a state: hash() with what cannot change the
+// future left out (world_hash.cpp says what and why; docs/explorer.md).
+std::uint64_t exploration_hash(const WorldState& state);
+
 class World {
  public:
   World(Configuration config, Workload workload, FaultSchedule schedule, Chooser& chooser,
@@ -41,6 +45,40 @@ class World {
   const WorldState& state() const { return state_; }
   const Configuration& config() const { return config_; }
   bool cut_short() const { return cut_short_; }
+
+  // ---- the exploration hook (properties/explorer.hpp) ---------------------
+  // Faults enter an exhaustive exploration as choices between events, not
+  // as a schedule fixed up front. inject() applies one so that replaying
+  // schedule() (which records it) behaves the same: a timed fault at the
+  // next event's time, before that event (a replay's FaultDue at that time
+  // precedes it), recorded with that at_ms; a message fault is added for its
+  // request ordinal and applies where that message passes.
+  // Whether a timed fault may be injected now: the run is not over, faults
+  // have not healed, and a replay's FaultDue can fire at this point
+  // (injection_time in world.cpp).
+  bool can_inject() const;
+  std::int64_t injection_time() const;  // the at_ms inject() records; -1 when it cannot
+  void inject(Fault fault);
+  const FaultSchedule& schedule() const { return schedule_; }
+  // How many times a message fault of the schedule has matched a message:
+  // the explorer keeps a message fault only if it applied in the step it was
+  // injected before.
+  std::int64_t message_fault_matches() const { return message_fault_matches_; }
+  // Drops the recorded steps (the explorer digests them step by step and
+  // rebuilds a counterexample's history by replaying its RunSpec). The world
+  // never reads its history, so this changes nothing it does.
+  void forget_history() { history_.steps.clear(); }
+  // A replay heals only once every scheduled FaultDue has fired, so a fault
+  // after the workload finished delays the heal. The explorer's promise that
+  // a timed fault will still come does the same: hold_heal() keeps the world
+  // from healing until the next inject() of a timed fault. would_heal(): the
+  // next step() heals unless held.
+  void hold_heal() { heal_held_ = true; }
+  bool heal_held() const { return heal_held_; }
+  bool would_heal() const;
+  // Behaviour the WorldState does not hold: a state's identity needs it.
+  std::int64_t settle_until() const { return settle_until_; }
+  bool ended() const { return ended_; }
 
  private:
   // ---- world.cpp
@@ -142,6 +180,11 @@ class World {
   bool cut_short_ = false;
   std::int64_t settle_until_ = -1;
   bool ended_ = false;
+  // The exploration hook's bookkeeping (can_inject, inject).
+  std::int64_t first_fault_seq_ = 0;      // seq a replay's first FaultDue event gets
+  std::int64_t last_dispatch_ms_ = -1;    // time of the last event processed
+  mutable std::int64_t message_fault_matches_ = 0;
+  bool heal_held_ = false;
 };
 
 }  // namespace kafka_model

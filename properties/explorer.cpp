@@ -1,0 +1,478 @@
+// Breadth-first exploration over World copies (docs/explorer.md). A node is a
+// World whose history has been digested and dropped, the chooser's position,
+// the digest of the steps the checkers read, and the faults used so far.
+#include "properties/explorer.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <string>
+
+#include "model/chooser.hpp"
+#include "model/simulation.hpp"
+#include "model/world.hpp"
+#include "properties/known_races.hpp"
+#include "properties/restart_snapshot.hpp"
+
+namespace kafka_model {
+
+std::optional<std::string> kafka_known_exception(const std::string& guarantee, const History& history) {
+  if (guarantee == "no_duplicates_within_session" || guarantee == "order_within_session")
+    return kafka_idempotence_exception(history);
+  if (guarantee == "no_send_failed_out_of_order")
+    if (auto race = first_batch_race_for(history, guarantee)) return race->evidence;
+  return std::nullopt;
+}
+
+std::vector<Fault> explore_fault_menu(const Configuration& config, const std::vector<FaultKind>& kinds,
+                                      const std::vector<Errors>& errors) {
+  const ModelParameters physics;
+  const std::int64_t request_timeout = config.producer.request_timeout_ms;
+  const std::int64_t delivery_timeout = config.producer.delivery_timeout_ms;
+  const std::int64_t lag = config.broker.replica_lag_time_max_ms + 2 * (physics.fetch_interval_ms + 2);
+  std::vector<Fault> menu;
+  for (FaultKind kind : kinds) {
+    const FaultFields f = fault_fields(kind);
+    std::vector<std::int64_t> durations = {0};
+    if (kind == FaultKind::DelayResponse || kind == FaultKind::BrokerStall) durations = {request_timeout, delivery_timeout};
+    if (kind == FaultKind::FollowerStall) durations = {lag};
+    std::vector<Errors> errs = {Errors::NONE};
+    if (f.error) errs = errors;
+    const std::int32_t brokers = f.broker ? config.broker.brokers : 1;
+    for (std::int32_t b = 0; b < brokers; ++b)
+      for (std::int64_t d : durations)
+        for (Errors e : errs)
+          menu.push_back(Fault{.kind = kind, .broker = f.broker ? b : -1, .duration_ms = d, .error = e});
+  }
+  return menu;
+}
+
+namespace {
+
+// ---- the visited set ----------------------------------------------------------
+
+class VisitedSet {
+ public:
+  VisitedSet(VisitedKind kind, int bitstate_log2) : kind_(kind) {
+    if (kind_ == VisitedKind::Bitstate) {
+      log2_ = std::clamp(bitstate_log2, 10, 40);
+      bits_.assign((std::size_t{1} << log2_) / 64, 0);
+    } else {
+      table_.assign(1 << 16, 0);
+    }
+  }
+  // True when `h` was not there (and is now).
+  bool insert(std::uint64_t h) {
+    if (kind_ == VisitedKind::Bitstate) return insert_bits(h);
+    if (h == 0) h = 1;  // 0 marks an empty slot
+    if (2 * (count_ + 1) > table_.size()) grow();
+    if (!place(table_, h)) return false;
+    ++count_;
+    return true;
+  }
+  std::int64_t bytes() const {
+    return static_cast<std::int64_t>(kind_ == VisitedKind::Bitstate ? bits_.size() * 8 : table_.size() * 8);
+  }
+  // Hash compaction: two of n distinct states share a 64-bit fingerprint with
+  // probability about n^2 / 2^65. Bitstate (Holzmann): a new state is taken
+  // for seen when its k probes hit set bits, probability (1 - e^{-kn/m})^k,
+  // summed over the n insertions.
+  double omission_probability() const {
+    const double n = static_cast<double>(count_);
+    if (kind_ == VisitedKind::HashCompact) return std::min(1.0, n * n / 36893488147419103232.0);
+    const double m = static_cast<double>(std::size_t{1} << log2_);
+    double sum = 0;
+    // Sum_{i<n} (1 - e^{-k i / m})^k, in 64 slices.
+    const int slices = 64;
+    for (int s = 0; s < slices; ++s) {
+      const double i = n * (s + 0.5) / slices;
+      sum += std::pow(1 - std::exp(-kProbes * i / m), kProbes) * n / slices;
+    }
+    return std::min(1.0, sum);
+  }
+
+ private:
+  static constexpr int kProbes = 3;
+  static bool place(std::vector<std::uint64_t>& table, std::uint64_t h) {
+    const std::size_t mask = table.size() - 1;
+    for (std::size_t i = static_cast<std::size_t>(h) & mask;; i = (i + 1) & mask) {
+      if (table[i] == h) return false;
+      if (table[i] == 0) {
+        table[i] = h;
+        return true;
+      }
+    }
+  }
+  void grow() {
+    std::vector<std::uint64_t> bigger(table_.size() * 2, 0);
+    for (std::uint64_t h : table_)
+      if (h != 0) place(bigger, h);
+    table_ = std::move(bigger);
+  }
+  bool insert_bits(std::uint64_t h) {
+    const std::uint64_t mask = (std::uint64_t{1} << log2_) - 1;
+    const std::uint64_t h2 = (h >> 32 | h << 32) * 0x9e3779b97f4a7c15ULL | 1;
+    bool fresh = false;
+    for (int k = 0; k < kProbes; ++k) {
+      const std::uint64_t bit = (h + static_cast<std::uint64_t>(k) * h2) & mask;
+      std::uint64_t& word = bits_[bit / 64];
+      const std::uint64_t m = std::uint64_t{1} << (bit % 64);
+      if ((word & m) == 0) fresh = true;
+      word |= m;
+    }
+    if (fresh) ++count_;
+    return fresh;
+  }
+
+  VisitedKind kind_;
+  int log2_ = 0;
+  std::vector<std::uint64_t> table_;
+  std::vector<std::uint64_t> bits_;
+  std::size_t count_ = 0;
+};
+
+std::int64_t peak_resident_bytes() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
+  return 0;
+}
+
+// ---- the history digest -----------------------------------------------------
+
+std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  h *= 0xbf58476d1ce4e5b9ULL;
+  return h ^ (h >> 31);
+}
+
+std::uint64_t mix_text(std::uint64_t h, const std::string& text) {
+  std::uint64_t v = 0xcbf29ce484222325ULL;
+  for (char c : text) v = (v ^ static_cast<std::uint8_t>(c)) * 0x100000001b3ULL;
+  return mix(h, v);
+}
+
+// The step kinds a checker or a known-exception recogniser reads
+// (properties/checkers/, known_races.cpp, restart_snapshot.cpp); ConsumerRead
+// comes only at the end, from the final state.
+bool checker_reads(StepKind kind) {
+  switch (kind) {
+    case StepKind::SendCalled:
+    case StepKind::ProducerIdAssigned:
+    case StepKind::BatchExpired:
+    case StepKind::ProduceResponseReceived:
+    case StepKind::CallbackCompleted:
+    case StepKind::BatchAppended:
+    case StepKind::ProduceRejected:
+    case StepKind::LogTruncated:
+    case StepKind::BrokerRestarted:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Every field of the step but time_ms and detail, which no checker reads.
+std::uint64_t digest_steps(std::uint64_t h, const History& history) {
+  for (const Step& s : history.steps) {
+    if (!checker_reads(s.kind)) continue;
+    h = mix(h, static_cast<std::uint64_t>(s.kind));
+    h = mix_text(h, s.node);
+    for (std::int64_t v : {s.record, s.send, s.batch, s.request, std::int64_t{s.partition}, std::int64_t{s.broker},
+                           s.offset, s.producer_id, std::int64_t{s.producer_epoch}, std::int64_t{s.sequence},
+                           std::int64_t{s.last_sequence}, std::int64_t{s.instance}})
+      h = mix(h, static_cast<std::uint64_t>(v));
+    h = mix_text(h, s.error);
+    h = mix(h, s.producer_state_created ? 1 : 0);
+  }
+  return h;
+}
+
+// ---- nodes --------------------------------------------------------------------
+
+struct Node {
+  World world;
+  SplitMix64 rng;
+  std::uint64_t digest = 0;
+  int faults = 0;
+  std::int64_t hold_deadline_ms = -1;  // while the heal is held: inject by then or not at all
+};
+
+// The state's identity: the world's state and what the WorldState does not
+// hold but the future depends on (docs/explorer.md, "Identity"). While faults
+// may still be injected, the injection time (the last event's time + 1)
+// belongs to it too: a fault's effects are timed from it.
+std::uint64_t identity(const Node& n, bool expandable) {
+  std::uint64_t h = exploration_hash(n.world.state());
+  h = mix(h, n.rng.state());
+  h = mix(h, n.digest);
+  h = mix(h, static_cast<std::uint64_t>(n.faults));
+  h = mix(h, expandable ? static_cast<std::uint64_t>(n.world.injection_time()) + 2 : 0);
+  h = mix(h, static_cast<std::uint64_t>(n.world.settle_until() < 0 ? -1 : n.world.settle_until() - n.world.state().now_ms));
+  h = mix(h, n.world.heal_held() ? static_cast<std::uint64_t>(n.hold_deadline_ms) : 0);
+  return h;
+}
+
+// Requests a message fault may still apply to: not yet answered, or not yet sent.
+std::set<std::int64_t> open_requests(const WorldState& s) {
+  std::set<std::int64_t> out = {s.next_request};
+  for (const auto& [r, in_flight] : s.producer.in_flight) out.insert(r);
+  for (const auto& [id, request] : s.requests_on_wire) out.insert(request.request);
+  for (const BrokerNode& b : s.brokers) {
+    for (const auto& [key, c] : b.connections) {
+      for (const ProduceRequest& r : c.unread) out.insert(r.request);
+      if (c.in_process >= 0) out.insert(c.in_process);
+    }
+    for (const PendingProduce& p : b.pending) out.insert(p.response.request);
+  }
+  return out;
+}
+
+bool applicable(const Fault& f, const WorldState& s) {
+  const auto broker = [&]() -> const BrokerNode& { return s.brokers.at(static_cast<std::size_t>(f.broker)); };
+  const std::int64_t at = s.queue.empty() ? s.now_ms : s.queue.begin()->time_ms;
+  switch (f.kind) {
+    case FaultKind::BrokerCrash: return broker().alive;
+    case FaultKind::BrokerRestart: return !broker().alive;
+    case FaultKind::FollowerStall: return broker().alive && broker().fetch_stalled_until_ms <= at;
+    case FaultKind::BrokerStall: return broker().alive && broker().stalled_until_ms <= at;
+    case FaultKind::ProducerRestart: return s.producer.alive;
+    default: return true;
+  }
+}
+
+class Explorer {
+ public:
+  Explorer(const std::vector<const Guarantee*>& guarantees, const ExploreSpace& space, const ExploreOptions& options,
+           const Configuration& config, ExploreResult& result)
+      : guarantees_(guarantees), space_(space), options_(options), config_(config), result_(result),
+        visited_(options.visited, options.bitstate_log2) {
+    std::vector<FaultKind> kinds = options.fault_kinds.empty() ? idempotence_fault_kinds() : options.fault_kinds;
+    menu_ = explore_fault_menu(config, kinds, options.error_responses.empty() ? default_error_responses()
+                                                                              : options.error_responses);
+  }
+
+  void run(std::uint64_t seed) {
+    seed_ = seed;
+    ExplorationChooser chooser(seed);
+    chooser_ = &chooser;
+    std::vector<Node> layer;
+    layer.push_back(Node{World(config_, space_.workload, FaultSchedule{}, chooser), chooser.position(), 0, 0});
+    settle(layer.back());
+    visited_.insert(identity(layer.back(), true));
+    ++result_.distinct_states;
+    for (int depth = 0; !layer.empty() && !done(); ++depth) {
+      depth_ = depth;
+      result_.depth = std::max(result_.depth, depth);
+      std::vector<Node> next;
+      for (Node& node : layer) {
+        expand(std::move(node), depth, next);
+        if (done()) break;
+      }
+      layer = std::move(next);
+    }
+    chooser_ = nullptr;
+    depth_ = 1 << 30;  // this seed is exhausted: its verdicts are settled
+  }
+
+  // Every guarantee has a violation no longer than the depth explored: any
+  // behaviour not judged yet is longer (its states lie deeper).
+  bool done() const {
+    if (!result_.complete) return true;
+    return std::all_of(result_.verdicts.begin(), result_.verdicts.end(), [this](const ExploreVerdict& v) {
+      return v.counterexample.has_value() && v.length_events <= depth_;
+    });
+  }
+
+ private:
+  // Digest the steps the last transition recorded, then drop them.
+  void settle(Node& n) {
+    n.digest = digest_steps(n.digest, n.world.history());
+    n.world.forget_history();
+  }
+
+  // Whether a fault may still enter at `depth` or later: fewer than K used,
+  // before D, not yet healed. Otherwise the rest of the run is one
+  // deterministic tail.
+  bool may_fault(const Node& node, int depth) const {
+    return node.faults < options_.max_faults && (options_.max_depth <= 0 || depth < options_.max_depth) &&
+           !node.world.state().healed && !node.world.ended();
+  }
+
+  void expand(Node node, int depth, std::vector<Node>& next) {
+    if (may_fault(node, depth)) {
+      if (node.world.can_inject())
+        for (const Fault& f : menu_) {
+          if (is_message_fault(f.kind) || !applicable(f, node.world.state())) continue;
+          Node child = node;
+          chooser_->set_position(child.rng);
+          child.world.inject(f);
+          child.rng = chooser_->position();
+          child.hold_deadline_ms = -1;
+          ++child.faults;
+          offer(std::move(child), depth, next);
+        }
+      for (const std::int64_t request : open_requests(node.world.state()))
+        for (const Fault& f : menu_) {
+          if (!is_message_fault(f.kind)) continue;
+          if ((f.kind == FaultKind::DropRequest) != (request == node.world.state().next_request)) continue;
+          Node child = node;
+          Fault armed = f;
+          armed.request = static_cast<std::int32_t>(request);
+          chooser_->set_position(child.rng);
+          const std::int64_t before = child.world.message_fault_matches();
+          child.world.inject(armed);
+          child.world.step();
+          if (child.world.message_fault_matches() == before) continue;  // it did not apply here
+          child.rng = chooser_->position();
+          ++child.faults;
+          offer(std::move(child), depth, next);
+        }
+    }
+    // The workload is done and the next step would heal: a timed fault may
+    // still come (within the hold horizon), which delays the heal as a
+    // replay's pending FaultDue does. Stepping without the hold heals.
+    if (may_fault(node, depth) && node.world.would_heal() && !node.world.heal_held()) {
+      Node held = node;
+      held.world.hold_heal();
+      held.hold_deadline_ms = held.world.state().now_ms + hold_horizon_ms_;
+      chooser_->set_position(held.rng);
+      held.world.step();
+      held.rng = chooser_->position();
+      offer(std::move(held), depth, next);
+    }
+    // A held world that can no longer inject in time is not a behaviour
+    // (no replay holds a heal without a fault): dropped.
+    if (node.world.heal_held() &&
+        (!node.world.can_inject() ? node.world.state().queue.empty() || node.world.state().queue.begin()->time_ms > node.hold_deadline_ms
+                                  : node.world.injection_time() > node.hold_deadline_ms))
+      return;
+    chooser_->set_position(node.rng);
+    node.world.step();
+    node.rng = chooser_->position();
+    offer(std::move(node), depth, next);
+  }
+
+  // A child at depth + 1: a finished run is judged; a state no fault can
+  // follow any more is judged by replaying its RunSpec to the end (the tail
+  // is deterministic, so it needs no states of its own); any other new state
+  // joins the next layer.
+  void offer(Node child, int depth, std::vector<Node>& next) {
+    ++result_.states_explored;
+    if (child.world.ended()) {
+      judge(child.world);
+      return;
+    }
+    settle(child);
+    const bool expandable = may_fault(child, depth + 1);
+    if (!visited_.insert(identity(child, expandable))) return;
+    if (++result_.distinct_states >= options_.max_states) result_.complete = false;
+    if (expandable)
+      next.push_back(std::move(child));
+    else
+      judge(child.world);
+  }
+
+  RunSpec spec_of(const World& world) const {
+    RunSpec spec;
+    spec.version = space_.version;
+    spec.producer = space_.producer;
+    spec.broker = space_.broker;
+    spec.workload = space_.workload;
+    spec.schedule = world.schedule();
+    spec.seed = seed_;
+    return spec;
+  }
+
+  // A behaviour: replay its RunSpec to the end (the explored history was
+  // dropped; a tail is run here for the first time) and judge it. The
+  // shortest violation so far is kept: BFS settles it once the depth passes
+  // its length (settled()).
+  void judge(const World& world) {
+    ++result_.behaviours;
+    RunSpec spec = spec_of(world);
+    const SimulationResult run = simulate(spec);
+    result_.tail_events += std::max<std::int64_t>(0, run.events - (depth_ + 1));
+    if (run.cut_short) {
+      ++result_.cut_short;
+      return;
+    }
+    for (std::size_t i = 0; i < guarantees_.size(); ++i) {
+      ExploreVerdict& v = result_.verdicts[i];
+      if (v.counterexample && v.length_events <= run.events) continue;
+      std::vector<Anomaly> anomalies = guarantees_[i]->check(run.history);
+      if (anomalies.empty()) continue;
+      if (options_.excuse) {
+        if (auto evidence = options_.excuse(v.guarantee, run.history)) {
+          if (v.excused++ == 0) v.first_excuse = std::move(*evidence);
+          continue;
+        }
+      }
+      Counterexample c;
+      c.spec = spec;
+      c.spec.description = fmt::format(
+          "Shortest counterexample to {}: found by exhaustive exploration (kafka-model explore) within {} record(s), "
+          "at most {} fault(s), seed {}: {} events.",
+          v.guarantee, space_.workload.records, options_.max_faults, seed_, run.events);
+      c.spec.expect_violated = {v.guarantee};
+      c.history = run.history;
+      c.anomalies = std::move(anomalies);
+      c.found_at_case = static_cast<int>(result_.behaviours);
+      c.search_seed = seed_;
+      v.counterexample = std::move(c);
+      v.length_events = run.events;
+      v.depth = depth_ + 1;
+    }
+  }
+
+  const std::vector<const Guarantee*>& guarantees_;
+  const ExploreSpace& space_;
+  const ExploreOptions& options_;
+  const Configuration& config_;
+  ExploreResult& result_;
+  VisitedSet visited_;
+  std::vector<Fault> menu_;
+  ExplorationChooser* chooser_ = nullptr;
+  std::uint64_t seed_ = 1;
+  int depth_ = 0;
+  // How long after the workload finished a fault may still come: three
+  // fetch rounds (a crash before the followers copied the last write, a
+  // stall that lets the ISR shrink starts within them).
+  std::int64_t hold_horizon_ms_ = 3 * (ModelParameters{}.fetch_interval_ms + 2);
+
+ public:
+  void finish() {
+    result_.visited_bytes = visited_.bytes();
+    result_.omission_probability = visited_.omission_probability();
+  }
+};
+
+}  // namespace
+
+ExploreResult explore(const std::vector<const Guarantee*>& guarantees, const ExploreSpace& space,
+                      const ExploreOptions& options) {
+  ExploreResult result;
+  ConfigResult built = build_configuration(space.version, space.producer, space.broker);
+  if (built.error) {
+    result.config_error = built.error;
+    return result;
+  }
+  for (const Guarantee* g : guarantees) result.verdicts.push_back(ExploreVerdict{.guarantee = g->name});
+  const auto start = std::chrono::steady_clock::now();
+  Explorer explorer(guarantees, space, options, *built.config, result);
+  for (std::uint64_t seed : options.seeds) {
+    if (explorer.done()) break;
+    explorer.run(seed);
+  }
+  explorer.finish();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.peak_memory_bytes = peak_resident_bytes();
+  return result;
+}
+
+}  // namespace kafka_model

@@ -1,0 +1,104 @@
+// Exhaustive bounded exploration (docs/explorer.md): breadth first over every
+// behaviour of a small world under at most K faults, every fault kind at every
+// point it applies, skipping states already seen, so the first violation of a
+// guarantee found is a shortest one (fewest world events). The world is the
+// one `check` runs (model/world.hpp): faults enter through World::inject, and
+// a found counterexample is a RunSpec that `kafka-model replay` reproduces.
+//
+// Bounds: the workload (records, mode), K faults, the injection depth D (no
+// fault after the D-th event), the menu of fault durations (derived from the
+// configuration: explore_fault_menu) and the Chooser's decisions as the seed
+// draws them (network delays, fetch jitter, backoff jitter: the seed is a
+// bound, like the others; several seeds widen it).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/config.hpp"
+#include "model/errors.hpp"
+#include "model/fault_schedule.hpp"
+#include "model/workload.hpp"
+#include "properties/guarantee.hpp"
+#include "properties/search.hpp"
+#include "statemachines/kafka_version.hpp"
+
+namespace kafka_model {
+
+struct ExploreSpace {
+  KafkaVersion version = KafkaVersion::V3_9;
+  std::map<std::string, std::string> producer;
+  std::map<std::string, std::string> broker;
+  Workload workload{.records = 3};
+};
+
+enum class VisitedKind : std::uint8_t {
+  HashCompact,  // 64-bit fingerprints in an open-addressing table
+  Bitstate,     // SPIN's supertrace: 2^bitstate_log2 bits, 3 probes per state
+};
+
+struct ExploreOptions {
+  int max_faults = 1;                 // K
+  int max_depth = 0;                  // D: faults only before the D-th event; 0 = anywhere
+  std::int64_t max_states = 2'000'000;  // distinct states before the exploration stops (incomplete)
+  std::vector<FaultKind> fault_kinds;   // empty = idempotence_fault_kinds() (every kind but ErrorResponse)
+  std::vector<Errors> error_responses;  // empty = default_error_responses()
+  std::vector<std::uint64_t> seeds = {1};  // the Chooser's physics, one exploration each
+  VisitedKind visited = VisitedKind::HashCompact;
+  int bitstate_log2 = 27;  // 2^27 bits = 16 MiB
+  // A violation this excuses (its evidence) is counted, not reported, and the
+  // exploration goes on: Kafka's own known exceptions (known_races.hpp,
+  // restart_snapshot.hpp). Empty = none.
+  std::function<std::optional<std::string>(const std::string& guarantee, const History&)> excuse;
+};
+
+// Kafka's own known exceptions to the idempotence promises, as the holds
+// tests excuse them: the first-batch race and the restart snapshot for
+// no_duplicates_within_session and order_within_session, the race without C4
+// for no_send_failed_out_of_order.
+std::optional<std::string> kafka_known_exception(const std::string& guarantee, const History& history);
+
+struct ExploreVerdict {
+  std::string guarantee;
+  std::optional<Counterexample> counterexample;  // the shortest (fewest events); spec replays it
+  std::int64_t length_events = 0;  // events of the counterexample's replay (its FaultDue events included)
+  int depth = 0;                   // BFS depth of its last point a fault could enter
+  std::int64_t excused = 0;        // violating behaviours Kafka's known exceptions explain
+  std::string first_excuse;
+};
+
+struct ExploreResult {
+  std::int64_t states_explored = 0;  // successor states generated (transitions) by the BFS
+  std::int64_t tail_events = 0;      // events run after the last point a fault could enter (replayed, not stored)
+  std::int64_t distinct_states = 0;  // states kept after the visited set
+  std::int64_t behaviours = 0;       // complete runs judged (terminal states)
+  std::int64_t cut_short = 0;        // terminal runs that hit ModelParameters' bounds (not judged)
+  int depth = 0;                     // deepest BFS layer reached
+  bool complete = true;              // false when max_states stopped it
+  double seconds = 0;
+  std::int64_t peak_memory_bytes = 0;  // the process's peak resident set (VmHWM)
+  std::int64_t visited_bytes = 0;
+  double omission_probability = 0;  // chance that the visited set wrongly skipped any state
+  std::vector<ExploreVerdict> verdicts;  // in the order asked
+  std::optional<ConfigError> config_error;
+  // Every state visited: the BFS's and the tails'.
+  std::int64_t states_visited() const { return states_explored + tail_events; }
+  double states_per_second() const { return seconds > 0 ? static_cast<double>(states_visited()) / seconds : 0; }
+};
+
+// The faults the explorer may inject at one point: every kind of `kinds`
+// with each broker and each duration of its menu (DelayResponse and
+// BrokerStall: request.timeout.ms and delivery.timeout.ms; FollowerStall:
+// replica.lag.time.max.ms plus two fetch rounds), message faults for
+// request 0 (the explorer sets the ordinal).
+std::vector<Fault> explore_fault_menu(const Configuration& config, const std::vector<FaultKind>& kinds,
+                                      const std::vector<Errors>& errors);
+
+ExploreResult explore(const std::vector<const Guarantee*>& guarantees, const ExploreSpace& space,
+                      const ExploreOptions& options);
+
+}  // namespace kafka_model

@@ -1,0 +1,174 @@
+// Exhaustive bounded exploration (properties/explorer.hpp, docs/explorer.md):
+// within small bounds the explorer proves the idempotence promises for safe
+// configurations (Kafka's own known exceptions reported as Kafka's), finds the
+// shortest counterexample for unsafe ones, writes it as a replay file that
+// reproduces, and the RapidCheck search's shrunk counterexample is no longer
+// than 1.5x the explorer's shortest.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "model/run_spec_io.hpp"
+#include "properties/explorer.hpp"
+#include "properties/replay.hpp"
+#include "tests/properties/search_support.hpp"
+
+namespace kafka_model {
+namespace {
+
+using namespace kafka_model::testing;
+
+ExploreSpace small_world(Properties producer, Properties broker = {}, int records = 3) {
+  ExploreSpace s;
+  s.producer = small_timeouts(std::move(producer));
+  s.broker = fast_replication(std::move(broker));
+  s.workload.records = records;
+  return s;
+}
+
+ExploreResult run_explore(const std::string& label, const std::vector<std::string>& names, const ExploreSpace& space,
+                          ExploreOptions options) {
+  std::vector<const Guarantee*> gs;
+  for (const std::string& n : names) gs.push_back(&guarantee(n));
+  if (!options.excuse) options.excuse = kafka_known_exception;
+  const ExploreResult r = explore(gs, space, options);
+  std::printf("[explore] %-44s states=%lld distinct=%lld runs=%lld depth=%d %.0f states/s peak=%.1fMiB%s\n",
+              label.c_str(), static_cast<long long>(r.states_explored), static_cast<long long>(r.distinct_states),
+              static_cast<long long>(r.behaviours), r.depth, r.states_per_second(),
+              static_cast<double>(r.peak_memory_bytes) / (1 << 20), r.complete ? "" : " (INCOMPLETE)");
+  for (const ExploreVerdict& v : r.verdicts)
+    std::printf("[explore]   %-30s %s excused=%lld\n", v.guarantee.c_str(),
+                v.counterexample ? fmt::format("counterexample: {} events, depth {}, faults {}", v.length_events,
+                                               v.depth, v.counterexample->spec.schedule.faults.size())
+                                       .c_str()
+                                 : "holds within bounds",
+                static_cast<long long>(v.excused));
+  return r;
+}
+
+ExploreOptions bounds(int faults, int depth = 0) {
+  ExploreOptions o;
+  o.max_faults = faults;
+  o.max_depth = depth;
+  return o;
+}
+
+const Properties kTwoBrokers = {{"model.brokers", "2"}, {"default.replication.factor", "2"}};
+
+// The found counterexample: written in check's replay-file format, read back,
+// and `replay` (properties/replay.hpp, what `kafka-model replay` runs) sees
+// the guarantee violated.
+void expect_replays(const ExploreVerdict& v) {
+  ASSERT_TRUE(v.counterexample) << v.guarantee;
+  const std::string dir = ::testing::TempDir() + "explorer-replays";
+  const std::string path = write_replay_file(*v.counterexample, v.guarantee, dir, "--explored");
+  ASSERT_FALSE(path.empty());
+  const ReplayOutcome outcome = replay_file(path);
+  EXPECT_TRUE(outcome.ok()) << path << ": " << (outcome.failures.empty() ? "" : outcome.failures.front());
+  EXPECT_EQ(outcome.result.history.hash(), v.counterexample->history.hash());
+  EXPECT_EQ(outcome.result.events, v.length_events);
+}
+
+// Idempotence on (the 3.x default), 2 brokers: no fault of any kind at any
+// point, one at a time, makes one session write a send twice or two sends out of order.
+TEST(Explore, IdempotenceHoldsWithinBoundsOneFault) {
+  for (const char* version : {"2.8", "3.9", "4.3"}) {
+    ExploreSpace space = small_world({{"enable.idempotence", "true"}}, kTwoBrokers);
+    space.version = *parse_kafka_version(version);
+    const ExploreResult r = run_explore(std::string("idempotent ") + version + ", 2 brokers, K=1",
+                                        {"no_duplicates_within_session", "order_within_session"}, space, bounds(1));
+    EXPECT_TRUE(r.complete);
+    EXPECT_GT(r.behaviours, 10);
+    for (const ExploreVerdict& v : r.verdicts)
+      EXPECT_FALSE(v.counterexample) << version << " " << v.guarantee << "\n" << describe(*v.counterexample, v.guarantee);
+  }
+}
+
+// Two faults within the first events: still no violation but Kafka's own.
+TEST(Explore, IdempotenceHoldsWithinBoundsTwoFaults) {
+  const ExploreResult r =
+      run_explore("idempotent 3.9, 2 brokers, K=2, D=40", {"no_duplicates_within_session", "order_within_session"},
+                  small_world({{"enable.idempotence", "true"}}, kTwoBrokers), bounds(2, 40));
+  EXPECT_TRUE(r.complete);
+  for (const ExploreVerdict& v : r.verdicts)
+    EXPECT_FALSE(v.counterexample) << v.guarantee << "\n" << describe(*v.counterexample, v.guarantee);
+}
+
+TEST(Explore, IdempotenceOffFindsTheShortestDuplicate) {
+  const ExploreResult r = run_explore("idempotence off: duplicate", {"no_duplicates_within_session"},
+                                      small_world({{"enable.idempotence", "false"}, {"acks", "all"}}, {}, 1), bounds(1));
+  ASSERT_TRUE(r.verdicts[0].counterexample);
+  EXPECT_EQ(r.verdicts[0].counterexample->spec.schedule.faults.size(), 1u);
+  expect_replays(r.verdicts[0]);
+}
+
+TEST(Explore, AcksOneFindsTheShortestLostWrite) {
+  const ExploreResult r = run_explore("acks=1: lost write", {"no_lost_acknowledged_writes"},
+                                      small_world({{"acks", "1"}}, kTwoBrokers, 1), bounds(1));
+  ASSERT_TRUE(r.verdicts[0].counterexample);
+  expect_replays(r.verdicts[0]);
+}
+
+}  // namespace
+}  // namespace kafka_model
+
+namespace kafka_model {
+namespace {
+
+using namespace kafka_model::testing;
+
+// Shortest vs shrunk: for each expected violation, the RapidCheck search's
+// shrunk counterexample (expected_violations_test.cpp's space and seed) is no
+// longer than 1.5x the explorer's shortest in the same world (the shrunk
+// run's configuration, workload and fault count), both measured as the
+// events of their replay.
+void expect_shrunk_close_to_shortest(const std::string& label, const std::string& name, Properties producer,
+                                     std::vector<FaultKind> kinds = {}) {
+  SearchSpace space;
+  space.producer = small_timeouts(std::move(producer));
+  space.broker = fast_replication();
+  space.fault_kinds = kinds;
+  const TimedSearch t = timed_search(name, space, SearchOptions{.seed = 1, .budget = 2000});
+  ASSERT_TRUE(t.result.counterexample) << label;
+  const RunSpec& shrunk = t.result.counterexample->spec;
+  const std::int64_t shrunk_events = simulate(shrunk).events;
+  ExploreSpace world;
+  world.version = shrunk.version;
+  world.producer = shrunk.producer;
+  world.broker = shrunk.broker;
+  world.workload = shrunk.workload;
+  ExploreOptions options;
+  options.max_faults = static_cast<int>(shrunk.schedule.faults.size());
+  options.seeds = {shrunk.seed};
+  options.fault_kinds = kinds;
+  options.max_states = 300'000;
+  const ExploreResult r = explore({&guarantee(name)}, world, options);
+  ASSERT_TRUE(r.verdicts[0].counterexample) << label << ": the explorer finds none in the shrunk run's world";
+  const std::int64_t shortest = r.verdicts[0].length_events;
+  std::printf("[shortest-vs-shrunk] %-40s shrunk=%lld events (%zu faults)  shortest=%lld events (%zu faults)  "
+              "ratio=%.2f\n",
+              label.c_str(), static_cast<long long>(shrunk_events), shrunk.schedule.faults.size(),
+              static_cast<long long>(shortest), r.verdicts[0].counterexample->spec.schedule.faults.size(),
+              static_cast<double>(shrunk_events) / static_cast<double>(shortest));
+  for (const Fault& f : shrunk.schedule.faults) std::printf("[shortest-vs-shrunk]   shrunk:   %s\n", describe(f).c_str());
+  for (const Fault& f : r.verdicts[0].counterexample->spec.schedule.faults)
+    std::printf("[shortest-vs-shrunk]   shortest: %s\n", describe(f).c_str());
+  EXPECT_LE(shortest, shrunk_events) << "the explorer's shortest is the shortest";
+  EXPECT_LE(static_cast<double>(shrunk_events), 1.5 * static_cast<double>(shortest)) << label;
+}
+
+TEST(ShortestVsShrunk, IdempotenceOffDuplicate) {
+  expect_shrunk_close_to_shortest("idempotence off: duplicate", "no_duplicates_within_session",
+                                  {{"enable.idempotence", "false"}, {"acks", "all"}});
+}
+
+TEST(ShortestVsShrunk, AcksOneLostWrite) {
+  expect_shrunk_close_to_shortest("acks=1: lost write", "no_lost_acknowledged_writes", {{"acks", "1"}});
+}
+
+TEST(ShortestVsShrunk, AcksZeroLostWrite) {
+  expect_shrunk_close_to_shortest("acks=0: lost write", "no_lost_acknowledged_writes", {{"acks", "0"}});
+}
+
+}  // namespace
+}  // namespace kafka_model
