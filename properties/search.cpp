@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -46,6 +47,50 @@ Verdict judge(const Guarantee& guarantee, const SearchSpace& space, const genera
   return v;
 }
 
+Verdict judge_spec(const Guarantee& guarantee, RunSpec spec) {
+  Verdict v{std::move(spec), {}, {}};
+  v.result = simulate(v.spec);
+  if (!v.result.config_error && !v.result.cut_short) v.anomalies = guarantee.check(v.result.history);
+  return v;
+}
+
+// The shrink tree never changes a fault's kind, so a lost message (noticed
+// only after request.timeout.ms) stays one even when a disconnect at the
+// moment that message travels tells the same story in a fraction of the
+// events. This pass tries that swap for each message fault: a Disconnect
+// just after the request is sent, or as the broker answers it; the shortest
+// run that still violates wins, and the pass repeats while it helps.
+int substitute_message_faults(const Guarantee& guarantee, Verdict& verdict, int& tries, int max_tries) {
+  int accepted = 0;
+  bool improved = true;
+  while (improved && tries < max_tries) {
+    improved = false;
+    for (std::size_t i = 0; i < verdict.spec.schedule.faults.size() && !improved; ++i) {
+      const Fault fault = verdict.spec.schedule.faults[i];
+      if (!is_message_fault(fault.kind)) continue;
+      std::vector<std::int64_t> times;
+      for (const Step& step : verdict.result.history.steps)
+        if (step.request == fault.request &&
+            (step.kind == StepKind::ProduceRequestSent || step.kind == StepKind::BatchAppended ||
+             step.kind == StepKind::ProduceRejected || step.kind == StepKind::ProduceResponseDropped))
+          for (std::int64_t dt : {0, 1}) times.push_back(step.time_ms + dt);
+      for (std::int64_t at : times) {
+        if (tries >= max_tries) break;
+        ++tries;
+        RunSpec candidate = verdict.spec;
+        candidate.schedule.faults[i] = Fault{.kind = FaultKind::Disconnect, .at_ms = at};
+        Verdict next = judge_spec(guarantee, std::move(candidate));
+        if (!next.violated() || next.result.events >= verdict.result.events) continue;
+        verdict = std::move(next);
+        improved = true;
+        ++accepted;
+        break;
+      }
+    }
+  }
+  return accepted;
+}
+
 // Greedy shrinking: the first shrink that still violates becomes the current
 // case; stop when none does or the try budget is spent.
 Counterexample shrink(const Guarantee& guarantee, const SearchSpace& space, rc::Shrinkable<generators::CaseDraw> current,
@@ -67,6 +112,10 @@ Counterexample shrink(const Guarantee& guarantee, const SearchSpace& space, rc::
       break;
     }
   }
+  const bool disconnect_allowed = space.fault_kinds.empty() ||
+                                  std::find(space.fault_kinds.begin(), space.fault_kinds.end(),
+                                            FaultKind::Disconnect) != space.fault_kinds.end();
+  if (disconnect_allowed) c.shrink_steps += substitute_message_faults(guarantee, verdict, c.shrink_tries, max_tries + 200);
   c.spec = std::move(verdict.spec);
   c.history = std::move(verdict.result.history);
   c.anomalies = std::move(verdict.anomalies);

@@ -84,11 +84,7 @@ TEST(ExpectedViolation, IdempotenceOffInFlightFiveDuplicates) {
 }
 
 TEST(ExpectedViolation, IdempotenceOffInFlightFiveReorders) {
-  // Bounds on what the shrinker reaches from seed 1, not on what exists: the
-  // committed replay file shows the reorder with 2 records. Since the broker
-  // serves a connection one request at a time, this seed's first find needs
-  // requests dropped behind a black-holed connection, and the shrinker keeps 5.
-  expect_found({"idempotence off, in-flight 5: reorder", "order_within_session", space(kIdempotenceOff), 2, 5});
+  expect_found({"idempotence off, in-flight 5: reorder", "order_within_session", space(kIdempotenceOff), 2, 3});
 }
 
 TEST(ExpectedViolation, IdempotenceOffInFlightOneDuplicatesButKeepsOrder) {
@@ -155,7 +151,7 @@ TEST(ExpectedViolation, BrokerCacheSmallerThanInFlightDuplicatesWithinTheSession
         {std::string("cache 2 < in-flight ") + in_flight + ": duplicate", "no_duplicates_within_session",
          space({{"max.in.flight.requests.per.connection", in_flight}},
                {{"model.producer.state.batches.to.retain", "2"}}),
-         3, 4});  // the shrinker's reach from seed 1; the committed replay files need 3 records
+         3, 3});
     if (r.counterexample) EXPECT_TRUE(has_step(r.counterexample->history, StepKind::EpochBumped));
   }
 }
