@@ -42,7 +42,7 @@ void World::follower_fetch(std::int32_t follower, std::int32_t partition_id) {
   PartitionState& partition = state_.partitions.at(static_cast<std::size_t>(partition_id));
   const std::int32_t leader = partition.leader;
   if (leader < 0 || leader == follower || !broker_available(leader)) return;
-  maybe_update_isr(partition_id);  // the leader's periodic isr-expiration check
+  maybe_update_isr(partition_id, -1);  // the leader's periodic isr-expiration check: shrink only
   BrokerNode& node = state_.brokers.at(static_cast<std::size_t>(follower));
   if (!broker_available(follower) || node.fetch_stalled_until_ms > state_.now_ms) return;
   Replica& mine = node.replicas.at(partition_id);
@@ -61,7 +61,7 @@ void World::follower_fetch(std::int32_t follower, std::int32_t partition_id) {
   partition.follower_log_end_offset[follower] = fetch_offset;
   partition.follower_last_fetch_leader_log_end[follower] = leader_end;
   partition.follower_last_fetch_ms[follower] = state_.now_ms;
-  maybe_update_isr(partition_id);
+  maybe_update_isr(partition_id, follower);  // maybeExpandIsr runs on this follower's fetch only
   maybe_advance_high_watermark(partition_id);
   // The response: records past the fetch offset, and the leader's high watermark.
   for (const LogBatch& batch : theirs.log.batches) {
@@ -76,8 +76,10 @@ void World::follower_fetch(std::int32_t follower, std::int32_t partition_id) {
   mine.high_watermark = std::max(mine.high_watermark, std::min(theirs.high_watermark, mine.log.log_end_offset()));
 }
 
-// Partition.maybeShrinkIsr / maybeExpandIsr.
-void World::maybe_update_isr(std::int32_t partition_id) {
+// Partition.maybeShrinkIsr (the periodic isr-expiration task: every replica
+// may leave) and maybeExpandIsr (called from updateFollowerFetchState, so only
+// `fetching`, the follower whose fetch is being handled, may join; -1: none).
+void World::maybe_update_isr(std::int32_t partition_id, std::int32_t fetching) {
   PartitionState& partition = state_.partitions.at(static_cast<std::size_t>(partition_id));
   if (partition.leader < 0) return;
   const Replica& leader = state_.brokers.at(static_cast<std::size_t>(partition.leader)).replicas.at(partition_id);
@@ -106,7 +108,7 @@ void World::maybe_update_isr(std::int32_t partition_id) {
       step.detail = fmt::format("broker-{} lagged > replica.lag.time.max.ms={}; {}", r,
                                 config_.broker.replica_lag_time_max_ms, isr_text(partition.isr));
       changed = true;
-    } else if (!in_isr && caught_up) {
+    } else if (!in_isr && caught_up && r == fetching) {
       partition.isr.insert(r);
       Step& step = log_step(StepKind::IsrExpanded, broker_node(partition.leader));
       step.partition = partition_id;

@@ -157,7 +157,7 @@ class World {
   void broker_respond(const ProduceResponse& response);
   Step& log_batch_step(StepKind kind, std::int32_t broker, std::int64_t request, const WireBatch& batch);
   void follower_fetch(std::int32_t follower, std::int32_t partition);
-  void maybe_update_isr(std::int32_t partition);
+  void maybe_update_isr(std::int32_t partition, std::int32_t fetching);
   void maybe_advance_high_watermark(std::int32_t partition);
   void complete_pending(std::int32_t broker);
   void broker_crash(std::int32_t broker);

@@ -49,12 +49,19 @@ std::string evidence(const History& h, const FirstBatchRace& r) {
                      "in flight: batch {} can be written twice and after batch {} (the first-batch race, KAFKA-19880; "
                      "docs/model.md)",
                      r.handled_step + 1, a.batch, a.batch, j.batch);
-  return out + fmt::format(
-                   "step {}: batch {}'s success had reached the producer first (step {}), so the refused batch was "
-                   "not the next sequence and TransactionManager.canRetry retried it without an epoch bump into the "
-                   "same refusal until delivery.timeout.ms (the first-batch race's lost send, KAFKA-15591; "
-                   "docs/model.md)",
-                   r.handled_step + 1, a.batch, *r.success_step + 1);
+  out += fmt::format(
+      "step {}: batch {}'s success had reached the producer first (step {}), so the refused batch was "
+      "not the next sequence and TransactionManager.canRetry retried it without an epoch bump into the "
+      "same refusal until delivery.timeout.ms or its retries ran out (the first-batch race's lost send, KAFKA-15591; "
+      "docs/model.md)",
+      r.handled_step + 1, a.batch, *r.success_step + 1);
+  if (r.bump_step)
+    out += fmt::format(
+        "; step {}: failing it, TransactionManager.handleFailedBatch bumped the epoch (OUT_OF_ORDER_SEQUENCE_NUMBER) "
+        "and renumbered the batches still in flight, so one whose earlier attempt was written can be written again "
+        "(KAFKA-14034's renumbering)",
+        *r.bump_step + 1);
+  return out;
 }
 
 }  // namespace
@@ -84,6 +91,18 @@ std::vector<FirstBatchRace> first_batch_races(const History& h) {
       race.handled_step = *handled;
       race.success_step = success_between(h, accepted, a, *handled);  // C4 is its absence
       race.outcome = race.success_step ? FirstBatchRace::Outcome::LostSend : FirstBatchRace::Outcome::DuplicateAndReorder;
+      if (race.outcome == FirstBatchRace::Outcome::LostSend) {
+        // The refused batch's callback failing right after the refusal, then
+        // the producer's epoch bump, before any other refusal is handled.
+        for (std::size_t k = *handled + 1; k < h.steps.size(); ++k) {
+          const Step& s = h.steps[k];
+          if (s.kind == StepKind::BatchRetried && s.batch == refused.batch) break;  // retried: no bump for it
+          if (s.kind == StepKind::EpochBumped && is_producer_node(s) && s.producer_id == accepted.producer_id) {
+            race.bump_step = k;
+            break;
+          }
+        }
+      }
       race.evidence = evidence(h, race);
       out.push_back(std::move(race));
     }
@@ -93,7 +112,7 @@ std::vector<FirstBatchRace> first_batch_races(const History& h) {
 
 std::optional<std::string> first_batch_race(const History& history) {
   for (const FirstBatchRace& r : first_batch_races(history))
-    if (r.outcome == FirstBatchRace::Outcome::DuplicateAndReorder) return r.evidence;
+    if (r.outcome == FirstBatchRace::Outcome::DuplicateAndReorder || r.bump_step) return r.evidence;
   return std::nullopt;
 }
 
@@ -104,8 +123,9 @@ std::optional<FirstBatchRace> first_batch_race_for(const History& history, std::
   else if (guarantee == "no_send_failed_out_of_order")
     wanted = FirstBatchRace::Outcome::LostSend;
   if (!wanted) return std::nullopt;
+  const bool idempotence = *wanted == FirstBatchRace::Outcome::DuplicateAndReorder;
   for (FirstBatchRace& r : first_batch_races(history))
-    if (r.outcome == *wanted) return std::move(r);
+    if (r.outcome == *wanted || (idempotence && r.bump_step)) return std::move(r);
   return std::nullopt;
 }
 

@@ -41,6 +41,12 @@ struct FirstBatchRace {
   std::size_t refused_step = 0;   // the earlier batch refused OUT_OF_ORDER_SEQUENCE_NUMBER at the leader
   std::size_t handled_step = 0;   // the producer received that refusal
   std::optional<std::size_t> success_step;  // the later batch's success reaching the client first (not C4)
+  // LostSend only: the refusal was final for the batch (no retries or time
+  // left) and TransactionManager.handleFailedBatch bumped the epoch for it
+  // (an idempotent producer does for OUT_OF_ORDER_SEQUENCE_NUMBER): the
+  // renumbering can rewrite a batch in flight whose earlier attempt was
+  // written, so this variant breaks the idempotence promises too.
+  std::optional<std::size_t> bump_step;
   std::string evidence;           // one paragraph citing the steps (1-based, as the timeline numbers them)
 };
 
@@ -52,7 +58,8 @@ std::vector<FirstBatchRace> first_batch_races(const History& history);
 std::optional<std::string> first_batch_race(const History& history);
 
 // The first-batch race's variant that breaks `guarantee` in this history:
-// no_duplicates_within_session and order_within_session need C4,
+// no_duplicates_within_session and order_within_session need C4 (or the
+// lost send's failed batch bumping the epoch: bump_step),
 // no_send_failed_out_of_order needs it absent. Nothing for other guarantees.
 std::optional<FirstBatchRace> first_batch_race_for(const History& history, std::string_view guarantee);
 

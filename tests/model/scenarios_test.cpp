@@ -417,3 +417,33 @@ TEST(Replication, PreferredLeaderElectionMovesLeadershipBackToTheFirstReplica) {
 
 }  // namespace
 }  // namespace kafka_model
+
+namespace kafka_model {
+namespace {
+
+using namespace kafka_model::testing;
+
+// Partition.maybeExpandIsr runs only when the leader handles that follower's
+// fetch (updateFollowerFetchState); the periodic task only shrinks. A paused
+// follower therefore stays out of the ISR until it fetches again, even while
+// the high watermark is frozen below min.insync.replicas (KIP-966) at an
+// offset its last fetch reached (the soak search found the model flapping it).
+TEST(Replication, APausedFollowerDoesNotRejoinTheIsrUntilItFetches) {
+  RunSpec spec;
+  spec.producer = {{"acks", "all"}, {"linger.ms", "0"}, {"batch.size", "100"}, {"request.timeout.ms", "1000"},
+                   {"delivery.timeout.ms", "5000"}};
+  spec.broker = {{"model.brokers", "2"}, {"default.replication.factor", "2"}, {"min.insync.replicas", "2"},
+                 {"replica.lag.time.max.ms", "200"}};
+  spec.workload.records = 2;
+  spec.workload.send_interval_ms = 300;
+  spec.workload.record_size_bytes = 100;
+  spec.schedule.faults = {Fault{.kind = FaultKind::BrokerStall, .at_ms = 50, .broker = 1, .duration_ms = 2000}};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  ASSERT_TRUE(has_step(run.history(), StepKind::IsrShrunk));
+  for (const Step& s : steps_of(run.history(), StepKind::IsrExpanded))
+    EXPECT_GE(s.time_ms, 2050) << "broker-" << s.broker << " rejoined while paused";
+}
+
+}  // namespace
+}  // namespace kafka_model
