@@ -32,7 +32,38 @@ std::string locations_named_in(const std::string& warning, const ConfigInput& in
   return where.empty() ? "" : " (" + where + ")";
 }
 
+// The model's topic has 3 replicas (BrokerConfig); on a cluster of fewer
+// brokers that the user did not give a replication factor, the topic takes
+// one replica per broker, as a development cluster would be set up (Kafka's
+// own broker default, default.replication.factor=1, is what a one-broker
+// cluster runs).
+void derive_replication_factor(ConfigInput& input, std::vector<std::string>& notes) {
+  const std::map<std::string, std::string>& b = input.broker.values;
+  const auto brokers = b.find("model.brokers");
+  if (brokers == b.end() || b.count("default.replication.factor") != 0) return;
+  int n = 0;
+  try {
+    std::size_t used = 0;
+    n = std::stoi(brokers->second, &used);
+    if (used != brokers->second.size()) return;
+  } catch (...) {
+    return;  // build_configuration reports the bad value
+  }
+  if (n < 1 || n >= 3) return;
+  input.derived_broker["default.replication.factor"] = std::to_string(n);
+  notes.push_back(fmt::format(
+      "default.replication.factor is not set and the cluster has {} broker(s) ({}): the model's topic gets {} "
+      "replica(s) instead of its usual 3.",
+      n, input.broker.where("model.brokers"), n));
+}
+
 }  // namespace
+
+std::map<std::string, std::string> ConfigInput::broker_values() const {
+  std::map<std::string, std::string> out = broker.values;
+  for (const auto& [k, v] : derived_broker) out.emplace(k, v);
+  return out;
+}
 
 std::string locate(const ConfigError& error, const ConfigInput& input) {
   const PropertiesFile* file = file_defining(error.key, input);
@@ -62,7 +93,8 @@ LoadedConfig load_config(const std::string& producer_path, const std::string& br
     }
     input.broker = std::move(*broker.file);
   }
-  ConfigResult built = build_configuration(version, input.producer.values, input.broker.values, strict);
+  derive_replication_factor(input, loaded.notes);
+  ConfigResult built = build_configuration(version, input.producer.values, input.broker_values(), strict);
   if (built.error) {
     loaded.error = built.error;
     loaded.error_text = locate(*built.error, input);

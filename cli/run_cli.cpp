@@ -3,12 +3,16 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "statemachines/kafka_version.hpp"
 
 namespace kafka_model::cli {
 
 int run_cli(int argc, char** argv) {
   CLI::App app{"kafka-model: an executable, checked model of Kafka's producer delivery guarantees"};
   app.require_subcommand(1);
+  app.set_version_flag("--version",
+                       std::string("kafka-model ") + KAFKA_MODEL_VERSION + " (models the rules of Kafka " +
+                           kKnownKafkaVersions + "; --kafka-version takes any release)");
   int exit_code = kOk;
   add_check_command(app, exit_code);
   add_replay_commands(app, exit_code);
