@@ -536,6 +536,149 @@ TEST_F(Cli, KafkaVersionSaysWhichRulesItUses) {
   EXPECT_TRUE(contains(r.out, "Kafka 3.5 runs the model's 3.9 rules")) << r.out;
 }
 
+// ------------------------------------------------ the files people really have
+
+TEST_F(Cli, SpringBootPropertiesAndYamlAreReadAsTheProducerTheyConfigure) {
+  for (const char* name : {"15-spring-boot-application.properties", "17-spring-boot-application.yml"}) {
+    const CliRun r = run("check --json --budget 2 --guarantee order_within_session --producer " +
+                         source(std::string("tests/cli/configs/") + name) + " --out " + (dir_ / "cx").string());
+    ASSERT_NE(r.exit_code, 2) << name << r.err;
+    const auto doc = nlohmann::json::parse(r.out);
+    EXPECT_EQ(doc["effective_config"]["retries"], "1") << name;
+    EXPECT_EQ(doc["effective_config"]["acks"], "all") << name;
+    EXPECT_EQ(doc["effective_config"]["transactional.id"], "transaction") << name;
+    const std::string notes = doc["notes"].dump();
+    EXPECT_TRUE(contains(notes, "read as Spring Boot")) << notes;
+    EXPECT_TRUE(contains(notes, "spring.kafka.producer.transaction-id-prefix is a prefix")) << notes;
+    EXPECT_TRUE(contains(notes, "Transactions are not modelled yet.")) << notes;
+  }
+  const CliRun yml = run("check --budget 2 --guarantee order_within_session --producer " +
+                         source("tests/cli/configs/17-spring-boot-application.yml") + " --out " + (dir_ / "cx").string());
+  EXPECT_TRUE(contains(yml.out, "17-spring-boot-application.yml:8)")) << "the YAML line of retries: " << yml.out;
+  EXPECT_TRUE(contains(yml.out, "were left out (first: spring.kafka.consumer.")) << yml.out;
+}
+
+TEST_F(Cli, SpringPrecedenceProducerOverCommonProperties) {
+  const CliRun r = check("spring.kafka.properties.linger.ms=5\nspring.kafka.producer.properties.linger.ms=7\n"
+                         "spring.kafka.producer.batch-size=1000\n",
+                         "--json --guarantee order_within_session");
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["effective_config"]["linger.ms"], "7") << r.out;
+  EXPECT_EQ(doc["effective_config"]["batch.size"], "1000") << r.out;
+  EXPECT_TRUE(contains(doc["notes"].dump(), "spring.kafka.producer.properties.linger.ms overrides")) << r.out;
+}
+
+TEST_F(Cli, ConnectStreamsAndMirrorMakerPrefixes) {
+  CliRun r = check("bootstrap.servers=x:9092\ngroup.id=connect\nproducer.acks=1\nproducer.override.acks=0\n",
+                   "--json --guarantee order_within_session");
+  auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["effective_config"]["acks"], "0") << "producer.override. wins: " << r.out;
+  EXPECT_TRUE(contains(doc["notes"].dump(), "read as Kafka Connect")) << r.out;
+  r = check("application.id=wordcount\nlinger.ms=50\nproducer.linger.ms=100\nprocessing.guarantee=exactly_once_v2\n",
+            "--json --guarantee order_within_session");
+  doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["effective_config"]["linger.ms"], "100") << r.out;
+  EXPECT_TRUE(contains(doc["notes"].dump(), "read as Kafka Streams")) << r.out;
+  EXPECT_TRUE(contains(doc["notes"].dump(), "processing.guarantee=exactly_once_v2")) << r.out;
+  r = run("check --json --budget 2 --guarantee order_within_session --producer " +
+          source("tests/cli/configs/16-mm2-connect-mirror-maker.properties") + " --out " + (dir_ / "cx").string());
+  doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["effective_config"]["batch.size"], "327680") << r.out;
+  EXPECT_EQ(doc["effective_config"]["linger.ms"], "100") << r.out;
+  EXPECT_TRUE(contains(doc["notes"].dump(), "read as MirrorMaker 2")) << r.out;
+  r = check("clusters=a,b\na.producer.acks=1\nb.producer.acks=all\n");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(contains(r.err, "producer settings for more than one cluster (a, b)")) << r.err;
+}
+
+TEST_F(Cli, APastedProducerConfigLogIsReadAsKafkaLoggedIt) {
+  const CliRun r = run("check --json --budget 2 --guarantee order_within_session --producer " +
+                       source("tests/cli/configs/11-producerconfig-log-dump-3x.properties") + " --out " +
+                       (dir_ / "cx").string());
+  ASSERT_NE(r.exit_code, 2) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["effective_config"]["acks"], "all");
+  EXPECT_EQ(doc["effective_config"]["batch.size"], "16384") << "the note after ' #' is dropped";
+  EXPECT_EQ(doc["effective_config"]["transactional.id"], "null") << "logged as null: unset";
+  EXPECT_EQ(doc["effective_config"]["partitioner.class"], "org.apache.kafka.clients.producer.internals.DefaultPartitioner");
+  EXPECT_TRUE(contains(doc["notes"].dump(), "read as a pasted \\\"ProducerConfig values:\\\" log")) << doc["notes"];
+}
+
+TEST_F(Cli, AFormatNotReadIsRefusedSayingWhatIs) {
+  for (const char* text : {"kafka {\n  acks = all\n}\n", "{\"acks\": \"all\"}\n"}) {
+    const CliRun r = check(text);
+    EXPECT_EQ(r.exit_code, 2) << text;
+    EXPECT_TRUE(contains(r.err, "which kafka-model does not read: give it a Java .properties file, a YAML file")) << r.err;
+  }
+  const CliRun yaml = run("check --producer " + file("app.yml", "spring:\n  kafka: [unclosed\n") + " --out " +
+                          (dir_ / "cx").string());
+  EXPECT_EQ(yaml.exit_code, 2);
+  EXPECT_TRUE(contains(yaml.err, "app.yml:")) << yaml.err;
+  EXPECT_TRUE(contains(yaml.err, "not valid YAML")) << yaml.err;
+}
+
+TEST_F(Cli, AKeyInTheWrongFileSaysWhereItBelongs) {
+  const std::string broker = file("b.properties", "acks=all\n");
+  const CliRun r = check("min.insync.replicas=2\n", "--broker " + broker);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(contains(r.err, "producer.properties:1: key 'min.insync.replicas' is a broker/topic setting, not the "
+                              "producer's (the producer ignores it): put it in the --broker file"))
+      << r.err;
+  EXPECT_TRUE(contains(r.err, "b.properties:1: key 'acks' is a producer setting: put it in the --producer file")) << r.err;
+}
+
+TEST_F(Cli, ATypoGetsDidYouMean) {
+  const CliRun r = check("enable.idempotnce=true\n", "--guarantee order_within_session");
+  EXPECT_TRUE(contains(r.out, "producer.properties:1: unknown key 'enable.idempotnce': did you mean "
+                              "'enable.idempotence'?"))
+      << r.out;
+  const CliRun g = check("acks=all\n", "--guarantee no_duplicate_within_session");
+  EXPECT_TRUE(contains(g.err, "(did you mean 'no_duplicates_within_session'?)")) << g.err;
+}
+
+// Kafka reads .properties as ISO-8859-1 (Utils.loadProps): a UTF-8 byte
+// order mark is part of the first key, which the producer then ignores.
+TEST_F(Cli, AByteOrderMarkIsNamedAsKafkaReadsIt) {
+  const CliRun r = check("\xEF\xBB\xBF" "acks=1\n", "--guarantee order_within_session");
+  EXPECT_NE(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(contains(r.out, "producer.properties:1: the file starts with a UTF-8 byte order mark")) << r.out;
+  EXPECT_TRUE(contains(r.out, "so the producer does not see 'acks'")) << r.out;
+  EXPECT_TRUE(contains(r.out, "acks                                     all")) << "Kafka's default, as Kafka would run";
+}
+
+TEST_F(Cli, ControlCharactersAreEscapedInMessages) {
+  const CliRun r = check("acks=a\x1b[2Jb\n");  // in the middle: Kafka's ConfigDef trims the ends
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_FALSE(contains(r.err, "\x1b")) << "an escape sequence reaches the terminal";
+  EXPECT_TRUE(contains(r.err, "\\x1B[2J")) << r.err;
+}
+
+TEST_F(Cli, EveryErrorOfAFileIsReported) {
+  const CliRun r = run("check --producer " + source("tests/cli/configs/07-robconrad-hocon-as-pasted.properties") +
+                       " --out " + (dir_ / "cx").string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(contains(r.err, " error(s):\n")) << r.err;
+  EXPECT_TRUE(contains(r.err, "07-robconrad-hocon-as-pasted.properties:13: key 'buffer.memory'")) << r.err;
+  EXPECT_TRUE(contains(r.err, "07-robconrad-hocon-as-pasted.properties:14: key 'retries'")) << r.err;
+  EXPECT_TRUE(contains(r.err, "(a .properties line has no inline comments")) << r.err;
+  EXPECT_TRUE(contains(r.err, "(quotes are part of a .properties value)") ||
+              contains(r.err, "acks")) << r.err;
+  const CliRun two = check("retries=\\u00zz\nlinger.ms=\\u00qq\n");
+  EXPECT_TRUE(contains(two.err, "producer.properties:1: malformed")) << two.err;
+  EXPECT_TRUE(contains(two.err, "producer.properties:2: malformed")) << two.err;
+}
+
+TEST_F(Cli, JsonErrorsAreJson) {
+  const CliRun r = check("retries=x\nlinger.ms=y\n", "--json");
+  EXPECT_EQ(r.exit_code, 2);
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["exit_code"], 2);
+  ASSERT_EQ(doc["errors"].size(), 2u) << r.out;
+  EXPECT_TRUE(contains(doc["errors"][0], "key 'linger.ms'") || contains(doc["errors"][0], "key 'retries'"));
+  const CliRun seed = check("acks=all\n", "--json --seed x");
+  EXPECT_TRUE(nlohmann::json::parse(seed.out)["error"].is_string()) << seed.out;
+}
+
 // ------------------------------------------------------------ transition
 
 TEST_F(Cli, TransitionPrintsKafkasIllegalStateException) {
