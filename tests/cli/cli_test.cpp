@@ -679,6 +679,54 @@ TEST_F(Cli, JsonErrorsAreJson) {
   EXPECT_TRUE(nlohmann::json::parse(seed.out)["error"].is_string()) << seed.out;
 }
 
+// ------------------------------------------------------- smaller things
+
+TEST_F(Cli, NoReplayDirectoryWhenNothingIsViolatedAndNoStaleFiles) {
+  const fs::path out = dir_ / "never-made";
+  CliRun r = run("check --producer " + file("p.properties", "acks=all\n") +
+                 " --budget 5 --guarantee order_within_session --out " + out.string());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(out)) << "created although nothing was violated";
+  write_file(dir_ / "cx" / "no_duplicates_within_session.json", "{\"stale\": true}");
+  r = run("check --producer " + file("p.properties", "acks=all\n") +
+          " --budget 1 --guarantee no_duplicates_within_session --out " + (dir_ / "cx").string());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "cx" / "no_duplicates_within_session.json")) << "an old replay file left beside new verdicts";
+}
+
+TEST_F(Cli, ABudgetThatIsNoNumberSaysSo) {
+  const CliRun r = run("check --producer " + file("p.properties", "acks=all\n") + " --budget abc");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(contains(r.err, "--budget 'abc': must be a whole number of schedules from 1 to 1000000")) << r.err;
+}
+
+TEST_F(Cli, AGuaranteeNamedTwiceIsSearchedOnce) {
+  const CliRun r = check("acks=all\n", "--json --guarantee order_within_session --guarantee order_within_session");
+  EXPECT_EQ(nlohmann::json::parse(r.out)["guarantees"].size(), 1u) << r.out;
+}
+
+TEST_F(Cli, AMistypedCommandIsNamed) {
+  const CliRun r = run("chek --producer x");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(contains(r.err, "kafka-model: unknown command 'chek' (commands: check, replay, scenario, sequence, "
+                              "transition, diagrams) (did you mean 'check'?)"))
+      << r.err;
+}
+
+TEST_F(Cli, DiagramsNeedAnOutDirectory) {
+  const CliRun r = run("diagrams");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_TRUE(contains(r.err, "--out")) << r.err;
+}
+
+TEST_F(Cli, ANonTransactionalProducerCannotReachATransaction) {
+  const CliRun r = run("transition READY IN_TRANSACTION");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_TRUE(contains(r.out, "IllegalStateException: Transactional method invoked on a non-transactional producer."))
+      << r.out;
+  EXPECT_EQ(run("transition READY IN_TRANSACTION --transactional-id t").exit_code, 0);
+}
+
 // ------------------------------------------------------------ transition
 
 TEST_F(Cli, TransitionPrintsKafkasIllegalStateException) {
