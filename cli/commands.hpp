@@ -6,9 +6,22 @@
 
 namespace kafka_model::cli {
 
-// Exit codes (see README): 0 every requested guarantee holds; 1 a guarantee is
-// violated; 2 bad input or usage; 3 Kafka itself would refuse the configuration.
-enum ExitCode : int { kOk = 0, kViolated = 1, kBadInput = 2, kKafkaRefuses = 3 };
+// Exit codes (see README), for a CI job: 0 every required guarantee holds;
+// 1 a required guarantee is violated; 2 bad input or usage; 3 Kafka itself
+// would refuse the configuration; 4 a guarantee Kafka promises for this
+// configuration is violated and the violation is none of its known
+// exceptions (a bug in Kafka or in the model: worth an alarm, whatever was
+// required); 5 a required guarantee was never exercised (no send was
+// acknowledged in any schedule, e.g. min.insync.replicas above the
+// replication factor). When several apply: 4, then 1, then 5.
+enum ExitCode : int {
+  kOk = 0,
+  kViolated = 1,
+  kBadInput = 2,
+  kKafkaRefuses = 3,
+  kUnexpectedViolation = 4,
+  kNotExercised = 5,
+};
 
 void add_diagrams_command(CLI::App& app, int& exit_code);
 void add_check_command(CLI::App& app, int& exit_code);

@@ -17,6 +17,11 @@ struct ConfigInput {
   KafkaVersion version = KafkaVersion::V3_9;
   PropertiesFile producer;
   PropertiesFile broker;  // empty (path "") when no --broker file was given
+  // Broker keys the CLI derives rather than the user wrote: the model's topic
+  // replication factor follows a cluster smaller than its default of 3
+  // brokers (model.brokers=1 is a single-broker development setup).
+  std::map<std::string, std::string> derived_broker;
+  std::map<std::string, std::string> broker_values() const;  // broker.values + derived_broker
 };
 
 struct LoadedConfig {
@@ -25,6 +30,8 @@ struct LoadedConfig {
   std::optional<ConfigError> error;      // build_configuration's refusal
   std::string error_text;                // the message to print, with file:line when known
   std::vector<std::string> warnings;     // as Kafka logs them, each prefixed with where the key was written
+  std::vector<std::string> notes;        // what the CLI decided about the input (derived keys, formats read)
+  std::vector<std::string> all_errors;   // every error found in the files, error_text being the first
 };
 
 // Reads both files and builds the configuration. `broker_path` may be empty.

@@ -53,8 +53,11 @@ int write_diagrams(const fs::path& out_dir) {
 
 void add_diagrams_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("diagrams", "Write the state diagrams generated from the transition tables");
-  auto out_dir = std::make_shared<std::string>("docs");
-  cmd->add_option("--out", *out_dir, "Output directory (default: docs)");
+  auto out_dir = std::make_shared<std::string>();
+  // Required: writing into ./docs by default overwrote a checkout's docs
+  // from wherever the command ran. `--out docs` regenerates the project's.
+  cmd->add_option("--out", *out_dir, "Output directory (`--out docs` regenerates the project's diagrams)")
+      ->required();
   cmd->callback([out_dir, &exit_code] { exit_code = write_diagrams(*out_dir); });
 }
 

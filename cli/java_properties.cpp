@@ -171,30 +171,35 @@ std::string PropertiesFile::where(const std::string& key) const {
 PropertiesParse parse_properties(std::string_view text, const std::string& path) {
   PropertiesFile file;
   file.path = path;
+  std::vector<std::string> errors;  // every malformed line, not only the first
   for (const LogicalLine& line : logical_lines(text)) {
     const RawPair raw = split_key_value(line.text);
     std::string key;
     std::string value;
-    if (!unescape(raw.key, key) || !unescape(raw.value, value))
-      return {std::nullopt, fmt::format("{}:{}: malformed \\uXXXX escape (Java: \"Malformed \\uxxxx encoding.\")",
-                                        path, line.number)};
+    if (!unescape(raw.key, key) || !unescape(raw.value, value)) {
+      errors.push_back(fmt::format("{}:{}: malformed \\uXXXX escape (Java: \"Malformed \\uxxxx encoding.\")", path,
+                                   line.number));
+      continue;
+    }
     file.values[key] = std::move(value);
     file.line_of[key] = line.number;
   }
-  return {std::move(file), ""};
+  if (!errors.empty()) return {std::nullopt, errors.front(), errors};
+  return {std::move(file), "", {}};
 }
 
 PropertiesParse load_properties(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
-  if (!fs::exists(status)) return {std::nullopt, fmt::format("{}: no such file", path)};
-  if (!fs::is_regular_file(status)) return {std::nullopt, fmt::format("{}: not a regular file", path)};
+  auto fail = [](std::string message) { return PropertiesParse{std::nullopt, message, {message}}; };
+  if (!fs::exists(status)) return fail(fmt::format("{}: no such file", path));
+  if (!fs::is_regular_file(status)) return fail(fmt::format("{}: not a regular file", path));
   std::ifstream in(path, std::ios::binary);
-  if (!in) return {std::nullopt, fmt::format("{}: cannot read: {}", path, std::strerror(errno))};
+  if (!in) return fail(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
   std::ostringstream text;
   text << in.rdbuf();
-  if (in.bad()) return {std::nullopt, fmt::format("{}: read error", path)};
+  if (in.bad()) return fail(fmt::format("{}: read error", path));
   return parse_properties(text.str(), path);
 }
 

@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kafka_model::cli {
 
@@ -33,7 +34,8 @@ struct PropertiesFile {
 
 struct PropertiesParse {
   std::optional<PropertiesFile> file;
-  std::string error;  // "<path>:<line>: ..." ; empty when parsed
+  std::string error;                // the first of errors; empty when parsed
+  std::vector<std::string> errors;  // every malformed line, "<path>:<line>: ..."
 };
 
 // Never throws.

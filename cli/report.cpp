@@ -20,10 +20,33 @@ bool is_broker_key(const Report& r, const std::string& key) {
   return std::find(r.broker_keys.begin(), r.broker_keys.end(), key) != r.broker_keys.end();
 }
 
-std::string config_lines(const Report& r, bool broker) {
+// The model's cluster shape and what-if knobs, as opposed to Kafka's own
+// settings: Kafka has no "number of brokers" setting, and its broker default
+// for default.replication.factor is 1 (KafkaConfig / ServerLogConfigs), while
+// the model's topic has 3 replicas unless told otherwise.
+bool is_model_shape_key(const std::string& key) {
+  return key.rfind("model.", 0) == 0 || key == "num.partitions" || key == "default.replication.factor";
+}
+
+// Which block of the effective configuration a key is printed in.
+enum class Block { Producer, Broker, Model };
+Block block_of(const Report& r, const std::string& key) {
+  if (!is_broker_key(r, key)) return Block::Producer;
+  return is_model_shape_key(key) ? Block::Model : Block::Broker;
+}
+
+std::string shape_note(const std::string& key) {
+  if (key == "default.replication.factor") return "  [Kafka's broker default is 1]";
+  if (key == "model.brokers") return "  [the simulated cluster; Kafka has no such setting]";
+  if (key == "model.producer.state.batches.to.retain") return "  [what-if knob; Kafka fixes it at 5]";
+  if (key == "model.reject.nonzero.first.sequence.on.empty.partition") return "  [what-if knob; Kafka 4.5's rule]";
+  return "";
+}
+
+std::string config_lines(const Report& r, Block block) {
   std::string out;
   for (const auto& [key, value] : r.effective_config) {
-    if (is_broker_key(r, key) != broker) continue;
+    if (block_of(r, key) != block) continue;
     std::string note;
     const auto where = r.written.find(key);
     if (where != r.written.end()) {
@@ -31,6 +54,7 @@ std::string config_lines(const Report& r, bool broker) {
       note = wrote == value ? fmt::format("  (set at {})", where->second)
                             : fmt::format("  (set at {} to '{}')", where->second, wrote);
     }
+    if (block == Block::Model && note.empty()) note = shape_note(key);
     out += fmt::format("    {:<40} {}{}\n", key, value, note);
   }
   return out;
@@ -38,8 +62,17 @@ std::string config_lines(const Report& r, bool broker) {
 
 std::string effective_config_text(const Report& r) {
   if (r.effective_config.empty()) return "";
-  return fmt::format("Effective configuration (what Kafka {} runs with):\n  producer:\n{}  broker/topic:\n{}",
-                     to_string(r.version), config_lines(r, false), config_lines(r, true));
+  return fmt::format(
+      "Effective configuration (what Kafka {} runs with):\n  producer:\n{}  broker/topic:\n{}"
+      "The model's cluster (its shape and what-if knobs, not Kafka settings):\n{}",
+      to_string(r.version), config_lines(r, Block::Producer), config_lines(r, Block::Broker),
+      config_lines(r, Block::Model));
+}
+
+std::string notes_text(const Report& r) {
+  std::string out;
+  for (const std::string& n : r.notes) out += fmt::format("NOTE {}\n", n);
+  return out;
 }
 
 std::string warnings_text(const Report& r) {
@@ -49,7 +82,10 @@ std::string warnings_text(const Report& r) {
   return out;
 }
 
-std::string verdict_word(const Verdict& v) { return v.violated ? "VIOLATED" : "holds"; }
+std::string verdict_word(const Verdict& v) {
+  if (v.violated) return "VIOLATED";
+  return exercised(v) ? "holds" : "NOT EXERCISED";
+}
 
 // The known exception (properties/allowed.hpp) a violation of a promised
 // guarantee is, with the evidence from its history; the summary table and
@@ -108,20 +144,82 @@ std::string promise_text(const Verdict& v) {
   return out;
 }
 
+// "1000", or "340/1000" when --time-limit stopped the search early.
+std::string schedules_text(const Verdict& v) {
+  return v.time_limited ? fmt::format("{}/{}", v.schedules_explored, v.budget) : std::to_string(v.schedules_explored);
+}
+
 std::string summary_table(const Report& r) {
-  std::string out = fmt::format("  {:<30} {:<9} {:>9}  {}\n", "guarantee", "verdict", "schedules", "Kafka promises it");
+  const std::string req = r.requirements ? fmt::format(" {:<8}", "required") : "";
+  std::string out = fmt::format("  {:<30} {:<13} {:>9} {:>10}{}  {}\n", "guarantee", "verdict", "schedules",
+                                "acked", req, "Kafka promises it");
   for (const Verdict& v : r.verdicts)
-    out += fmt::format("  {:<30} {:<9} {:>9}  {}\n", v.guarantee, verdict_word(v), v.schedules_explored,
+    out += fmt::format("  {:<30} {:<13} {:>9} {:>10}{}  {}\n", v.guarantee, verdict_word(v), schedules_text(v),
+                       v.exercise.acknowledged, r.requirements ? fmt::format(" {:<8}", v.required ? "yes" : "no") : "",
                        promise_word(v));
   return out;
 }
+
+// What the verdict words mean, said once under the table.
+std::string meaning_text(const Report& r) {
+  if (r.fault_model.empty()) {  // one run: replay, scenario
+    return "holds = this one run shows no violation; NOT EXERCISED = it acknowledged no send.\n";
+  }
+  std::string out = fmt::format(
+      "holds = no counterexample in that many schedules of this fault model ({}), not a proof; \"acked\" counts "
+      "the sends acknowledged across them.\n",
+      r.fault_model);
+  bool any_idle = false;
+  for (const Verdict& v : r.verdicts) any_idle = any_idle || !exercised(v);
+  if (any_idle)
+    out += "NOT EXERCISED = no send was acknowledged in any schedule, so the guarantee was never put to the test: "
+           "every write was refused or nothing was sent (see the warnings and the configuration).\n";
+  for (const Verdict& v : r.verdicts)
+    if (v.exercise.cut_short > 0)
+      out += fmt::format("{}: {} schedule(s) hit the model's bounds before settling and were not judged.\n",
+                         v.guarantee, v.exercise.cut_short);
+  if (r.time_limit_note) out += *r.time_limit_note + "\n";
+  return out;
+}
+
+std::string requirement_text(const Report& r) {
+  if (!r.requirements) return "";
+  std::string names;
+  for (const Verdict& v : r.verdicts)
+    if (v.required) names += (names.empty() ? "" : ", ") + v.guarantee;
+  std::string out = fmt::format("Required: {} ({}).\n", names.empty() ? "none" : names, r.required_by);
+  for (const Verdict& v : r.verdicts) {
+    if (unexpected_violation(v))
+      out += fmt::format(
+          "ALARM {}: Kafka promises it for this configuration and it is violated by none of the known exceptions: "
+          "a bug in Kafka or in the model (exit 4).\n",
+          v.guarantee);
+    else if (v.required && v.violated)
+      out += fmt::format("FAIL {}: required and violated (exit 1).\n", v.guarantee);
+    else if (v.required && !exercised(v))
+      out += fmt::format("FAIL {}: required but never exercised (exit 5).\n", v.guarantee);
+  }
+  const int code = exit_code_for(r);
+  if (code == 0) out += "Exit code 0: every required guarantee holds in the schedules searched.\n";
+  return out;
+}
+
+
 
 std::string counterexample_text(const Verdict& v, bool mermaid) {
   const CounterexampleReport& c = *v.counterexample;
   std::string out = fmt::format("\n== {}: violated\n", v.guarantee);
   out += promise_text(v);
   if (c.found_at_case > 0)
-    out += fmt::format("Found at schedule {}, shrunk in {} steps to:\n", c.found_at_case, c.shrink_steps);
+    out += fmt::format("Found at schedule {}, shrunk in {} steps{} to:\n", c.found_at_case, c.shrink_steps,
+                       v.shrink_stopped ? " (the time limit stopped shrinking; no replay file)" : "");
+  const auto config_brokers = c.history.config.find("model.brokers");
+  if (c.found_at_case > 0 && !v.user_brokers.empty() && config_brokers != c.history.config.end() &&
+      config_brokers->second != v.user_brokers)
+    out += fmt::format(
+        "Cluster: this counterexample runs on {} broker(s), not your {}: the search shrinks the cluster to the "
+        "fewest brokers that still show the violation.\n",
+        config_brokers->second, v.user_brokers);
   out += "Anomalies:\n";
   for (const Anomaly& a : c.anomalies) out += fmt::format("  - {}: {}\n", a.kind, a.summary);
   const std::vector<std::string> faults = fault_lines(c.spec);
@@ -142,6 +240,10 @@ nlohmann::ordered_json counterexample_json(const Verdict& v) {
   nlohmann::ordered_json j;
   j["replay_file"] = c.replay_file;
   j["steps"] = c.history.steps.size();
+  const auto brokers = c.history.config.find("model.brokers");
+  j["brokers"] = brokers == c.history.config.end() ? nlohmann::ordered_json(nullptr)
+                                                   : nlohmann::ordered_json(brokers->second);
+  j["shrink_stopped_by_time_limit"] = v.shrink_stopped;
   j["shrink_steps"] = c.shrink_steps;
   j["faults"] = fault_lines(c.spec);
   nlohmann::ordered_json anomalies = nlohmann::ordered_json::array();
@@ -155,9 +257,51 @@ nlohmann::ordered_json counterexample_json(const Verdict& v) {
 
 }  // namespace
 
+bool exercised(const Verdict& v) { return v.violated || v.exercise.acknowledged > 0; }
+
+const char* verdict_name(const Verdict& v) {
+  if (v.violated) return "violated";
+  return exercised(v) ? "holds" : "not_exercised";
+}
+
+bool unexpected_violation(const Verdict& v) {
+  return v.violated && v.promise.promised && !v.shrink_stopped && !known_exception(v);
+}
+
+void count_exercise(const History& history, Exercise& e) {
+  ++e.schedules_judged;
+  std::int64_t acked = 0;
+  for (const Step& s : history.steps) {
+    if (s.kind == StepKind::SendCalled) ++e.sends;
+    if (s.kind == StepKind::CallbackCompleted && s.error.empty()) ++acked;
+  }
+  e.acknowledged += acked;
+  e.schedules_with_ack += acked > 0 ? 1 : 0;
+}
+
+int exit_code_for(const Report& r) {
+  bool unexpected = false, required_violated = false, required_idle = false;
+  for (const Verdict& v : r.verdicts) {
+    unexpected = unexpected || unexpected_violation(v);
+    required_violated = required_violated || (v.required && v.violated);
+    required_idle = required_idle || (v.required && !exercised(v));
+  }
+  if (unexpected) return 4;
+  if (required_violated) return 1;
+  if (required_idle) return 5;
+  return 0;
+}
+
 void set_promise(Verdict& verdict, const Configuration& config) {
   verdict.promise = kafka_promises(config, verdict.guarantee);
   verdict.remedy = remedy(config, verdict.guarantee);
+  // Until the world runs transactions, advising transactions to a producer
+  // that already has a transactional.id is advice the model cannot back.
+  if (config.transactional() && verdict.remedy.find("transactional.id") != std::string::npos)
+    verdict.remedy =
+        "transactions are not modelled yet: this producer has a transactional.id, but the model never runs "
+        "beginTransaction/commitTransaction, so it cannot say whether transactions with read_committed rule "
+        "this out";
 }
 
 Verdict judge_run(const std::string& guarantee, const Configuration& config, const RunSpec& spec,
@@ -169,6 +313,7 @@ Verdict judge_run(const std::string& guarantee, const Configuration& config, con
   const Guarantee* g = find_guarantee(guarantee);
   std::vector<Anomaly> anomalies = g != nullptr ? g->check(history) : std::vector<Anomaly>{};
   v.violated = !anomalies.empty();
+  count_exercise(history, v.exercise);
   if (v.violated) v.counterexample = CounterexampleReport{file, spec, history, std::move(anomalies), 0, 0};
   return v;
 }
@@ -197,9 +342,9 @@ std::vector<std::string> fault_lines(const RunSpec& spec) {
 }
 
 std::string render_text(const Report& r) {
-  std::string out = effective_config_text(r) + warnings_text(r);
+  std::string out = effective_config_text(r) + warnings_text(r) + notes_text(r);
   if (r.config_error) return out + fmt::format("Kafka refuses this configuration: {}\n", *r.config_error);
-  out += "\nGuarantees:\n" + summary_table(r);
+  out += "\nGuarantees:\n" + summary_table(r) + meaning_text(r) + requirement_text(r);
   bool legend_due = true;
   for (const Verdict& v : r.verdicts) {
     if (!v.counterexample) continue;
@@ -216,12 +361,28 @@ std::string render_json(const Report& r) {
   j["effective_config"] = r.effective_config;
   j["warnings"] = r.warnings;
   j["config_error"] = r.config_error ? nlohmann::ordered_json(*r.config_error) : nlohmann::ordered_json(nullptr);
+  nlohmann::ordered_json model_keys = nlohmann::ordered_json::array();
+  for (const auto& [key, value] : r.effective_config)
+    if (block_of(r, key) == Block::Model) model_keys.push_back(key);
+  j["model_cluster_keys"] = std::move(model_keys);
+  j["notes"] = r.notes;
+  if (!r.fault_model.empty()) j["fault_model"] = r.fault_model;
+  j["time_limit"] = r.time_limit_note ? nlohmann::ordered_json(*r.time_limit_note) : nlohmann::ordered_json(nullptr);
+  if (r.requirements) j["exit_code"] = exit_code_for(r);
   nlohmann::ordered_json guarantees = nlohmann::ordered_json::array();
   for (const Verdict& v : r.verdicts) {
     nlohmann::ordered_json g;
     g["name"] = v.guarantee;
-    g["verdict"] = v.violated ? "violated" : "holds";
+    g["verdict"] = verdict_name(v);
     g["schedules_explored"] = v.schedules_explored;
+    g["time_limited"] = v.time_limited;
+    g["schedules_judged"] = v.exercise.schedules_judged;
+    g["schedules_with_acknowledged_send"] = v.exercise.schedules_with_ack;
+    g["sends"] = v.exercise.sends;
+    g["acknowledged_sends"] = v.exercise.acknowledged;
+    g["cut_short"] = v.exercise.cut_short;
+    if (r.requirements) g["required"] = v.required;
+    g["unexpected_violation"] = unexpected_violation(v);
     g["kafka_promises"] = v.promise.promised;
     g["why"] = v.promise.why;
     nlohmann::ordered_json exceptions = nlohmann::ordered_json::array();

@@ -4,6 +4,7 @@
 // both are built from the same Verdict values.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -26,14 +27,41 @@ struct CounterexampleReport {
   int shrink_steps = 0;
 };
 
+// How much of the configuration a verdict's schedules exercised: a guarantee
+// about sends is only evidence when sends were acknowledged (a "holds" over
+// schedules where every write was refused, or nothing was ever sent, says
+// nothing).
+struct Exercise {
+  int schedules_judged = 0;           // schedules the checker judged (cut-short ones are not)
+  int schedules_with_ack = 0;         // of them, with at least one acknowledged send
+  std::int64_t sends = 0;             // send() calls across them
+  std::int64_t acknowledged = 0;      // callbacks completed without error
+  int cut_short = 0;                  // schedules that hit the model's bounds (never judged)
+};
+
 struct Verdict {
   std::string guarantee;
   bool violated = false;
   int schedules_explored = 0;
+  Exercise exercise;
+  bool required = false;     // --require (default: the guarantees Kafka promises here)
+  bool time_limited = false;  // --time-limit stopped this search before its budget
+  int budget = 0;             // schedules the search was asked for (0 = a single run)
+  std::string user_brokers;  // model.brokers of the configuration searched ("" for a single run)
+  bool shrink_stopped = false;  // --time-limit stopped shrinking: the counterexample is the last one reached
   Promise promise;
   std::string remedy;  // "" when promised or no setting helps
   std::optional<CounterexampleReport> counterexample;
 };
+
+// "violated", "holds" or "not exercised" (no send acknowledged in any schedule).
+bool exercised(const Verdict& v);
+const char* verdict_name(const Verdict& v);
+// A violation of a guarantee Kafka promises that is not one of its known
+// exceptions: a bug in Kafka or in the model.
+bool unexpected_violation(const Verdict& v);
+// Counts what a history exercised into `e` (one schedule).
+void count_exercise(const History& history, Exercise& e);
 
 struct Report {
   KafkaVersion version = KafkaVersion::V3_9;
@@ -45,7 +73,15 @@ struct Report {
   std::optional<std::string> config_error;  // Kafka's message when it refuses
   std::vector<Verdict> verdicts;
   bool mermaid = false;  // text only: a sequence diagram after each timeline
+  std::string fault_model;  // what the schedules injected, for the "holds means" line ("" = a single run)
+  std::vector<std::string> notes;  // plain statements about the input (transactions not modelled, ...)
+  std::optional<std::string> time_limit_note;  // what --time-limit covered
+  bool requirements = false;  // check: verdicts carry `required`; print the exit-code line
+  std::string required_by;    // where the requirement came from, for that line
 };
+
+// The exit code for a searched report (commands.hpp ExitCode).
+int exit_code_for(const Report& report);
 
 // One guarantee judged on one run (replay, scenario): schedules_explored = 1,
 // the counterexample is the run itself when the checker finds anomalies.

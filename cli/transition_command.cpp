@@ -72,6 +72,19 @@ int run_transition(const TransitionOptions& o) {
                !version ? o.kafka_version : (!from ? o.from : o.to), !version ? kKnownKafkaVersions : state_names());
     return kBadInput;
   }
+  // TransactionManager.ensureTransactional: beginTransaction, commit, abort
+  // (and so every transaction state) throw on a producer without a
+  // transactional.id, before any transition is attempted.
+  const auto transactional_only = [](State s) {
+    return s == State::IN_TRANSACTION || s == State::COMMITTING_TRANSACTION || s == State::ABORTING_TRANSACTION;
+  };
+  if (o.transactional_id.empty() && (transactional_only(*from) || transactional_only(*to))) {
+    fmt::print("{} -> {}: refused; without --transactional-id the producer is not transactional and the call "
+               "throws\n  IllegalStateException: Transactional method invoked on a non-transactional producer.\n"
+               "(TransactionManager.ensureTransactional)\n",
+               o.from, o.to);
+    return kViolated;
+  }
   TransactionManager manager(o.transactional_id, *version);
   const std::optional<std::vector<State>> path = walk_to(manager, *from);
   if (!path) {

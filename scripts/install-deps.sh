@@ -3,7 +3,7 @@
 # Runs as root with no stdin (CI); a no-op when everything is present.
 set -eu
 packages="g++ cmake ninja-build libboost-dev libfmt-dev libgtest-dev librapidcheck-dev
-libbenchmark-dev libcli11-dev nlohmann-json3-dev graphviz"
+libbenchmark-dev libcli11-dev nlohmann-json3-dev graphviz libyaml-cpp-dev"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

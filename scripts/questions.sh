@@ -44,8 +44,11 @@ say "\`scripts/questions.sh build/release/cli/kafka-model\` regenerates this pag
 say "\`tests/cli/questions_test.cpp\` fails when it is stale. Verdicts hold under the"
 say "model's fault model (docs/model.md). \`check\` searches 1000 failure schedules"
 say "per guarantee by default and stops at the first violation; the timeline legend"
-say "is printed once per report. Exit codes: 0 holds, 1 violated, 2 bad input,"
-say "3 Kafka refuses the configuration."
+say "is printed once per report. Exit codes (README): 0 every required guarantee"
+say "holds (required by default: what Kafka promises for the configuration), 1 a"
+say "required guarantee is violated, 2 bad input, 3 Kafka refuses the configuration,"
+say "4 a promise broken by none of Kafka's known exceptions, 5 a required guarantee"
+say "never exercised."
 say ""
 
 say "## 1. Does acks=all mean exactly once? (\"acks가 all이면 exactly once ??\")"

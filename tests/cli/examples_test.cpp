@@ -69,7 +69,8 @@ std::map<std::string, std::string> verdicts(const Example& e, const std::vector<
                                             const std::string& budget, const fs::path& dir) {
   std::map<std::string, std::string> out;
   if (guarantees.empty()) return out;
-  std::string args = "check --json --producer " + example_path(e.producer) + " --out " + (dir / "cx").string() + budget;
+  std::string args = "check --json --require all --producer " + example_path(e.producer) + " --out " +
+                     (dir / "cx").string() + budget;
   if (*e.broker != '\0') args += " --broker " + example_path(e.broker);
   for (const std::string& g : guarantees) args += " --guarantee " + g;
   const CliRun r = run_kafka_model(args, dir);
