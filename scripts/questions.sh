@@ -38,7 +38,7 @@ run() {
 
 say "# Questions from the blog posts, answered by running the model"
 say ""
-say "The seed blog posts (Korean, /work/shared/seeds/) ask these questions about the"
+say "The Korean blog posts our users learn from ask these questions about the"
 say "producer. Each answer below quotes the command and its real output;"
 say "\`scripts/questions.sh build/release/cli/kafka-model\` regenerates this page and"
 say "\`tests/cli/questions_test.cpp\` fails when it is stale. Verdicts hold under the"
