@@ -363,6 +363,20 @@ TEST(NoLostAcknowledgedWrites, TheSendIsLookedForInItsOwnPartition) {
   EXPECT_TRUE(contains(found[0].summary, "is unreadable: p1 has no leader at the end"));
 }
 
+// A callback whose send() step and partition are unknown (a history cut
+// from a longer one) is looked for in every partition (a mutant flipping
+// in_log's "anywhere" branch survived before this test).
+TEST(NoLostAcknowledgedWrites, ASendOfUnknownPartitionIsLookedForInEveryPartition) {
+  HistoryBuilder b;
+  b.callback(7, 3, 0);  // no SendCalled for send 7: partition unknown
+  b.read(2, 0, 3, 7);
+  EXPECT_TRUE(check_no_lost_acknowledged_writes(b.history()).empty());
+  HistoryBuilder lost;
+  lost.callback(7, 3, 0);
+  lost.read(2, 0, 4, 8);
+  EXPECT_EQ(check_no_lost_acknowledged_writes(lost.history()).size(), 1u);
+}
+
 TEST(NoLostAcknowledgedWrites, AnAcknowledgedSendInTheLogIsKept) {
   HistoryBuilder b;
   b.send(0, 0);
