@@ -79,7 +79,11 @@ void record_what_was_written(Report& report, const ConfigInput& input) {
     }
 }
 
-Verdict search_one(const Guarantee& g, const ConfigInput& input, const Configuration& config, const CheckOptions& o) {
+// Every requested guarantee is judged on the same simulated cases (one
+// simulation per case, properties/search.hpp); each verdict is the one a
+// search of that guarantee alone would give.
+std::vector<Verdict> search_all(const std::vector<const Guarantee*>& guarantees, const ConfigInput& input,
+                                const Configuration& config, const CheckOptions& o) {
   SearchSpace space;
   space.version = input.version;
   space.producer = input.producer.values;
@@ -90,21 +94,30 @@ Verdict search_one(const Guarantee& g, const ConfigInput& input, const Configura
   SearchOptions options;
   options.seed = o.seed;
   options.budget = o.budget;
-  options.progress = progress_for(g.name, o.budget);
-  SearchResult result = search(g, space, options);
+  options.progress = progress_for(
+      guarantees.size() == 1 ? guarantees.front()->name : fmt::format("{} guarantees", guarantees.size()), o.budget);
+  std::vector<SearchTarget> targets;
+  for (const Guarantee* g : guarantees) targets.push_back(SearchTarget{g, {}});
+  std::vector<SearchResult> results = search(targets, space, options);
   end_progress();
-  Verdict v;
-  v.guarantee = g.name;
-  v.schedules_explored = result.cases;
-  set_promise(v, config);
-  if (result.counterexample) {
-    Counterexample& c = *result.counterexample;
-    v.violated = true;
-    const std::string file = write_replay_file(c, g.name, o.out_dir);
-    v.counterexample =
-        CounterexampleReport{file, c.spec, c.history, c.anomalies, c.found_at_case, c.shrink_steps};
+  std::vector<Verdict> verdicts;
+  for (std::size_t i = 0; i < guarantees.size(); ++i) {
+    const Guarantee& g = *guarantees[i];
+    SearchResult& result = results[i];
+    Verdict v;
+    v.guarantee = g.name;
+    v.schedules_explored = result.cases;
+    set_promise(v, config);
+    if (result.counterexample) {
+      Counterexample& c = *result.counterexample;
+      v.violated = true;
+      const std::string file = write_replay_file(c, g.name, o.out_dir);
+      v.counterexample =
+          CounterexampleReport{file, c.spec, c.history, c.anomalies, c.found_at_case, c.shrink_steps};
+    }
+    verdicts.push_back(std::move(v));
   }
-  return v;
+  return verdicts;
 }
 
 // The question asked, first: which files, which release, which seed.
@@ -167,7 +180,7 @@ int run_check(CheckOptions o) {
   set_effective_config(report, *loaded.config);
   report.warnings = loaded.warnings;
   if (!prepare_out_dir(o.out_dir)) return kBadInput;
-  for (const Guarantee* g : guarantees) report.verdicts.push_back(search_one(*g, *loaded.input, *loaded.config, o));
+  report.verdicts = search_all(guarantees, *loaded.input, *loaded.config, o);
   print(report, o);
   for (const Verdict& v : report.verdicts)
     if (v.violated) return kViolated;

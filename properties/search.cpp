@@ -130,35 +130,53 @@ std::string describe_search(const std::string& guarantee, std::uint64_t seed, in
 }  // namespace
 
 SearchResult search(const Guarantee& guarantee, const SearchSpace& space, const SearchOptions& options) {
-  SearchResult out;
-  out.guarantee = guarantee.name;
+  return search(std::vector<SearchTarget>{SearchTarget{&guarantee, options.excuse}}, space, options).front();
+}
+
+std::vector<SearchResult> search(const std::vector<SearchTarget>& targets, const SearchSpace& space,
+                                 const SearchOptions& options) {
+  std::vector<SearchResult> out(targets.size());
+  for (std::size_t g = 0; g < targets.size(); ++g) out[g].guarantee = targets[g].guarantee->name;
   ConfigResult built = build_configuration(space.version, space.producer, space.broker);
   if (built.error) {
-    out.config_error = built.error;
+    for (SearchResult& r : out) r.config_error = built.error;
     return out;
   }
   const rc::Gen<generators::CaseDraw> gen = generators::gen_case(space, *built.config);
   rc::Random random(options.seed);
-  for (int i = 0; i < options.budget; ++i) {
+  std::vector<bool> searching(targets.size(), true);
+  std::size_t still_searching = targets.size();
+  for (int i = 0; i < options.budget && still_searching > 0; ++i) {
     rc::Shrinkable<generators::CaseDraw> drawn = gen(random.split(), rc::kNominalSize);
-    Verdict verdict = judge(guarantee, space, drawn.value());
-    ++out.cases;
-    out.cut_short += verdict.result.cut_short ? 1 : 0;
-    if (options.progress) options.progress(out.cases);
-    if (!verdict.violated()) continue;
-    if (options.excuse) {
-      if (auto evidence = options.excuse(verdict.result.history)) {
-        if (out.excused++ == 0) out.first_excuse = std::move(*evidence);
-        continue;
+    Verdict run{generators::to_run_spec(space, drawn.value()), {}, {}};
+    run.result = simulate(run.spec);
+    const bool judged = !run.result.config_error && !run.result.cut_short;
+    if (options.progress) options.progress(i + 1);
+    for (std::size_t g = 0; g < targets.size(); ++g) {
+      if (!searching[g]) continue;
+      SearchResult& r = out[g];
+      const Guarantee& guarantee = *targets[g].guarantee;
+      ++r.cases;
+      r.cut_short += run.result.cut_short ? 1 : 0;
+      std::vector<Anomaly> anomalies = judged ? guarantee.check(run.result.history) : std::vector<Anomaly>{};
+      if (anomalies.empty()) continue;
+      const auto& excuse = targets[g].excuse ? targets[g].excuse : options.excuse;
+      if (excuse) {
+        if (auto evidence = excuse(run.result.history)) {
+          if (r.excused++ == 0) r.first_excuse = std::move(*evidence);
+          continue;
+        }
       }
+      Verdict verdict{run.spec, run.result, std::move(anomalies)};
+      Counterexample c = shrink(guarantee, space, drawn, std::move(verdict), options.max_shrink_steps);
+      c.found_at_case = r.cases;
+      c.search_seed = options.seed;
+      c.spec.description = describe_search(guarantee.name, options.seed, c.found_at_case, c.shrink_steps);
+      c.spec.expect_violated = {guarantee.name};
+      r.counterexample = std::move(c);
+      searching[g] = false;
+      --still_searching;
     }
-    Counterexample c = shrink(guarantee, space, std::move(drawn), std::move(verdict), options.max_shrink_steps);
-    c.found_at_case = out.cases;
-    c.search_seed = options.seed;
-    c.spec.description = describe_search(guarantee.name, options.seed, c.found_at_case, c.shrink_steps);
-    c.spec.expect_violated = {guarantee.name};
-    out.counterexample = std::move(c);
-    break;
   }
   return out;
 }
