@@ -6,10 +6,12 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli/commands.hpp"
@@ -20,6 +22,8 @@
 
 namespace kafka_model::cli {
 namespace {
+
+int default_jobs() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
 
 struct CheckOptions {
   std::string producer_file;
@@ -34,6 +38,7 @@ struct CheckOptions {
   bool strict = false;
   bool mermaid = false;
   bool with_refusals = false;  // also ErrorResponse faults (the race in docs/model.md)
+  int jobs = default_jobs();     // threads; the report is the same for every value
 };
 
 std::string guarantee_names() {
@@ -94,6 +99,7 @@ std::vector<Verdict> search_all(const std::vector<const Guarantee*>& guarantees,
   SearchOptions options;
   options.seed = o.seed;
   options.budget = o.budget;
+  options.jobs = o.jobs;
   options.progress = progress_for(
       guarantees.size() == 1 ? guarantees.front()->name : fmt::format("{} guarantees", guarantees.size()), o.budget);
   std::vector<SearchTarget> targets;
@@ -199,6 +205,8 @@ void add_check_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--seed", o->seed_text, "Search seed, 0..18446744073709551615 (default 1): same seed, same verdicts");
   cmd->add_option("--budget", o->budget, "Schedules to try per guarantee (default 1000)")
       ->check(CLI::Range(1, 1000000));
+  cmd->add_option("--jobs", o->jobs, "Threads searching at once (default: the machine's cores); same verdicts for any")
+      ->check(CLI::Range(1, 1024));
   cmd->add_flag("--json", o->json, "One JSON object on stdout");
   cmd->add_option("--out", o->out_dir, "Directory for replay files (default ./counterexamples-out)");
   cmd->add_flag("--strict", o->strict, "An unknown key is an error (exit 2), not a warning");

@@ -69,6 +69,12 @@ struct SearchOptions {
   // reported, and the search goes on: a known exception in Kafka's own rules
   // (properties/restart_snapshot.hpp) must not hide a model bug behind it.
   std::function<std::optional<std::string>(const History&)> excuse;  // may be empty
+  // Threads simulating cases (and shrink candidates) at once. The result is
+  // the same for every value: cases are numbered and judged in order, so the
+  // lowest violating case wins and a shrink accepts the first candidate that
+  // still violates, as one thread would. `excuse` and `progress` run on the
+  // calling thread only.
+  int jobs = 1;
 };
 
 struct Counterexample {

@@ -5,6 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <set>
+#include <string>
+#include <vector>
+
 #include "tests/cli/run_cli.hpp"
 
 namespace kafka_model::cli_test {
@@ -184,6 +188,32 @@ TEST_F(Cli, SameSeedSameOutput) {
   const CliRun a = check("enable.idempotence=false\n", "--seed 7");
   const CliRun b = check("enable.idempotence=false\n", "--seed 7");
   EXPECT_EQ(a.out, b.out);
+}
+
+// --jobs changes how fast, never what: the same report and replay files.
+TEST_F(Cli, JobsDoNotChangeTheReportOrTheReplayFiles) {
+  const std::string producer = file("producer.properties", "enable.idempotence=false\nrequest.timeout.ms=1000\n");
+  std::vector<std::string> reports, replays;
+  for (const char* jobs : {"1", "2", "5"}) {
+    const fs::path out = dir_ / (std::string("cx-") + jobs);
+    const CliRun r = run("check --producer " + producer + " --budget 60 --seed 4 --json --jobs " + jobs + " --out " +
+                         out.string());
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    std::string text = r.out;
+    for (std::size_t at; (at = text.find(out.string())) != std::string::npos;) text.replace(at, out.string().size(), "OUT");
+    reports.push_back(text);
+    std::set<std::string> names;
+    for (const auto& entry : fs::directory_iterator(out)) names.insert(entry.path().filename().string());
+    std::string files;
+    for (const std::string& name : names) files += name + "\n" + slurp(out / name);
+    replays.push_back(files);
+  }
+  EXPECT_NE(replays[0], "");
+  for (std::size_t i = 1; i < reports.size(); ++i) {
+    EXPECT_EQ(reports[i], reports[0]);
+    EXPECT_EQ(replays[i], replays[0]);
+  }
+  EXPECT_EQ(run("check --producer " + producer + " --jobs 0").exit_code, 2);
 }
 
 TEST_F(Cli, NoProgressIndicatorWhenStderrIsNotATerminal) {
