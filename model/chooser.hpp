@@ -45,13 +45,28 @@ class SplitMix64 {
   std::uint64_t state_;
 };
 
+// SplitMix64::below's values exactly, with its rejection limit (a 64-bit
+// division) remembered for the last bound: a run asks for the same few
+// bounds (fetch jitter, network delay) millions of times.
 class SeededChooser final : public Chooser {
  public:
   explicit SeededChooser(std::uint64_t seed) : rng_(seed) {}
-  std::uint64_t choose(std::uint64_t bound, std::string_view) override { return rng_.below(bound); }
+  std::uint64_t choose(std::uint64_t bound, std::string_view) override {
+    if (bound <= 1) return 0;
+    if (bound != bound_) {
+      bound_ = bound;
+      limit_ = ~std::uint64_t{0} - (~std::uint64_t{0} % bound);
+    }
+    std::uint64_t value;
+    do value = rng_.next();
+    while (value >= limit_);
+    return value % bound;
+  }
 
  private:
   SplitMix64 rng_;
+  std::uint64_t bound_ = 0;
+  std::uint64_t limit_ = 0;
 };
 
 // Replays a recorded list of choices, then falls back to 0 (the least

@@ -64,8 +64,12 @@ void World::follower_fetch(std::int32_t follower, std::int32_t partition_id) {
   maybe_update_isr(partition_id, follower);  // maybeExpandIsr runs on this follower's fetch only
   maybe_advance_high_watermark(partition_id);
   // The response: records past the fetch offset, and the leader's high watermark.
-  for (const LogBatch& batch : theirs.log.batches) {
-    if (batch.base_offset < fetch_offset) continue;
+  // The leader's batches are in offset order: the first at or past the fetch
+  // offset is found by binary search, not by a scan from offset 0.
+  const auto first = std::lower_bound(theirs.log.batches.begin(), theirs.log.batches.end(), fetch_offset,
+                                      [](const LogBatch& b, std::int64_t offset) { return b.base_offset < offset; });
+  for (auto it = first; it != theirs.log.batches.end(); ++it) {
+    const LogBatch& batch = *it;
     mine.log.batches.push_back(batch);
     if (batch.producer_id >= 0) {
       auto [it, fresh] = mine.producers.try_emplace(batch.producer_id, config_.broker.producer_state_batches_to_retain);

@@ -38,7 +38,7 @@ SimulationResult simulate(const RunSpec& spec, const ModelParameters& parameters
   World world(*built.config, spec.workload, spec.schedule, chooser, parameters);
   world.run();
   result.config = std::move(built.config);
-  result.history = world.history();
+  result.history = world.take_history();
   result.cut_short = world.cut_short();
   result.events = world.state().events_processed;
   return result;

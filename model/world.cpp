@@ -137,10 +137,10 @@ bool World::step() {
     settle_until_ = state_.now_ms + parameters_.settle_ms;
   }
   if (!over) {
-    const Event event = *state_.queue.begin();
+    const Event event = state_.queue.front();
     over = settle_until_ >= 0 && (event.time_ms > settle_until_ || converged());
     if (!over) {
-      state_.queue.erase(state_.queue.begin());
+      state_.queue.pop_front();
       state_.now_ms = event.time_ms;
       last_dispatch_ms_ = event.time_ms;
       dispatch(event);

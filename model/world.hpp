@@ -42,6 +42,9 @@ class World {
   bool step();
 
   const History& history() const { return history_; }
+  // The history, moved out at the end of a run (simulate()): a long run's
+  // steps are not copied. The world must not step after it.
+  History take_history() { return std::move(history_); }
   const WorldState& state() const { return state_; }
   const Configuration& config() const { return config_; }
   bool cut_short() const { return cut_short_; }

@@ -3,10 +3,12 @@
 // has seen. Behaviour lives in World (world.hpp); this file is only data.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <vector>
 
 #include "model/config.hpp"
@@ -82,6 +84,49 @@ struct BrokerNode {
 };
 
 // The controller's view of one partition.
+// A map from broker id to a value, for a partition's few replicas: a
+// vector of (id, value) in id order with std::map's interface and iteration
+// order (so operator== and the canonical hash see what the map showed), and
+// no node to allocate or chase on every follower fetch.
+class ReplicaMap {
+ public:
+  using value_type = std::pair<std::int32_t, std::int64_t>;
+  std::int64_t& operator[](std::int32_t id) {
+    auto it = lower(id);
+    if (it == entries_.end() || it->first != id) it = entries_.insert(it, value_type{id, 0});
+    return it->second;
+  }
+  const std::int64_t& at(std::int32_t id) const {
+    for (const value_type& e : entries_)
+      if (e.first == id) return e.second;
+    throw std::out_of_range("ReplicaMap::at");
+  }
+  bool contains(std::int32_t id) const {
+    for (const value_type& e : entries_)
+      if (e.first == id) return true;
+    return false;
+  }
+  std::size_t erase(std::int32_t id) {
+    auto it = lower(id);
+    if (it == entries_.end() || it->first != id) return 0;
+    entries_.erase(it);
+    return 1;
+  }
+  std::size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  std::vector<value_type>::const_iterator begin() const { return entries_.begin(); }
+  std::vector<value_type>::const_iterator end() const { return entries_.end(); }
+  bool operator==(const ReplicaMap&) const = default;
+
+ private:
+  std::vector<value_type>::iterator lower(std::int32_t id) {
+    auto it = entries_.begin();
+    while (it != entries_.end() && it->first < id) ++it;
+    return it;
+  }
+  std::vector<value_type> entries_;  // by id, ascending
+};
+
 struct PartitionState {
   std::int32_t id = 0;
   std::vector<std::int32_t> replicas;
@@ -92,10 +137,10 @@ struct PartitionState {
   // end offset its last fetch request carried (so the leader learns what a
   // fetch copied only from the NEXT fetch), lastCaughtUpTimeMs, and the
   // leader's log end and the time at that previous fetch.
-  std::map<std::int32_t, std::int64_t> follower_log_end_offset;
-  std::map<std::int32_t, std::int64_t> follower_caught_up_ms;
-  std::map<std::int32_t, std::int64_t> follower_last_fetch_leader_log_end;
-  std::map<std::int32_t, std::int64_t> follower_last_fetch_ms;
+  ReplicaMap follower_log_end_offset;
+  ReplicaMap follower_caught_up_ms;
+  ReplicaMap follower_last_fetch_leader_log_end;
+  ReplicaMap follower_last_fetch_ms;
   std::int64_t leader_epoch_start_offset = 0;  // the leader's log end when it became leader
   bool operator==(const PartitionState&) const = default;
 };
@@ -244,11 +289,40 @@ struct Event {
   bool operator==(const Event&) const = default;
 };
 
+// The pending events in (time, seq) order, as std::set<Event> gave them, at
+// the cost of a small vector: a world holds a few dozen events at most, and
+// a node allocation per event (std::set) cost more than moving them. Kept
+// sorted latest-first, so taking the earliest is a pop_back; iteration
+// (begin/end) runs earliest-first like the set's, so the canonical hash and
+// operator== see one order for one set of events, however they were added.
+class EventQueue {
+ public:
+  using const_iterator = std::vector<Event>::const_reverse_iterator;
+  bool empty() const { return events_.empty(); }
+  std::size_t size() const { return events_.size(); }
+  const_iterator begin() const { return events_.rbegin(); }  // the earliest event
+  const_iterator end() const { return events_.rend(); }
+  const Event& front() const { return events_.back(); }
+  void pop_front() { events_.pop_back(); }
+  void insert(const Event& event) {
+    // A new event's seq is the largest, so it goes after every event of its
+    // time: upper_bound in the reversed order, searched from the front (the
+    // latest events), where a new event usually lands.
+    auto position = std::upper_bound(events_.begin(), events_.end(), event,
+                                     [](const Event& x, const Event& y) { return y < x; });
+    events_.insert(position, event);
+  }
+  bool operator==(const EventQueue&) const = default;
+
+ private:
+  std::vector<Event> events_;  // sorted by (time, seq), latest first
+};
+
 struct WorldState {
   std::int64_t now_ms = 0;
   std::int64_t next_event_seq = 0;
   std::int64_t events_processed = 0;
-  std::set<Event> queue;
+  EventQueue queue;
   std::map<std::int64_t, ProduceRequest> requests_on_wire;
   std::map<std::int64_t, ProduceResponse> responses_on_wire;
   std::int64_t next_message = 0;

@@ -7,9 +7,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <exception>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 
 #include "model/history_io.hpp"
 #include "model/run_spec_io.hpp"
@@ -30,6 +35,88 @@ std::vector<FaultKind> idempotence_fault_kinds() {
 }
 
 namespace {
+
+// A fixed set of threads that run fn(0..n-1) and wait for all: the calling
+// thread works too. One pool per search; with one job, no thread is started.
+class WorkerPool {
+ public:
+  explicit WorkerPool(int jobs) {
+    for (int i = 1; i < jobs; ++i) threads_.emplace_back([this] { work(); });
+  }
+  ~WorkerPool() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+  int size() const { return static_cast<int>(threads_.size()) + 1; }
+
+  void run(std::size_t n, const std::function<void(std::size_t)>& fn) {
+    if (threads_.empty() || n <= 1) {
+      for (std::size_t i = 0; i < n; ++i) fn(i);
+      return;
+    }
+    {
+      std::lock_guard lock(mutex_);
+      fn_ = &fn;
+      n_ = n;
+      next_ = 0;
+      busy_ = threads_.size();
+      error_ = nullptr;
+      ++generation_;
+    }
+    wake_.notify_all();
+    drain();
+    std::unique_lock lock(mutex_);
+    done_.wait(lock, [this] { return busy_ == 0; });
+    fn_ = nullptr;
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  void drain() {
+    for (std::size_t i; (i = next_.fetch_add(1)) < n_;) {
+      try {
+        (*fn_)(i);
+      } catch (...) {
+        std::lock_guard lock(mutex_);
+        if (!error_) error_ = std::current_exception();
+      }
+    }
+  }
+  void work() {
+    std::uint64_t seen = 0;
+    for (;;) {
+      {
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+        if (stopping_) return;
+        seen = generation_;
+      }
+      drain();
+      {
+        std::lock_guard lock(mutex_);
+        --busy_;
+      }
+      done_.notify_one();
+    }
+  }
+
+  std::vector<std::thread> threads_;
+  std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  const std::function<void(std::size_t)>* fn_ = nullptr;
+  std::size_t n_ = 0;
+  std::atomic<std::size_t> next_{0};
+  std::size_t busy_ = 0;
+  std::uint64_t generation_ = 0;
+  bool stopping_ = false;
+  std::exception_ptr error_;
+};
 
 struct Verdict {
   RunSpec spec;
@@ -93,23 +180,41 @@ int substitute_message_faults(const Guarantee& guarantee, Verdict& verdict, int&
 
 // Greedy shrinking: the first shrink that still violates becomes the current
 // case; stop when none does or the try budget is spent.
+// With several jobs the next few candidates are simulated at once and the
+// first (in the tree's order) that still violates is taken; the tries
+// counted are those one job would have made, up to and including it.
 Counterexample shrink(const Guarantee& guarantee, const SearchSpace& space, rc::Shrinkable<generators::CaseDraw> current,
-                      Verdict verdict, int max_tries) {
+                      Verdict verdict, int max_tries, WorkerPool& pool) {
   Counterexample c;
   bool progressed = true;
+  const std::size_t width = static_cast<std::size_t>(pool.size());
   while (progressed && c.shrink_tries < max_tries) {
     progressed = false;
     auto shrinks = current.shrinks();
-    while (auto candidate = shrinks.next()) {
-      if (c.shrink_tries >= max_tries) break;
-      ++c.shrink_tries;
-      Verdict next = judge(guarantee, space, candidate->value());
-      if (!next.violated()) continue;
-      current = std::move(*candidate);
-      verdict = std::move(next);
-      ++c.shrink_steps;
-      progressed = true;
-      break;
+    bool exhausted = false;
+    while (!exhausted && !progressed && c.shrink_tries < max_tries) {
+      std::vector<rc::Shrinkable<generators::CaseDraw>> batch;
+      std::vector<generators::CaseDraw> draws;
+      while (batch.size() < width && c.shrink_tries + static_cast<int>(batch.size()) < max_tries) {
+        auto candidate = shrinks.next();
+        if (!candidate) {
+          exhausted = true;
+          break;
+        }
+        draws.push_back(candidate->value());
+        batch.push_back(std::move(*candidate));
+      }
+      std::vector<Verdict> judged(batch.size());
+      pool.run(batch.size(), [&](std::size_t i) { judged[i] = judge(guarantee, space, draws[i]); });
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        ++c.shrink_tries;
+        if (!judged[i].violated()) continue;
+        current = std::move(batch[i]);
+        verdict = std::move(judged[i]);
+        ++c.shrink_steps;
+        progressed = true;
+        break;
+      }
     }
   }
   const bool disconnect_allowed = space.fault_kinds.empty() ||
@@ -130,35 +235,75 @@ std::string describe_search(const std::string& guarantee, std::uint64_t seed, in
 }  // namespace
 
 SearchResult search(const Guarantee& guarantee, const SearchSpace& space, const SearchOptions& options) {
-  SearchResult out;
-  out.guarantee = guarantee.name;
+  return search(std::vector<SearchTarget>{SearchTarget{&guarantee, options.excuse}}, space, options).front();
+}
+
+std::vector<SearchResult> search(const std::vector<SearchTarget>& targets, const SearchSpace& space,
+                                 const SearchOptions& options) {
+  std::vector<SearchResult> out(targets.size());
+  for (std::size_t g = 0; g < targets.size(); ++g) out[g].guarantee = targets[g].guarantee->name;
   ConfigResult built = build_configuration(space.version, space.producer, space.broker);
   if (built.error) {
-    out.config_error = built.error;
+    for (SearchResult& r : out) r.config_error = built.error;
     return out;
   }
   const rc::Gen<generators::CaseDraw> gen = generators::gen_case(space, *built.config);
   rc::Random random(options.seed);
-  for (int i = 0; i < options.budget; ++i) {
-    rc::Shrinkable<generators::CaseDraw> drawn = gen(random.split(), rc::kNominalSize);
-    Verdict verdict = judge(guarantee, space, drawn.value());
-    ++out.cases;
-    out.cut_short += verdict.result.cut_short ? 1 : 0;
-    if (options.progress) options.progress(out.cases);
-    if (!verdict.violated()) continue;
-    if (options.excuse) {
-      if (auto evidence = options.excuse(verdict.result.history)) {
-        if (out.excused++ == 0) out.first_excuse = std::move(*evidence);
-        continue;
+  WorkerPool pool(std::max(1, options.jobs));
+  // Cases are drawn in order on this thread (RapidCheck's Random and
+  // Shrinkable stay here), simulated and judged a chunk at a time by the
+  // pool, then read in case order exactly as one job reads them.
+  const int chunk = pool.size() == 1 ? 1 : 8 * pool.size();
+  std::vector<bool> searching(targets.size(), true);
+  std::size_t still_searching = targets.size();
+  for (int first = 0; first < options.budget && still_searching > 0; first += chunk) {
+    const int n = std::min(chunk, options.budget - first);
+    std::vector<rc::Shrinkable<generators::CaseDraw>> drawn;
+    std::vector<Verdict> runs;
+    for (int i = 0; i < n; ++i) {
+      drawn.push_back(gen(random.split(), rc::kNominalSize));
+      runs.push_back(Verdict{generators::to_run_spec(space, drawn.back().value()), {}, {}});
+    }
+    // anomalies[case][guarantee], for the guarantees searching when the chunk began.
+    std::vector<std::vector<std::vector<Anomaly>>> anomalies(static_cast<std::size_t>(n));
+    pool.run(static_cast<std::size_t>(n), [&](std::size_t i) {
+      Verdict& run = runs[i];
+      run.result = simulate(run.spec);
+      anomalies[i].resize(targets.size());
+      if (run.result.config_error || run.result.cut_short) return;
+      for (std::size_t g = 0; g < targets.size(); ++g)
+        if (searching[g]) anomalies[i][g] = targets[g].guarantee->check(run.result.history);
+    });
+    for (int i = 0; i < n && still_searching > 0; ++i) {
+      const Verdict& run = runs[static_cast<std::size_t>(i)];
+      if (options.progress) options.progress(first + i + 1);
+      for (std::size_t g = 0; g < targets.size(); ++g) {
+        if (!searching[g]) continue;
+        SearchResult& r = out[g];
+        const Guarantee& guarantee = *targets[g].guarantee;
+        ++r.cases;
+        r.cut_short += run.result.cut_short ? 1 : 0;
+        std::vector<Anomaly>& found = anomalies[static_cast<std::size_t>(i)][g];
+        if (found.empty()) continue;
+        const auto& excuse = targets[g].excuse ? targets[g].excuse : options.excuse;
+        if (excuse) {
+          if (auto evidence = excuse(run.result.history)) {
+            if (r.excused++ == 0) r.first_excuse = std::move(*evidence);
+            continue;
+          }
+        }
+        Verdict verdict{run.spec, run.result, std::move(found)};
+        Counterexample c =
+            shrink(guarantee, space, drawn[static_cast<std::size_t>(i)], std::move(verdict), options.max_shrink_steps, pool);
+        c.found_at_case = r.cases;
+        c.search_seed = options.seed;
+        c.spec.description = describe_search(guarantee.name, options.seed, c.found_at_case, c.shrink_steps);
+        c.spec.expect_violated = {guarantee.name};
+        r.counterexample = std::move(c);
+        searching[g] = false;
+        --still_searching;
       }
     }
-    Counterexample c = shrink(guarantee, space, std::move(drawn), std::move(verdict), options.max_shrink_steps);
-    c.found_at_case = out.cases;
-    c.search_seed = options.seed;
-    c.spec.description = describe_search(guarantee.name, options.seed, c.found_at_case, c.shrink_steps);
-    c.spec.expect_violated = {guarantee.name};
-    out.counterexample = std::move(c);
-    break;
   }
   return out;
 }

@@ -69,6 +69,12 @@ struct SearchOptions {
   // reported, and the search goes on: a known exception in Kafka's own rules
   // (properties/restart_snapshot.hpp) must not hide a model bug behind it.
   std::function<std::optional<std::string>(const History&)> excuse;  // may be empty
+  // Threads simulating cases (and shrink candidates) at once. The result is
+  // the same for every value: cases are numbered and judged in order, so the
+  // lowest violating case wins and a shrink accepts the first candidate that
+  // still violates, as one thread would. `excuse` and `progress` run on the
+  // calling thread only.
+  int jobs = 1;
 };
 
 struct Counterexample {
@@ -92,6 +98,23 @@ struct SearchResult {
 };
 
 SearchResult search(const Guarantee& guarantee, const SearchSpace& space, const SearchOptions& options);
+
+// One guarantee of a multi-guarantee search, with the excuse that applies to
+// it alone (empty = SearchOptions::excuse).
+struct SearchTarget {
+  const Guarantee* guarantee = nullptr;
+  std::function<std::optional<std::string>(const History&)> excuse;
+};
+
+// Several guarantees judged on the same cases: nothing in a case's generation
+// depends on the guarantee, so each case is simulated once and its history
+// judged by every guarantee still searching. Each result is exactly what
+// search() gives that guarantee alone with the same seed and budget (its
+// cases, cut_short, excused, counterexample and shrinking); a guarantee stops
+// at its first unexcused violation and the search ends when all have stopped.
+// options.progress reports the cases simulated.
+std::vector<SearchResult> search(const std::vector<SearchTarget>& targets, const SearchSpace& space,
+                                 const SearchOptions& options);
 
 // What a person reads after a failing search: the anomalies, the shrunk
 // schedule, the timeline (model/history_io.hpp) and the line that replays it.

@@ -5,6 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <set>
+#include <string>
+#include <vector>
+
 #include "cli/commands.hpp"
 #include "cli/junit.hpp"
 #include "cli/kafka_release.hpp"

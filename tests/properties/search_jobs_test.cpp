@@ -1,0 +1,96 @@
+// The search's two shortcuts must not change a single answer:
+//  - one simulation per case judged by several guarantees gives each
+//    guarantee exactly what its own search gives (cases, counts, excuse,
+//    counterexample, shrinking);
+//  - any number of jobs gives what one job gives for the same seed (the
+//    lowest violating case, the same shrink path and counts).
+#include <gtest/gtest.h>
+
+#include "model/run_spec_io.hpp"
+#include "properties/restart_snapshot.hpp"
+#include "tests/properties/search_support.hpp"
+
+namespace kafka_model::testing {
+namespace {
+
+// Everything a result says, as text, so a difference prints legibly.
+std::string fingerprint(const SearchResult& r) {
+  std::string out = fmt::format("{} cases={} cut_short={} excused={} first_excuse={}\n", r.guarantee, r.cases,
+                                r.cut_short, r.excused, r.first_excuse);
+  if (r.counterexample) {
+    const Counterexample& c = *r.counterexample;
+    out += fmt::format("found@{} steps={} tries={} seed={} anomalies={}\n", c.found_at_case, c.shrink_steps,
+                       c.shrink_tries, c.search_seed, c.anomalies.size());
+    out += to_json(c.spec);
+  }
+  return out;
+}
+
+SearchSpace idempotence_off() {
+  SearchSpace space;
+  space.producer = small_timeouts({{"enable.idempotence", "false"}, {"acks", "all"}});
+  space.broker = fast_replication();
+  return space;
+}
+
+SearchSpace idempotent_min_isr_2() {
+  SearchSpace space;
+  space.producer = small_timeouts({{"enable.idempotence", "true"}, {"acks", "all"}});
+  space.broker = fast_replication({{"min.insync.replicas", "2"}});
+  return space;
+}
+
+std::vector<SearchTarget> every_guarantee() {
+  std::vector<SearchTarget> targets;
+  for (const Guarantee& g : all_guarantees()) targets.push_back(SearchTarget{&g, {}});
+  return targets;
+}
+
+TEST(SearchSharing, OneSimulationPerCaseGivesEachGuaranteeItsOwnSearch) {
+  for (const SearchSpace& space : {idempotence_off(), idempotent_min_isr_2()}) {
+    const SearchOptions options{.seed = 3, .budget = 150};
+    const std::vector<SearchResult> shared = search(every_guarantee(), space, options);
+    ASSERT_EQ(shared.size(), all_guarantees().size());
+    int violated = 0;
+    for (std::size_t i = 0; i < shared.size(); ++i) {
+      EXPECT_EQ(fingerprint(shared[i]), fingerprint(search(all_guarantees()[i], space, options)));
+      violated += shared[i].counterexample ? 1 : 0;
+    }
+    if (space.producer.at("enable.idempotence") == "false") EXPECT_GE(violated, 2);  // the test compares shrinks
+  }
+}
+
+// An excuse given to one target applies to it alone.
+TEST(SearchSharing, AnExcuseIsPerGuarantee) {
+  const SearchSpace space = idempotence_off();
+  const SearchOptions options{.seed = 3, .budget = 150};
+  const auto excuse_all = [](const History&) -> std::optional<std::string> { return std::string("excused"); };
+  std::vector<SearchTarget> targets = every_guarantee();
+  targets[0].excuse = excuse_all;  // no_duplicates_within_session: every violation excused
+  const std::vector<SearchResult> shared = search(targets, space, options);
+  SearchOptions alone = options;
+  alone.excuse = excuse_all;
+  EXPECT_EQ(fingerprint(shared[0]), fingerprint(search(*targets[0].guarantee, space, alone)));
+  EXPECT_FALSE(shared[0].counterexample);
+  EXPECT_GT(shared[0].excused, 0);
+  for (std::size_t i = 1; i < shared.size(); ++i)
+    EXPECT_EQ(fingerprint(shared[i]), fingerprint(search(all_guarantees()[i], space, options)));
+}
+
+TEST(SearchJobs, AnyNumberOfJobsGivesOneJobsResult) {
+  for (const SearchSpace& space : {idempotence_off(), idempotent_min_isr_2()}) {
+    SearchOptions options{.seed = 5, .budget = 120};
+    options.excuse = kafka_idempotence_exception;
+    const std::vector<SearchResult> one = search(every_guarantee(), space, options);
+    for (int jobs : {2, 3, 8}) {
+      options.jobs = jobs;
+      const std::vector<SearchResult> many = search(every_guarantee(), space, options);
+      ASSERT_EQ(many.size(), one.size());
+      for (std::size_t i = 0; i < one.size(); ++i)
+        EXPECT_EQ(fingerprint(many[i]), fingerprint(one[i])) << "jobs=" << jobs;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace kafka_model::testing
