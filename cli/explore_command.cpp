@@ -30,6 +30,9 @@ struct ExploreCliOptions {
   int depth = 0;
   std::string mode = "at-least-once";
   std::vector<std::uint64_t> seeds = {1};
+  std::vector<std::string> choose;  // Chooser labels enumerated value by value
+  int choice_values = 3;
+  int deviations = 1;
   std::int64_t max_states = 2'000'000;
   bool bitstate = false;
   int bitstate_log2 = 27;
@@ -41,8 +44,14 @@ struct ExploreCliOptions {
 std::string bounds_text(const ExploreCliOptions& o) {
   std::string seeds;
   for (std::uint64_t s : o.seeds) seeds += (seeds.empty() ? "" : ",") + std::to_string(s);
-  return fmt::format("{} record(s) ({}), at most {} fault(s){}, seed(s) {}, {}", o.records, o.mode, o.faults,
-                     o.depth > 0 ? fmt::format(" within the first {} events", o.depth) : std::string(), seeds,
+  std::string labels;
+  for (const std::string& l : o.choose) labels += (labels.empty() ? "" : ",") + l;
+  const std::string choices =
+      o.choose.empty() ? std::string()
+                       : fmt::format(", decisions {} take values 0..{} (at most {} per behaviour other than the seed's)",
+                                     labels, o.choice_values - 1, o.deviations);
+  return fmt::format("{} record(s) ({}), at most {} fault(s){}, seed(s) {}{}, {}", o.records, o.mode, o.faults,
+                     o.depth > 0 ? fmt::format(" within the first {} events", o.depth) : std::string(), seeds, choices,
                      o.with_refusals ? "every fault kind" : "every fault kind but transient refusals");
 }
 
@@ -116,6 +125,9 @@ int run_explore(const ExploreCliOptions& o) {
   options.max_depth = o.depth;
   options.max_states = o.max_states;
   options.seeds = o.seeds;
+  options.choice_labels = o.choose;
+  options.choice_values = o.choice_values;
+  options.max_deviations = o.deviations;
   options.visited = o.bitstate ? VisitedKind::Bitstate : VisitedKind::HashCompact;
   options.bitstate_log2 = o.bitstate_log2;
   options.excuse = kafka_known_exception;
@@ -148,6 +160,7 @@ int run_explore(const ExploreCliOptions& o) {
     j["states_per_second"] = result.states_per_second();
     j["peak_memory_bytes"] = result.peak_memory_bytes;
     j["depth"] = result.depth;
+    j["choice_branches"] = result.choice_branches;
     j["complete"] = result.complete;
     j["visited_set"] = o.bitstate ? "bitstate" : "hash-compact";
     j["visited_bytes"] = result.visited_bytes;
@@ -189,6 +202,15 @@ void add_explore_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--guarantee", o->guarantees, "A guarantee to check (repeatable; default: all)");
   cmd->add_option("--mode", o->mode, "The application: at-least-once (default), fire-and-forget, synchronous");
   cmd->add_option("--seed", o->seeds, "The Chooser's physics (network delays, jitter): repeatable (default 1)");
+  cmd->add_option("--choose", o->choose,
+                  "Enumerate this Chooser decision's values (repeatable): network.delay, fetch.jitter, retry.backoff, "
+                  "reconnect.backoff, sticky.partition, or * for all")
+      ->check(CLI::IsMember({"network.delay", "fetch.jitter", "retry.backoff", "reconnect.backoff", "sticky.partition", "*"}));
+  cmd->add_option("--choice-values", o->choice_values, "Values 0..B-1 of each enumerated decision (default 3)")
+      ->check(CLI::Range(2, 1000));
+  cmd->add_option("--deviations", o->deviations,
+                  "At most this many decisions per behaviour other than the seed's (default 1)")
+      ->check(CLI::Range(0, 100));
   cmd->add_option("--max-states", o->max_states, "Stop (incomplete) after this many distinct states (default 2000000)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
   cmd->add_flag("--bitstate", o->bitstate, "SPIN-style bitstate visited set (reports its omission probability)");

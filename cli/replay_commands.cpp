@@ -36,7 +36,7 @@ std::optional<RunSpec> load(const char* command, const std::string& path) {
 int refused(const char* command, const std::string& path, const RunSpec& spec, const ConfigError& error, bool json) {
   if (error.kind != ConfigErrorKind::KafkaConfigException) {
     fmt::print(stderr, "kafka-model {}: {}: {} '{}': {}\n", command, path,
-               error.key.rfind("faults[", 0) == 0 ? "field" : (is_broker_key(error.key) ? "broker key" : "producer key"),
+               error.key.rfind("faults[", 0) == 0 || error.key.rfind("choices[", 0) == 0 ? "field" : (is_broker_key(error.key) ? "broker key" : "producer key"),
                error.key, error.message);
     return kBadInput;
   }
@@ -59,7 +59,9 @@ Report judge_all(const RunSpec& spec, const SimulationResult& result, const std:
 }
 
 std::string header(const RunSpec& spec, const std::string& path) {
-  std::string out = fmt::format("{}: Kafka {}, seed {}, {} fault(s)\n", path, to_string(spec.version), spec.seed,
+  std::string out = fmt::format("{}: Kafka {}, seed {}{}, {} fault(s)\n", path, to_string(spec.version), spec.seed,
+                                spec.choices.empty() ? std::string()
+                                                     : fmt::format(" after {} recorded choice(s)", spec.choices.size()),
                                 spec.schedule.faults.size());
   if (!spec.description.empty()) out += fmt::format("Description: {}\n", spec.description);
   return out + "\n";

@@ -1,5 +1,5 @@
 // Everything one run depends on: configuration (as the Kafka properties a
-// person wrote), workload, fault schedule and seed. The world is a pure
+// person wrote), workload, fault schedule, seed and recorded choices. The world is a pure
 // function of it. Serialized as JSON, it is both a hand-written scenario file
 // (tests/scenarios/) and a replay file of a shrunk counterexample.
 #pragma once
@@ -22,6 +22,12 @@ struct RunSpec {
   Workload workload;
   FaultSchedule schedule;
   std::uint64_t seed = 1;
+  // Recorded Chooser decisions (model/chooser.hpp, ReplayChooser): one value
+  // per decision in the order the world asks, the seed's draws after the
+  // last. Empty = the seed decides everything (every file before the field).
+  // `kafka-model explore` writes them for a behaviour that needs a decision
+  // the seed does not draw (a particular network delay).
+  std::vector<std::uint64_t> choices;
   std::string description;  // optional, for scenario files
   // What a scenario or counterexample file asserts, by guarantee name
   // (properties/guarantee.hpp): replaying it must violate / keep these.

@@ -190,6 +190,21 @@ std::uint64_t read_seed(const json& v) {
   fail("seed", fmt::format("expected a non-negative integer, got {}", found(v)));
 }
 
+// Recorded Chooser decisions: non-negative integers. Whether each is inside
+// its decision's range is only known when the world asks (simulate() reports
+// the first that is not, naming choices[i]).
+std::vector<std::uint64_t> read_choices(const json& v) {
+  if (!v.is_array()) fail("choices", fmt::format("expected an array of non-negative integers, got {}", found(v)));
+  std::vector<std::uint64_t> choices;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const json& c = v[i];
+    if (c.is_number_unsigned()) choices.push_back(c.get<std::uint64_t>());
+    else if (c.is_number_integer()) fail(element("choices", i), fmt::format("must be at least 0, got {}", c.get<std::int64_t>()));
+    else fail(element("choices", i), fmt::format("expected a non-negative integer, got {}", found(c)));
+  }
+  return choices;
+}
+
 std::vector<std::string> read_names(const json& v, const std::string& path) {
   if (!v.is_array()) fail(path, fmt::format("expected an array of guarantee names, got {}", found(v)));
   std::vector<std::string> names;
@@ -201,7 +216,7 @@ RunSpec spec_from_document(const json& root) {
   expect_object(root, "");
   reject_unknown_keys(root, "", "top-level",
                       {"description", "kafka_version", "seed", "producer", "broker", "workload", "faults",
-                       "expect_violated", "expect_holds"});
+                       "choices", "expect_violated", "expect_holds"});
   RunSpec spec;
   if (root.contains("description")) spec.description = read_string(root["description"], "description");
   if (root.contains("kafka_version")) spec.version = read_version(root["kafka_version"]);
@@ -210,6 +225,7 @@ RunSpec spec_from_document(const json& root) {
   if (root.contains("broker")) spec.broker = read_properties(root["broker"], "broker");
   if (root.contains("workload")) spec.workload = read_workload(root["workload"]);
   if (root.contains("faults")) spec.schedule = read_faults(root["faults"]);
+  if (root.contains("choices")) spec.choices = read_choices(root["choices"]);
   if (root.contains("expect_violated")) spec.expect_violated = read_names(root["expect_violated"], "expect_violated");
   if (root.contains("expect_holds")) spec.expect_holds = read_names(root["expect_holds"], "expect_holds");
   return spec;
@@ -227,6 +243,8 @@ std::string to_json(const RunSpec& spec) {
   j["workload"] = workload_to_json(spec.workload);
   j["faults"] = ordered_json::array();
   for (const Fault& fault : spec.schedule.faults) j["faults"].push_back(fault_to_json(fault));
+  // Only when recorded: a file without choices writes as it always did.
+  if (!spec.choices.empty()) j["choices"] = spec.choices;
   if (!spec.expect_violated.empty()) j["expect_violated"] = spec.expect_violated;
   if (!spec.expect_holds.empty()) j["expect_holds"] = spec.expect_holds;
   return j.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";

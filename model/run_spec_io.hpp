@@ -5,7 +5,12 @@
 //   {"description": "...", "kafka_version": "3.9", "seed": 1,
 //    "producer": {"acks": "all"}, "broker": {"min.insync.replicas": "2"},
 //    "workload": {"records": 10, "mode": "at-least-once", ...},
-//    "faults": [{"kind": "DropResponse", "request": 1}, {"kind": "BrokerCrash", "at_ms": 20, "broker": 0}]}
+//    "faults": [{"kind": "DropResponse", "request": 1}, {"kind": "BrokerCrash", "at_ms": 20, "broker": 0}],
+//    "choices": [2, 0, 1]}
+//
+// "choices" (optional, written only when not empty) are recorded Chooser
+// decisions, one value per decision in the order the world asks, the seed's
+// draws after them (model/chooser.hpp, ReplayChooser).
 //
 // A fault carries exactly the fields its kind uses (fault_fields()); to_json
 // writes those, so a Fault whose unused fields hold non-default values reads

@@ -23,7 +23,7 @@ std::optional<ConfigError> check_faults_against(const FaultSchedule& schedule, c
 
 }  // namespace
 
-SimulationResult simulate(const RunSpec& spec, const ModelParameters& parameters) {
+SimulationResult simulate(const RunSpec& spec, const ModelParameters& parameters, Chooser& chooser) {
   SimulationResult result;
   ConfigResult built = build_configuration(spec.version, spec.producer, spec.broker);
   if (built.error) {
@@ -34,13 +34,26 @@ SimulationResult simulate(const RunSpec& spec, const ModelParameters& parameters
     result.config_error = error;
     return result;
   }
-  SeededChooser chooser(spec.seed);
   World world(*built.config, spec.workload, spec.schedule, chooser, parameters);
   world.run();
   result.config = std::move(built.config);
   result.history = world.take_history();
   result.cut_short = world.cut_short();
   result.events = world.state().events_processed;
+  return result;
+}
+
+SimulationResult simulate(const RunSpec& spec, const ModelParameters& parameters) {
+  ReplayChooser chooser(spec.choices, spec.seed);
+  SimulationResult result = simulate(spec, parameters, chooser);
+  // A recorded decision the model did not offer: the file belongs to another
+  // model or configuration, and its run is not the one recorded.
+  if (const auto& m = chooser.mismatch(); m && !result.config_error)
+    result.config_error = ConfigError{
+        ConfigErrorKind::InvalidValue, fmt::format("choices[{}]", m->index),
+        fmt::format("{} is outside the decision the model asks there ({}, values 0..{}): the file was recorded "
+                    "against another model or configuration",
+                    m->value, m->what, m->bound - 1)};
   return result;
 }
 

@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "model/chooser.hpp"
 #include "model/config.hpp"
 #include "model/history.hpp"
 #include "model/run_spec.hpp"
@@ -19,6 +20,13 @@ struct SimulationResult {
   std::int64_t events = 0;
 };
 
+// The decisions are the spec's recorded choices, then its seed's
+// (ReplayChooser); a recorded value outside its decision's range is a
+// config_error naming choices[i].
 SimulationResult simulate(const RunSpec& spec, const ModelParameters& parameters = {});
+
+// The same run with the caller's Chooser deciding (spec.seed and spec.choices
+// unused): the explorer's recording chooser.
+SimulationResult simulate(const RunSpec& spec, const ModelParameters& parameters, Chooser& chooser);
 
 }  // namespace kafka_model

@@ -201,6 +201,10 @@ struct Node {
   std::uint64_t digest = 0;
   int faults = 0;
   std::int64_t hold_deadline_ms = -1;  // while the heal is held: inject by then or not at all
+  std::uint64_t choices = 0;  // Chooser decisions made so far (the next one's index)
+  // Decisions that took another value than the seed's draw: (index, value),
+  // in index order. Path information like the fault schedule: not identity.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> deviations;
 };
 
 // The state's identity: the world's state and what the WorldState does not
@@ -215,6 +219,8 @@ std::uint64_t identity(const Node& n, bool expandable) {
   h = mix(h, expandable ? static_cast<std::uint64_t>(n.world.injection_time()) + 2 : 0);
   h = mix(h, static_cast<std::uint64_t>(n.world.settle_until() < 0 ? -1 : n.world.settle_until() - n.world.state().now_ms));
   h = mix(h, n.world.heal_held() ? static_cast<std::uint64_t>(n.hold_deadline_ms) : 0);
+  // The deviations used, as the faults used: fewer leave more futures.
+  if (!n.deviations.empty()) h = mix(h, 0x100 + n.deviations.size());
   return h;
 }
 
@@ -246,6 +252,33 @@ bool applicable(const Fault& f, const WorldState& s) {
   }
 }
 
+// Judging a behaviour with deviations: the seed's draws with the node's
+// deviations in their place, every decision recorded, so the RunSpec's
+// choices (model/chooser.hpp, ReplayChooser) replay the same run.
+class DeviationChooser final : public Chooser {
+ public:
+  DeviationChooser(std::uint64_t seed, const std::vector<std::pair<std::uint64_t, std::uint64_t>>& deviations)
+      : rng_(seed), deviations_(deviations) {}
+  std::uint64_t choose(std::uint64_t bound, std::string_view) override {
+    std::uint64_t value = rng_.below(bound);
+    if (next_ < deviations_.size() && deviations_[next_].first == values_.size()) value = deviations_[next_++].second;
+    values_.push_back(value);
+    return value;
+  }
+  // The decisions up to the last deviation (the seed draws the rest).
+  std::vector<std::uint64_t> recorded() const {
+    if (deviations_.empty()) return {};
+    const std::size_t n = std::min<std::size_t>(values_.size(), deviations_.back().first + 1);
+    return {values_.begin(), values_.begin() + static_cast<std::ptrdiff_t>(n)};
+  }
+
+ private:
+  SplitMix64 rng_;
+  const std::vector<std::pair<std::uint64_t, std::uint64_t>>& deviations_;
+  std::size_t next_ = 0;
+  std::vector<std::uint64_t> values_;
+};
+
 class Explorer {
  public:
   Explorer(const std::vector<const Guarantee*>& guarantees, const ExploreSpace& space, const ExploreOptions& options,
@@ -260,9 +293,13 @@ class Explorer {
   void run(std::uint64_t seed) {
     seed_ = seed;
     ExplorationChooser chooser(seed);
+    chooser.enumerate(options_.choice_labels);
     chooser_ = &chooser;
     std::vector<Node> layer;
+    // The World constructor's decisions (the first fetch ticks) take the
+    // seed's values: they are not a transition the search branches on.
     layer.push_back(Node{World(config_, space_.workload, FaultSchedule{}, chooser), chooser.position(), 0, 0});
+    layer.back().choices = chooser.count();
     settle(layer.back());
     visited_.insert(identity(layer.back(), true));
     ++result_.distinct_states;
@@ -304,58 +341,109 @@ class Explorer {
            !node.world.state().healed && !node.world.ended();
   }
 
+  // Whether a decision may still take another value than the seed's: labels
+  // enumerated, fewer than max_deviations taken, before D, not yet healed
+  // (the bounds of faults, so a node past them has one deterministic tail).
+  bool may_deviate(const Node& node, int depth) const {
+    return !options_.choice_labels.empty() && static_cast<int>(node.deviations.size()) < options_.max_deviations &&
+           (options_.max_depth <= 0 || depth < options_.max_depth) && !node.world.state().healed &&
+           !node.world.ended();
+  }
+
+  bool expandable(const Node& node, int depth) const { return may_fault(node, depth) || may_deviate(node, depth); }
+
+  // One transition of `base`: `mutate` applied to a copy (false: not a
+  // transition here), then again from `base` with every other value of each
+  // enumerated decision the transition made (values 0..choice_values-1 of
+  // its range), within the deviation budget. The world is deterministic, so
+  // a re-run with a forced prefix makes the same decisions up to the prefix's
+  // end; the forced prefixes enumerate each combination once.
+  template <class Mutate>
+  void transitions(const Node& base, int depth, std::vector<Node>& next, const Mutate& mutate,
+                   std::vector<std::uint64_t> forced = {}, int forced_deviations = 0) {
+    Node child = base;
+    chooser_->set_position(child.rng, child.choices);
+    chooser_->begin_transition(forced);
+    const bool keep = mutate(child);
+    const std::vector<ExplorationChooser::Point> points = chooser_->points();
+    child.rng = chooser_->position();
+    child.choices = chooser_->count();
+    for (std::size_t k = 0; k < forced.size() && k < points.size(); ++k)
+      if (forced[k] != points[k].drawn) child.deviations.emplace_back(points[k].index, forced[k]);
+    if (keep) offer(std::move(child), depth, next);
+    if (!may_deviate(base, depth) ||
+        static_cast<int>(base.deviations.size()) + forced_deviations >= options_.max_deviations)
+      return;
+    for (std::size_t j = forced.size(); j < points.size(); ++j) {
+      const std::uint64_t values = std::min<std::uint64_t>(points[j].bound, static_cast<std::uint64_t>(options_.choice_values));
+      for (std::uint64_t v = 0; v < values; ++v) {
+        if (v == points[j].drawn) continue;
+        std::vector<std::uint64_t> prefix = forced;
+        for (std::size_t k = forced.size(); k < j; ++k) prefix.push_back(points[k].drawn);
+        prefix.push_back(v);
+        ++result_.choice_branches;
+        transitions(base, depth, next, mutate, std::move(prefix), forced_deviations + 1);
+      }
+    }
+  }
+
   void expand(Node node, int depth, std::vector<Node>& next) {
     if (may_fault(node, depth)) {
       if (node.world.can_inject())
         for (const Fault& f : menu_) {
           if (is_message_fault(f.kind) || !applicable(f, node.world.state())) continue;
-          Node child = node;
-          chooser_->set_position(child.rng);
-          child.world.inject(f);
-          child.rng = chooser_->position();
-          child.hold_deadline_ms = -1;
-          ++child.faults;
-          offer(std::move(child), depth, next);
+          transitions(node, depth, next, [&f](Node& child) {
+            child.world.inject(f);
+            child.hold_deadline_ms = -1;
+            ++child.faults;
+            return true;
+          });
         }
       for (const std::int64_t request : open_requests(node.world.state()))
         for (const Fault& f : menu_) {
           if (!is_message_fault(f.kind)) continue;
           if ((f.kind == FaultKind::DropRequest) != (request == node.world.state().next_request)) continue;
-          Node child = node;
           Fault armed = f;
           armed.request = static_cast<std::int32_t>(request);
-          chooser_->set_position(child.rng);
-          const std::int64_t before = child.world.message_fault_matches();
-          child.world.inject(armed);
-          child.world.step();
-          if (child.world.message_fault_matches() == before) continue;  // it did not apply here
-          child.rng = chooser_->position();
-          ++child.faults;
-          offer(std::move(child), depth, next);
+          transitions(node, depth, next, [&armed](Node& child) {
+            const std::int64_t before = child.world.message_fault_matches();
+            child.world.inject(armed);
+            child.world.step();
+            if (child.world.message_fault_matches() == before) return false;  // it did not apply here
+            ++child.faults;
+            return true;
+          });
         }
     }
     // The workload is done and the next step would heal: a timed fault may
     // still come (within the hold horizon), which delays the heal as a
     // replay's pending FaultDue does. Stepping without the hold heals.
-    if (may_fault(node, depth) && node.world.would_heal() && !node.world.heal_held()) {
-      Node held = node;
-      held.world.hold_heal();
-      held.hold_deadline_ms = held.world.state().now_ms + hold_horizon_ms_;
-      chooser_->set_position(held.rng);
-      held.world.step();
-      held.rng = chooser_->position();
-      offer(std::move(held), depth, next);
-    }
+    if (may_fault(node, depth) && node.world.would_heal() && !node.world.heal_held())
+      transitions(node, depth, next, [this](Node& held) {
+        held.world.hold_heal();
+        held.hold_deadline_ms = held.world.state().now_ms + hold_horizon_ms_;
+        held.world.step();
+        return true;
+      });
     // A held world that can no longer inject in time is not a behaviour
     // (no replay holds a heal without a fault): dropped.
     if (node.world.heal_held() &&
         (!node.world.can_inject() ? node.world.state().queue.empty() || node.world.state().queue.begin()->time_ms > node.hold_deadline_ms
                                   : node.world.injection_time() > node.hold_deadline_ms))
       return;
-    chooser_->set_position(node.rng);
-    node.world.step();
-    node.rng = chooser_->position();
-    offer(std::move(node), depth, next);
+    if (!may_deviate(node, depth)) {  // no copy: the common case, and the only one without enumerated labels
+      chooser_->set_position(node.rng, node.choices);
+      chooser_->begin_transition({});
+      node.world.step();
+      node.rng = chooser_->position();
+      node.choices = chooser_->count();
+      offer(std::move(node), depth, next);
+      return;
+    }
+    transitions(node, depth, next, [](Node& child) {
+      child.world.step();
+      return true;
+    });
   }
 
   // A child at depth + 1: a finished run is judged; a state no fault can
@@ -365,17 +453,17 @@ class Explorer {
   void offer(Node child, int depth, std::vector<Node>& next) {
     ++result_.states_explored;
     if (child.world.ended()) {
-      judge(child.world);
+      judge(child);
       return;
     }
     settle(child);
-    const bool expandable = may_fault(child, depth + 1);
-    if (!visited_.insert(identity(child, expandable))) return;
+    const bool open = expandable(child, depth + 1);
+    if (!visited_.insert(identity(child, may_fault(child, depth + 1)))) return;
     if (++result_.distinct_states >= options_.max_states) result_.complete = false;
-    if (expandable)
+    if (open)
       next.push_back(std::move(child));
     else
-      judge(child.world);
+      judge(child);
   }
 
   RunSpec spec_of(const World& world) const {
@@ -393,10 +481,17 @@ class Explorer {
   // dropped; a tail is run here for the first time) and judge it. The
   // shortest violation so far is kept: BFS settles it once the depth passes
   // its length (settled()).
-  void judge(const World& world) {
+  void judge(const Node& node) {
     ++result_.behaviours;
-    RunSpec spec = spec_of(world);
-    const SimulationResult run = simulate(spec);
+    RunSpec spec = spec_of(node.world);
+    SimulationResult run;
+    if (node.deviations.empty()) {
+      run = simulate(spec);
+    } else {
+      DeviationChooser chooser(seed_, node.deviations);
+      run = simulate(spec, ModelParameters{}, chooser);
+      spec.choices = chooser.recorded();
+    }
     result_.tail_events += std::max<std::int64_t>(0, run.events - (depth_ + 1));
     if (run.cut_short) {
       ++result_.cut_short;
@@ -417,8 +512,11 @@ class Explorer {
       c.spec = spec;
       c.spec.description = fmt::format(
           "Shortest counterexample to {}: found by exhaustive exploration (kafka-model explore) within {} record(s), "
-          "at most {} fault(s), seed {}: {} events.",
-          v.guarantee, space_.workload.records, options_.max_faults, seed_, run.events);
+          "at most {} fault(s), seed {}{}: {} events.",
+          v.guarantee, space_.workload.records, options_.max_faults, seed_,
+          node.deviations.empty() ? std::string()
+                                  : fmt::format(" with {} decision(s) other than the seed's (choices)", node.deviations.size()),
+          run.events);
       c.spec.expect_violated = {v.guarantee};
       c.history = run.history;
       c.anomalies = std::move(anomalies);

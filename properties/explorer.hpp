@@ -7,9 +7,11 @@
 //
 // Bounds: the workload (records, mode), K faults, the injection depth D (no
 // fault after the D-th event), the menu of fault durations (derived from the
-// configuration: explore_fault_menu) and the Chooser's decisions as the seed
-// draws them (network delays, fetch jitter, backoff jitter: the seed is a
-// bound, like the others; several seeds widen it).
+// configuration: explore_fault_menu) and the Chooser's decisions: the seed's
+// draws (a bound, like the others; several seeds widen it), except that the
+// decisions of the enumerated labels (choice_labels) also take every value
+// 0..choice_values-1, at most max_deviations of them per behaviour; such a
+// counterexample carries the decisions as the RunSpec's choices.
 #pragma once
 
 #include <cstdint>
@@ -48,6 +50,12 @@ struct ExploreOptions {
   std::vector<FaultKind> fault_kinds;   // empty = idempotence_fault_kinds() (every kind but ErrorResponse)
   std::vector<Errors> error_responses;  // empty = default_error_responses()
   std::vector<std::uint64_t> seeds = {1};  // the Chooser's physics, one exploration each
+  // Chooser decisions enumerated value by value (labels as the world names
+  // them: network.delay, fetch.jitter, retry.backoff, reconnect.backoff,
+  // sticky.partition; "*" = all). Empty: every decision is the seed's.
+  std::vector<std::string> choice_labels;
+  int choice_values = 3;   // per decision, values 0..choice_values-1 of its range (and the seed's draw)
+  int max_deviations = 1;  // decisions per behaviour that differ from the seed's draw (like K for faults)
   VisitedKind visited = VisitedKind::HashCompact;
   int bitstate_log2 = 27;  // 2^27 bits = 16 MiB
   // A violation this excuses (its evidence) is counted, not reported, and the
@@ -77,6 +85,7 @@ struct ExploreResult {
   std::int64_t distinct_states = 0;  // states kept after the visited set
   std::int64_t behaviours = 0;       // complete runs judged (terminal states)
   std::int64_t cut_short = 0;        // terminal runs that hit ModelParameters' bounds (not judged)
+  std::int64_t choice_branches = 0;  // transitions re-run with an enumerated decision forced to another value
   int depth = 0;                     // deepest BFS layer reached
   bool complete = true;              // false when max_states stopped it
   double seconds = 0;

@@ -26,7 +26,10 @@ ReplayOutcome replay(const RunSpec& spec) {
   out.spec = spec;
   out.result = simulate(spec);
   if (out.result.config_error) {
-    out.failures.push_back(fmt::format("the configuration was refused: {}", out.result.config_error->message));
+    const ConfigError& e = *out.result.config_error;
+    out.failures.push_back(e.key.rfind("choices[", 0) == 0
+                               ? fmt::format("{}: {}", e.key, e.message)
+                               : fmt::format("the configuration was refused: {}", e.message));
     return out;
   }
   if (out.result.cut_short) out.failures.push_back("the run hit the model's time/event bound");

@@ -156,6 +156,44 @@ TEST(RunSpecJson, WritesPrettyDeterministicJsonInAFixedKeyOrder) {
   EXPECT_EQ(to_json(spec), to_json(RunSpec(spec)));
 }
 
+// Recorded Chooser decisions (model/chooser.hpp, ReplayChooser): written
+// after the faults only when there are some, so every file without them
+// writes byte for byte as before; they read back; a negative or non-integer
+// value names its element.
+TEST(RunSpecJson, RecordedChoicesRoundTripAndAreOmittedWhenEmpty) {
+  RunSpec spec = full_spec();
+  EXPECT_EQ(to_json(spec).find("choices"), std::string::npos);
+  spec.choices = {2, 0, 1, 17};
+  const std::string text = to_json(spec);
+  EXPECT_NE(text.find("\"choices\": [\n    2,\n    0,\n    1,\n    17\n  ]"), std::string::npos) << text;
+  EXPECT_LT(text.find("\"faults\""), text.find("\"choices\""));
+  const RunSpecParse parsed = parse(text);
+  ASSERT_TRUE(parsed.spec) << parsed.error;
+  EXPECT_EQ(*parsed.spec, spec);
+}
+
+// ReplayChooser: the recorded values first, the seed's draws after, the
+// seed's generator drawn at every decision: an empty list is SeededChooser,
+// a list that repeats the seed's draws changes nothing, and a value outside
+// the decision's range is not used but kept as the mismatch to report.
+TEST(ReplayChooser, RecordedValuesThenTheSeedsDraws) {
+  SeededChooser seeded(7);
+  std::vector<std::uint64_t> draws;
+  for (int i = 0; i < 6; ++i) draws.push_back(seeded.choose(3, "network.delay"));
+  ReplayChooser empty({}, 7), same({draws[0], draws[1]}, 7), other({(draws[0] + 1) % 3}, 7);
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(empty.choose(3, "network.delay"), draws[i]);
+    EXPECT_EQ(same.choose(3, "network.delay"), draws[i]);
+    EXPECT_EQ(other.choose(3, "network.delay"), i == 0 ? (draws[0] + 1) % 3 : draws[i]);
+  }
+  ReplayChooser bad({5}, 7);
+  EXPECT_EQ(bad.choose(3, "fetch.jitter"), draws[0]);
+  ASSERT_TRUE(bad.mismatch());
+  EXPECT_EQ(bad.mismatch()->index, 0u);
+  EXPECT_EQ(bad.mismatch()->what, "fetch.jitter");
+  EXPECT_FALSE(same.mismatch());
+}
+
 TEST(RunSpecJson, MissingSectionsTakeDefaults) {
   const RunSpecParse parsed = parse("{}");
   ASSERT_TRUE(parsed.spec) << parsed.error;
@@ -226,7 +264,7 @@ TEST(RunSpecJsonErrors, UnknownNamesListTheKnownOnes) {
        "synchronous)"},
       {R"({"fualts": []})",
        "replay.json: fualts: unknown top-level key (one of: description, kafka_version, seed, producer, broker, "
-       "workload, faults, expect_violated, expect_holds)"},
+       "workload, faults, choices, expect_violated, expect_holds)"},
       {R"({"workload": {"record": 3}})",
        "replay.json: workload.record: unknown workload key (one of: records, keys, send_interval_ms, "
        "record_size_bytes, max_resends_per_record, mode)"},
@@ -252,6 +290,14 @@ TEST(RunSpecJsonErrors, NegativeAndOutOfRangeNumbers) {
       {R"({"seed": -1})", "replay.json: seed: must be at least 0, got -1"},
       {R"({"workload": {"records": -3}})", "replay.json: workload.records: must be at least 0, got -3"},
       {R"({"workload": {"send_interval_ms": -1}})", "replay.json: workload.send_interval_ms: must be at least 0, got -1"},
+  });
+}
+
+TEST(RunSpecJsonErrors, RecordedChoicesAreNonNegativeIntegers) {
+  expect_errors({
+      {R"({"choices": 3})", "replay.json: choices: expected an array of non-negative integers, got number 3"},
+      {R"({"choices": [1, -2]})", "replay.json: choices[1]: must be at least 0, got -2"},
+      {R"({"choices": [1, "2"]})", "replay.json: choices[1]: expected a non-negative integer, got string \"2\""},
   });
 }
 

@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "model/run_spec_io.hpp"
+#include "model/simulation.hpp"
 #include "properties/explorer.hpp"
 #include "properties/replay.hpp"
 #include "tests/properties/search_support.hpp"
@@ -107,6 +108,41 @@ TEST(Explore, AcksOneFindsTheShortestLostWrite) {
                                       small_world({{"acks", "1"}}, kTwoBrokers, 1), bounds(1));
   ASSERT_TRUE(r.verdicts[0].counterexample);
   expect_replays(r.verdicts[0]);
+}
+
+// Enumerating the Chooser's network delays (ExploreOptions::choice_labels):
+// idempotence off, one broker, two records. With the seed's delays alone the
+// shortest duplicate is L events; with every delay of one decision free
+// there is a shorter one, so it needs a delay the seed does not draw. It is
+// written with its recorded choices, replays exactly through replay_file,
+// and without its choices the same file is another run.
+TEST(Explore, EnumeratedDelaysFindAShorterDuplicateThatReplays) {
+  ExploreSpace space;
+  space.producer = {{"enable.idempotence", "false"}, {"acks", "all"},           {"retries", "5"},
+                    {"request.timeout.ms", "30"},    {"delivery.timeout.ms", "200"}, {"linger.ms", "0"}};
+  space.broker = {{"model.brokers", "1"}, {"default.replication.factor", "1"}, {"min.insync.replicas", "1"}};
+  space.workload.records = 2;
+  const ExploreResult seeded = run_explore("idempotence off, seed's delays", {"no_duplicates"}, space, bounds(1));
+  ExploreOptions options = bounds(1);
+  options.choice_labels = {"network.delay"};
+  const ExploreResult chosen = run_explore("idempotence off, every delay once", {"no_duplicates"}, space, options);
+  ASSERT_TRUE(seeded.verdicts[0].counterexample && chosen.verdicts[0].counterexample);
+  EXPECT_TRUE(chosen.complete);
+  EXPECT_GT(chosen.choice_branches, 0);
+  EXPECT_GT(chosen.distinct_states, seeded.distinct_states);
+  EXPECT_LT(chosen.verdicts[0].length_events, seeded.verdicts[0].length_events);
+  const Counterexample& c = *chosen.verdicts[0].counterexample;
+  EXPECT_FALSE(c.spec.choices.empty());
+  expect_replays(chosen.verdicts[0]);
+  RunSpec without = c.spec;
+  without.choices.clear();
+  EXPECT_NE(simulate(without).history.hash(), c.history.hash());
+  // No choices enumerated: the exploration is the seed's, state for state.
+  ExploreOptions none = bounds(1);
+  none.choice_labels = {};
+  const ExploreResult again = run_explore("idempotence off, no labels", {"no_duplicates"}, space, none);
+  EXPECT_EQ(again.distinct_states, seeded.distinct_states);
+  EXPECT_EQ(again.choice_branches, 0);
 }
 
 }  // namespace
