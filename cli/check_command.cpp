@@ -19,6 +19,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/config_input.hpp"
+#include "cli/html_report.hpp"
 #include "cli/junit.hpp"
 #include "cli/kafka_release.hpp"
 #include "cli/report.hpp"
@@ -36,6 +37,7 @@ struct CheckOptions {
   std::vector<std::string> guarantees;  // empty = all
   std::vector<std::string> require;     // empty = the guarantees Kafka promises; "all", "none"
   std::string junit_file;
+  std::string html_file;  // --html: the report as one HTML page (cli/html_report.hpp)
   double time_limit_s = 0;  // 0 = none
   std::string seed_text = "1";
   std::uint64_t seed = 1;
@@ -228,6 +230,8 @@ std::string header(const CheckOptions& o, const KafkaRelease& release) {
 
 void print(const Report& report, const CheckOptions& o, const KafkaRelease& release) {
   fmt::print("{}", o.json ? render_json(report) : header(o, release) + render_text(report));
+  if (!o.html_file.empty() && !write_html(o.html_file, report, "kafka-model check", header(o, release)))
+    fmt::print(stderr, "kafka-model check: --html '{}': cannot write the file\n", o.html_file);
 }
 
 // --seed as a whole unsigned 64-bit number: no sign, no wrap-around.
@@ -334,6 +338,8 @@ int run_check(CheckOptions o) {
     return bad_input(o, fmt::format("--budget '{}': must be a whole number of schedules from 1 to 1000000",
                                     escape_for_message(o.budget_text)));
   if (o.time_limit_s < 0) return bad_input(o, "--time-limit: must be a positive number of seconds");
+  if (!o.html_file.empty() && !html_path_writable(o.html_file))
+    return bad_input(o, fmt::format("--html '{}': not a file that can be created or written", escape_for_message(o.html_file)));
   const KafkaReleaseParse release = parse_kafka_release(o.kafka_version);
   if (!release.release) return bad_input(o, escape_for_message(release.error));
   const KafkaVersion version = release.release->rules;
@@ -409,6 +415,8 @@ void add_check_command(CLI::App& app, int& exit_code) {
                   "Guarantees whose violation fails the run (exit 1): names, 'all', 'none' or 'promised' "
                   "(default: the guarantees Kafka promises for this configuration)");
   cmd->add_option("--junit", o->junit_file, "Also write a JUnit XML file: one test case per guarantee");
+  cmd->add_option("--html", o->html_file,
+                  "Also write the report as one self-contained HTML page, each counterexample as a sequence diagram");
   cmd->add_option("--time-limit", o->time_limit_s,
                   "Seconds the whole check may take; the report says what the search covered");
   cmd->add_option("--seed", o->seed_text, "Search seed, 0..18446744073709551615 (default 1): same seed, same verdicts");

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "cli/html_report.hpp"
 #include "cli/report.hpp"
 #include "cli/sequence_diagram.hpp"
 #include "model/run_spec_io.hpp"
@@ -22,6 +23,7 @@ struct ReplayOptions {
   std::string file;
   bool json = false;
   bool mermaid = false;
+  std::string html_file;  // replay --html (cli/html_report.hpp)
 };
 
 // Loads the file; prints the error (file and field) when it cannot.
@@ -74,6 +76,10 @@ int run_replay(const ReplayOptions& o) {
   if (result.config_error) return refused("replay", o.file, *spec, *result.config_error, o.json);
   const Report report = judge_all(*spec, result, o.file, o.mermaid);
   fmt::print("{}", o.json ? render_json(report) : header(*spec, o.file) + render_text(report));
+  if (!o.html_file.empty() && !write_html(o.html_file, report, "kafka-model replay", header(*spec, o.file))) {
+    fmt::print(stderr, "kafka-model replay: --html '{}': cannot write the file\n", o.html_file);
+    return kBadInput;
+  }
   for (const Verdict& v : report.verdicts)
     if (v.violated) return kViolated;
   return kOk;
@@ -119,6 +125,8 @@ void add(CLI::App& app, int& exit_code, const char* name, const char* help, Runn
   cmd->add_option("FILE", o->file, "A RunSpec JSON file (tests/scenarios/README.md)")->required();
   if (json) cmd->add_flag("--json", o->json, "One JSON object on stdout");
   if (mermaid) cmd->add_flag("--mermaid", o->mermaid, "Also print the run as a Mermaid sequence diagram");
+  if (run == &run_replay)
+    cmd->add_option("--html", o->html_file, "Also write the report as one HTML page with the run as a sequence diagram");
   cmd->callback([o, run, &exit_code] { exit_code = run(*o); });
 }
 

@@ -341,6 +341,19 @@ std::vector<std::string> fault_lines(const RunSpec& spec) {
   return lines;
 }
 
+std::string verdict_label(const Verdict& v) { return verdict_word(v); }
+std::string promise_label(const Verdict& v) { return promise_word(v); }
+std::string verdict_meaning_text(const Report& r) { return meaning_text(r) + requirement_text(r); }
+std::string effective_configuration_text(const Report& r) { return effective_config_text(r); }
+
+std::string counterexample_detail_text(const Verdict& v) {
+  std::string text = counterexample_text(v, false);
+  const std::size_t from = text.find("\nTimeline:\n");
+  const std::size_t to = text.find("\nReplay: ", from == std::string::npos ? 0 : from);
+  if (from != std::string::npos && to != std::string::npos) text.erase(from + 1, to - from);
+  return text;
+}
+
 std::string render_text(const Report& r) {
   std::string out = effective_config_text(r) + warnings_text(r) + notes_text(r);
   if (r.config_error) return out + fmt::format("Kafka refuses this configuration: {}\n", *r.config_error);

@@ -101,4 +101,15 @@ std::string render_json(const Report& report);  // one object, pretty, ending in
 std::vector<std::string> timeline_lines(const History& history);
 std::vector<std::string> fault_lines(const RunSpec& spec);
 
+// The text report's pieces, for the HTML report (cli/html_report.hpp), so the
+// two always say the same: the verdict word and "Kafka promises it" column of
+// the summary table, what the words mean and the exit-code lines, the
+// effective configuration block, and a counterexample's detail without its
+// timeline (the HTML shows the timeline beside its diagram).
+std::string verdict_label(const Verdict& v);
+std::string promise_label(const Verdict& v);
+std::string verdict_meaning_text(const Report& report);
+std::string effective_configuration_text(const Report& report);
+std::string counterexample_detail_text(const Verdict& v);
+
 }  // namespace kafka_model::cli

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <set>
+#include <vector>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -23,6 +25,93 @@ using nlohmann::ordered_json;
 using namespace json_read;
 
 constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
+
+// ---- duplicate keys -------------------------------------------------------------
+//
+// nlohmann::json keeps the last of two equal keys of an object without a
+// word (RFC 8259 leaves it to the parser), so `"acks": "all", ..., "acks": "1"`
+// would run acks=1 with no sign of the first. A SAX pass over the (already
+// well-formed) text finds the first repeated key and names it with its path.
+class DuplicateKeyFinder : public nlohmann::json_sax<json> {
+ public:
+  bool found = false;
+  std::string duplicate_path;
+  std::string duplicate_key;
+
+  bool null() override { return value(); }
+  bool boolean(bool) override { return value(); }
+  bool number_integer(number_integer_t) override { return value(); }
+  bool number_unsigned(number_unsigned_t) override { return value(); }
+  bool number_float(number_float_t, const string_t&) override { return value(); }
+  bool string(string_t&) override { return value(); }
+  bool binary(binary_t&) override { return value(); }
+  bool start_object(std::size_t) override {
+    open(true);
+    return true;
+  }
+  bool key(string_t& name) override {
+    Frame& f = frames_.back();
+    if (!f.keys.insert(name).second) {
+      found = true;
+      duplicate_path = path();
+      duplicate_key = name;
+      return false;  // stop at the first
+    }
+    f.current = name;
+    return true;
+  }
+  bool end_object() override { return close(); }
+  bool start_array(std::size_t) override {
+    open(false);
+    return true;
+  }
+  bool end_array() override { return close(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  struct Frame {
+    bool object = true;
+    std::set<std::string> keys;
+    std::string current;  // the key being read (objects)
+    std::int64_t index = -1;  // the element being read (arrays)
+  };
+  std::vector<Frame> frames_;
+
+  // A value (scalar, object or array) begins inside the innermost frame.
+  void begin_value() {
+    if (!frames_.empty() && !frames_.back().object) ++frames_.back().index;
+  }
+  bool value() {
+    begin_value();
+    return true;
+  }
+  void open(bool object) {
+    begin_value();
+    frames_.push_back(Frame{object, {}, {}, -1});
+  }
+  bool close() {
+    frames_.pop_back();
+    return true;
+  }
+  // Where the innermost object is: "", "producer", "faults[2]".
+  std::string path() const {
+    std::string out;
+    for (std::size_t i = 0; i + 1 < frames_.size(); ++i)
+      out = frames_[i].object ? member(out, frames_[i].current) : element(out, static_cast<std::size_t>(frames_[i].index));
+    return out;
+  }
+};
+
+void reject_duplicate_keys(std::string_view text) {
+  DuplicateKeyFinder finder;
+  json::sax_parse(text.begin(), text.end(), &finder, nlohmann::detail::input_format_t::json, /*strict=*/true,
+                  /*ignore_comments=*/true);
+  if (finder.found)
+    fail(member(finder.duplicate_path, finder.duplicate_key),
+         fmt::format("duplicate key '{}': a JSON object may name a key once (the parser would silently keep "
+                     "the last value)",
+                     finder.duplicate_key));
+}
 
 // ---- writing ------------------------------------------------------------------
 
@@ -253,7 +342,9 @@ std::string to_json(const RunSpec& spec) {
 RunSpecParse parse_run_spec(std::string_view text, std::string_view source_name) {
   RunSpecParse result;
   try {
-    result.spec = spec_from_document(parse_document(text));
+    json document = parse_document(text);
+    reject_duplicate_keys(text);
+    result.spec = spec_from_document(document);
   } catch (const ReadError& e) {
     result.error = located(source_name, e);
   } catch (const std::exception& e) {  // not expected: the readers check before they convert

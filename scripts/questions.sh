@@ -24,10 +24,43 @@ cd "$work"
 
 page=""
 say() { page+="$*"$'\n'; }
-# run COMMAND...: quotes the command, its output and its exit code.
+# The effective configuration of a producer file that sets nothing: Kafka's
+# defaults and the model's default cluster, printed once at the end of the page.
+: > defaults.properties
+defaults=$(kafka-model check --producer defaults.properties --budget 1 2>&1 |
+  awk '/^Effective configuration/ { on = 1 } on && !/^ / && !/^Effective/ && !/^The model.s cluster/ { exit } on { print }')
+printf '%s\n' "$defaults" > defaults.txt
+
+# condense: the report's output without what every answer repeats. The
+# effective configuration keeps the keys the command's files set (with their
+# file:line) and every key whose value differs from the defaults (e.g. one
+# Kafka derives, as enable.idempotence=false under acks=1), and says how many
+# others are at their defaults; the timeline legend is dropped. Both are
+# printed once, in full, at the end of the page.
+condense() {
+  awk -v defaults="$work/defaults.txt" '
+    BEGIN { while ((getline line < defaults) > 0) at_default[line] = 1 }
+    function flush() { if (others > 0) printf "  (%d other keys at their defaults, listed at the end of this page)\n", others; others = 0 }
+    /^Effective configuration \(what Kafka/ { in_config = 1; others = 0; pending = ""; print; next }
+    in_config && (/^ / || /^The model.s cluster/) {
+      if (!/^    /) { pending = $0; next }  # a block heading, printed before its first kept key
+      if (!/\(set at / && ($0 in at_default)) { others++; next }
+      if (pending != "") { print pending; pending = "" }
+      print
+      next
+    }
+    in_config { in_config = 0; flush() }
+    /^Timeline: one line per step of the history\.$/ { in_legend = 1; print "(the timeline legend is at the end of this page)"; next }
+    in_legend && /^ / { next }
+    { in_legend = 0; print }
+    END { if (in_config) flush() }
+  '
+}
+
+# run COMMAND...: quotes the command, its output (condensed) and its exit code.
 run() {
   local out code=0
-  out=$("$@" 2>&1) || code=$?
+  out=$("$@" 2>&1 | condense; exit "${PIPESTATUS[0]}") || code=$?
   say '```console'
   say "\$ $*"
   say "$out"
@@ -43,8 +76,9 @@ say "producer. Each answer below quotes the command and its real output;"
 say "\`scripts/questions.sh build/release/cli/kafka-model\` regenerates this page and"
 say "\`tests/cli/questions_test.cpp\` fails when it is stale. Verdicts hold under the"
 say "model's fault model (docs/model.md). \`check\` searches 1000 failure schedules"
-say "per guarantee by default and stops at the first violation; the timeline legend"
-say "is printed once per report. Exit codes (README): 0 every required guarantee"
+say "per guarantee by default and stops at the first violation. Each answer shows"
+say "only the settings its files change; the full effective configuration and the"
+say "timeline legend every report prints are at the end of the page. Exit codes (README): 0 every required guarantee"
 say "holds (required by default: what Kafka promises for the configuration), 1 a"
 say "required guarantee is violated, 2 bad input, 3 Kafka refuses the configuration,"
 say "4 a promise broken by none of Kafka's known exceptions, 5 a required guarantee"
@@ -176,5 +210,20 @@ say "writes the second batch again. \`check\` leaves transient refusals out unle
 say "\`--with-refusals\` is given; the shrunk schedule replays as a scenario:"
 say ""
 run kafka-model scenario tests/scenarios/12-known-race-refused-first-batch-of-a-new-producer-id.json
+say "## Appendix: what every report prints"
+say ""
+say "Each answer above shows the settings its files set and every other key whose"
+say "value differs from these defaults (a producer file that sets nothing):"
+say ""
+say '```console'
+say "$defaults"
+say '```'
+say ""
+say "and a report with a counterexample ends with the timeline legend:"
+say ""
+say '```console'
+say "$(kafka-model scenario tests/scenarios/01-response-lost-idempotence-off.json 2>&1 |
+  awk '/^Timeline: one line per step of the history\.$/ { on = 1; print; next } on && /^ / { print; next } on { exit }')"
+say '```'
 printf '%s' "$page" > "$output"
 echo "wrote $output"

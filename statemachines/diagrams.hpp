@@ -12,6 +12,9 @@ namespace kafka_model {
 
 std::string to_mermaid(const MachineDescription& machine);
 std::string to_dot(const MachineDescription& machine);
+// What sets `event` off in Kafka, as a user knows it: the public call, the
+// request or the timer ("`abortTransaction()`" for BeginAbort); "" if unknown.
+std::string event_trigger(const std::string& machine, const std::string& event);
 std::string state_machines_markdown(const std::vector<MachineDescription>& machines);
 
 struct GeneratedFile {

@@ -1,6 +1,7 @@
 // docs: the committed diagrams are what the transition tables produce now.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -40,10 +41,44 @@ TEST(Docs, EveryRowOfEveryTableIsDrawn) {
     const std::string mermaid = to_mermaid(m);
     for (const TransitionRow& row : m.rows) {
       EXPECT_NE(mermaid.find(row.source + " --> "), std::string::npos) << m.name << " " << row.event;
-      EXPECT_NE(dot.find("[label=\"" + row.event), std::string::npos) << m.name << " " << row.event;
+      // The DOT merges rows into edges, notes and state boxes: each row's parts are there.
+      for (std::string part : {row.event, row.guard, row.action}) {
+        for (std::size_t at; (at = part.find("&&")) != std::string::npos;) part.replace(at, 2, "&amp;&amp;");
+        const bool drawn = dot.find(part) != std::string::npos;  // in a state's box && is HTML-escaped
+        EXPECT_TRUE(drawn || to_dot(m).find(part) != std::string::npos) << m.name << " " << row.event << ": " << part;
+      }
     }
     EXPECT_FALSE(m.states.empty()) << m.name;
     EXPECT_FALSE(m.initial_state.empty()) << m.name;
+  }
+}
+
+// Every event is said as the Kafka call, request or timer a user knows
+// (`BeginAbort` = `abortTransaction()`), in the picture and in the table.
+TEST(Docs, EveryEventNamesWhatSetsItOffInKafka) {
+  const std::string page = read_file(std::string(KAFKA_MODEL_SOURCE_DIR) + "/docs/state-machines.md");
+  for (const MachineDescription& m : all_machine_descriptions())
+    for (const TransitionRow& row : m.rows) {
+      EXPECT_FALSE(event_trigger(m.name, row.event).empty()) << m.name << " " << row.event;
+      if (!row.target.empty()) {  // an internal row is a line in its state's box; the table names its call
+        EXPECT_NE(to_dot(m).find(row.event + "\\n= "), std::string::npos) << m.name << " " << row.event;
+      }
+      EXPECT_NE(page.find("| `" + row.event + "` | "), std::string::npos) << m.name << " " << row.event;
+    }
+  EXPECT_NE(event_trigger("TransactionManager", "BeginAbort").find("abortTransaction()"), std::string::npos);
+}
+
+// Readable at page width: rendered by Graphviz (as `kafka-model diagrams`
+// does), no machine is wider than a page of about 1000 pt.
+TEST(Docs, DiagramsFitAPageWidth) {
+  if (std::system("command -v dot >/dev/null 2>&1") != 0) GTEST_SKIP() << "Graphviz dot is not installed";
+  for (const MachineDescription& m : all_machine_descriptions()) {
+    const std::string svg = read_file(std::string(KAFKA_MODEL_SOURCE_DIR) + "/docs/diagrams/" + m.name + ".svg");
+    const std::size_t at = svg.find("<svg width=\"");
+    ASSERT_NE(at, std::string::npos) << m.name << ".svg: regenerate with `kafka-model diagrams --out docs`";
+    const int width_pt = std::atoi(svg.c_str() + at + 12);
+    EXPECT_GT(width_pt, 100) << m.name;
+    EXPECT_LE(width_pt, 1000) << m.name << ".svg is " << width_pt << " pt wide";
   }
 }
 

@@ -339,6 +339,24 @@ TEST(RunSpecJsonErrors, FaultFieldsMustMatchTheKind) {
   });
 }
 
+// nlohmann::json would keep the last of two equal keys silently: an error
+// naming the file and the key's path instead, at any depth; equal keys in
+// different objects are fine.
+TEST(RunSpecJsonErrors, ADuplicateKeyIsAnErrorNamingTheFileAndTheKey) {
+  const std::string why = "a JSON object may name a key once (the parser would silently keep the last value)";
+  expect_errors({
+      {R"({"seed": 1, "seed": 2})", "replay.json: seed: duplicate key 'seed': " + why},
+      {R"({"producer": {"acks": "all", "linger.ms": 5, "acks": "1"}})",
+       "replay.json: producer.acks: duplicate key 'acks': " + why},
+      {R"({"faults": [{"kind": "DropRequest", "request": 1}, {"kind": "DropRequest", "request": 2, "request": 3}]})",
+       "replay.json: faults[1].request: duplicate key 'request': " + why},
+      {"{\"broker\": {}, // a comment\n \"broker\": {}}", "replay.json: broker: duplicate key 'broker': " + why},
+  });
+  EXPECT_TRUE(parse(R"({"producer": {"acks": "all"}, "broker": {"min.insync.replicas": 2},
+                        "faults": [{"kind": "DropRequest", "request": 1}, {"kind": "DropRequest", "request": 2}]})")
+                  .spec);
+}
+
 TEST(RunSpecJsonErrors, MalformedJsonReportsLineAndColumn) {
   const RunSpecParse bad = parse("{\n  \"seed\": 1,\n  \"faults\": [,]\n}");
   EXPECT_FALSE(bad.spec);
