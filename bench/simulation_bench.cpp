@@ -8,7 +8,7 @@
 namespace kafka_model {
 namespace {
 
-RunSpec thousand_records_with_faults(bool idempotence) {
+RunSpec thousand_records_with_faults(bool idempotence, std::int64_t records = 1000) {
   RunSpec spec;
   spec.producer = {{"acks", "all"},
                    {"enable.idempotence", idempotence ? "true" : "false"},
@@ -18,7 +18,7 @@ RunSpec thousand_records_with_faults(bool idempotence) {
                    {"linger.ms", "5"},
                    {"batch.size", "1000"}};
   spec.broker = {{"min.insync.replicas", "2"}, {"num.partitions", "3"}, {"replica.lag.time.max.ms", "200"}};
-  spec.workload.records = 1000;
+  spec.workload.records = records;
   spec.workload.keys = 16;
   spec.schedule.faults = {
       Fault{.kind = FaultKind::DropResponse, .request = 5},
@@ -44,6 +44,29 @@ void BM_ThousandRecordsWithFaults(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(events), benchmark::Counter::kAvgIterations);
 }
 BENCHMARK(BM_ThousandRecordsWithFaults)->Arg(0)->Arg(1)->ArgName("idempotence")->Unit(benchmark::kMillisecond);
+
+// The workload: 10,000 records with faults, and the same at 100,000
+// and 1,000,000 (events per second must not fall as the log grows). The
+// event bound is lifted so the long runs are not cut short.
+void BM_RecordsWithFaults(benchmark::State& state) {
+  const RunSpec spec = thousand_records_with_faults(true, state.range(0));
+  ModelParameters parameters;
+  parameters.max_events = std::int64_t{1} << 40;
+  std::int64_t events = 0;
+  bool cut_short = false;
+  for (auto _ : state) {
+    SimulationResult result = simulate(spec, parameters);
+    events += result.events;
+    cut_short = cut_short || result.cut_short;
+    benchmark::DoNotOptimize(result.history.steps.data());
+  }
+  if (cut_short) state.SkipWithError("cut short");
+  state.counters["events_per_second"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  state.counters["events_per_run"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kAvgIterations);
+}
+BENCHMARK(BM_RecordsWithFaults)->Arg(10'000)->Arg(100'000)->ArgName("records")->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RecordsWithFaults)->Arg(1'000'000)->ArgName("records")->Unit(benchmark::kMillisecond)->Iterations(1);
 
 void BM_OneRecordOneLostResponse(benchmark::State& state) {
   RunSpec spec;
