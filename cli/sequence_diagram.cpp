@@ -10,18 +10,6 @@
 namespace kafka_model::cli {
 namespace {
 
-// The details column of the step's timeline line (everything after its kind).
-std::string details_of(const Step& step) {
-  std::string line = to_timeline(History{{step}, {}});
-  if (!line.empty() && line.back() == '\n') line.pop_back();
-  const std::string kind(to_string(step.kind));
-  const std::size_t at = line.find(kind, line.find("ms") + 2);
-  if (at == std::string::npos) return "";
-  std::string rest = line.substr(at + kind.size());
-  rest.erase(0, rest.find_first_not_of(' ') == std::string::npos ? rest.size() : rest.find_first_not_of(' '));
-  return rest;
-}
-
 // Mermaid ends a message at ';' and reads '#...;' as an entity.
 std::string mermaid_text(std::string text) {
   std::string out;
@@ -59,7 +47,7 @@ std::set<int> brokers_in(const History& history) {
 // One line: an arrow when the step is a message between two participants, else a note.
 std::string render(std::size_t number, const Step& s, const std::string& all_brokers) {
   const std::string label = mermaid_text(
-      fmt::format("[{}] t={}ms {} {}", number, s.time_ms, to_string(s.kind), details_of(s)));
+      fmt::format("[{}] t={}ms {} {}", number, s.time_ms, to_string(s.kind), step_details(s)));
   const std::string broker = broker_of(s);
   auto arrow = [&](const std::string& from, const char* kind, const std::string& to) {
     return fmt::format("    {}{}{}: {}\n", from, kind, to, label);
@@ -92,6 +80,18 @@ std::string render(std::size_t number, const Step& s, const std::string& all_bro
 }
 
 }  // namespace
+
+// The details column of the step's timeline line (everything after its kind).
+std::string step_details(const Step& step) {
+  std::string line = to_timeline(History{{step}, {}});
+  if (!line.empty() && line.back() == '\n') line.pop_back();
+  const std::string kind(to_string(step.kind));
+  const std::size_t at = line.find(kind, line.find("ms") + 2);
+  if (at == std::string::npos) return "";
+  const std::string rest = line.substr(at + kind.size());
+  const std::size_t first = rest.find_first_not_of(' ');
+  return first == std::string::npos ? "" : rest.substr(first);
+}
 
 std::string to_mermaid_sequence(const History& history) {
   const std::set<int> brokers = brokers_in(history);

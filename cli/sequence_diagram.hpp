@@ -12,4 +12,8 @@ namespace kafka_model::cli {
 
 std::string to_mermaid_sequence(const History& history);
 
+// The details column of a step's timeline line (everything after its kind),
+// as both diagrams (Mermaid here, SVG in svg_sequence.hpp) label a step.
+std::string step_details(const Step& step);
+
 }  // namespace kafka_model::cli

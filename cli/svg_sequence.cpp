@@ -8,6 +8,7 @@
 #include <set>
 
 #include "cli/junit.hpp"  // xml_escape
+#include "cli/sequence_diagram.hpp"  // step_details
 #include "model/history_io.hpp"
 
 namespace kafka_model::cli {
@@ -36,17 +37,6 @@ const char* const kQuiet = "#616161";
 
 bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
-// The details column of the step's timeline line (everything after its kind).
-std::string details_of(const Step& step) {
-  std::string line = to_timeline(History{{step}, {}});
-  if (!line.empty() && line.back() == '\n') line.pop_back();
-  const std::string kind(to_string(step.kind));
-  const std::size_t at = line.find(kind, line.find("ms") + 2);
-  if (at == std::string::npos) return "";
-  std::string rest = line.substr(at + kind.size());
-  const std::size_t first = rest.find_first_not_of(' ');
-  return first == std::string::npos ? "" : rest.substr(first);
-}
 
 // Cut at a character boundary of UTF-8 text (the detail is free text).
 std::string shorten(const std::string& text, std::size_t max_chars) {
@@ -262,7 +252,7 @@ std::string to_svg_sequence(const History& history, const std::vector<std::size_
     const std::string broker = s.broker >= 0 ? fmt::format("broker-{}", s.broker) : "";
     const int px = lanes.at(producer), bx = broker.empty() ? -1 : lanes.at(broker);
     const int ax = lanes.at("app"), cx = lanes.at("consumer");
-    const std::string text = shorten(fmt::format("{} {}", to_string(s.kind), details_of(s)), kMaxLabel);
+    const std::string text = shorten(fmt::format("{} {}", to_string(s.kind), step_details(s)), kMaxLabel);
     const bool failed = !s.error.empty() && s.error != "NONE";  // a response says error=NONE when it succeeded
     // An arrow's label sits above it, from its left end; a mark's beside it.
     auto message = [&](int from, int to, const char* colour, bool dashed, double stop = 1.0) {
