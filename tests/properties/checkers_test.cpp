@@ -924,12 +924,14 @@ TEST(KnownRaces, WithoutC1ThereIsNoRace) {
     EXPECT_TRUE(first_batch_races(race_history(false, success_first).history()).empty()) << success_first;
 }
 
+// The history of a scenario file in tests/scenarios/.
+History load(const char* name) {
+  const RunSpecParse parsed = load_run_spec(std::string(KAFKA_MODEL_SOURCE_DIR) + "/tests/scenarios/" + name);
+  EXPECT_TRUE(parsed.spec) << parsed.error;
+  return parsed.spec ? simulate(*parsed.spec).history : History{};
+}
+
 TEST(KnownRaces, TheScenarioFilesAreRecognisedOnlyWhereTheRaceIs) {
-  const auto load = [](const char* name) {
-    const RunSpecParse parsed = load_run_spec(std::string(KAFKA_MODEL_SOURCE_DIR) + "/tests/scenarios/" + name);
-    EXPECT_TRUE(parsed.spec) << parsed.error;
-    return simulate(*parsed.spec).history;
-  };
   const auto race = first_batch_race(load("12-known-race-refused-first-batch-of-a-new-producer-id.json"));
   ASSERT_TRUE(race.has_value());
   EXPECT_TRUE(contains(*race, "batch 1 on p0 at sequence 1 with no state for that producer there")) << *race;
@@ -941,11 +943,6 @@ TEST(KnownRaces, TheScenarioFilesAreRecognisedOnlyWhereTheRaceIs) {
 // properties/restart_snapshot.hpp: a written batch refused as out of order by
 // a broker that restarted since (its producer state came from a snapshot).
 TEST(KnownRaces, TheRestartSnapshotRefusalIsRecognisedByItsEvidence) {
-  const auto load = [](const char* name) {
-    const RunSpecParse parsed = load_run_spec(std::string(KAFKA_MODEL_SOURCE_DIR) + "/tests/scenarios/" + name);
-    EXPECT_TRUE(parsed.spec) << parsed.error;
-    return simulate(*parsed.spec).history;
-  };
   const History restart = load("16-restart-snapshot-duplicate.json");
   const auto found = restart_snapshot_refusal(restart);
   ASSERT_TRUE(found.has_value());
