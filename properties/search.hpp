@@ -75,6 +75,23 @@ struct SearchOptions {
   // still violates, as one thread would. `excuse` and `progress` run on the
   // calling thread only.
   int jobs = 1;
+  // Scale-out (`kafka-model check --shard I/N`): only the cases numbered c
+  // (1-based) with (c - 1) % shard_count == shard_index are simulated. The
+  // others are still drawn past (one rc::Random split each), so every case
+  // is exactly the one a whole search draws at that number, and a target's
+  // counterexample is its first violating case among this shard's.
+  int shard_index = 0;
+  int shard_count = 1;
+  // Called on the calling thread, in case order, for every case whose
+  // verdicts are read (what each guarantee's search saw; the same for every
+  // `jobs`): its number, its history, whether the model's bounds cut it short
+  // and whether it was judged (not cut short, configuration accepted).
+  std::function<void(int case_number, const History& history, bool cut_short, bool judged)> on_case;  // may be empty
+  // Polled on the calling thread after each case is read and before each
+  // batch of shrink candidates: true ends the search (--time-limit). Targets
+  // still searching are marked `stopped`; a shrink in progress keeps the
+  // smallest violating case it reached (Counterexample::shrink_stopped).
+  std::function<bool()> stop;  // may be empty
 };
 
 struct Counterexample {
@@ -83,13 +100,16 @@ struct Counterexample {
   std::vector<Anomaly> anomalies;  // for the searched guarantee
   int shrink_steps = 0;            // shrinks accepted (each one still violated)
   int shrink_tries = 0;            // shrink candidates simulated
-  int found_at_case = 0;           // 1-based case that first violated
+  int found_at_case = 0;           // 1-based case that first violated (its number in the whole search)
+  bool shrink_stopped = false;     // SearchOptions::stop ended the shrinking early
   std::uint64_t search_seed = 0;
 };
 
 struct SearchResult {
   std::string guarantee;
-  int cases = 0;  // schedules explored
+  int cases = 0;  // schedules explored (with shards: this shard's)
+  int last_case = 0;  // number of the last case read for this guarantee (in the whole search)
+  bool stopped = false;  // SearchOptions::stop ended it before its budget and before any violation
   int cut_short = 0;  // cases that hit ModelParameters' bounds (never judged)
   int excused = 0;    // violating cases SearchOptions::excuse recognised
   std::string first_excuse;  // its evidence for the first of them
