@@ -1,8 +1,10 @@
 // `kafka-model check --producer FILE [--broker FILE] ...`: which delivery
-// guarantees does this configuration keep? For each guarantee the property
-// search (properties/search.hpp) tries --budget failure schedules; a
-// violation comes back shrunk, is written as a replay file, and is printed as
-// a timeline a Kafka engineer can follow.
+// guarantees does this configuration keep? One property search
+// (properties/search.hpp) tries --budget failure schedules, each simulated
+// once and judged by every guarantee; a violation comes back shrunk, is
+// written as a replay file, and is printed as a timeline a Kafka engineer
+// can follow. The search's findings are a CheckPart (cli/check_part.hpp):
+// printed as JSON with --shard, turned into the report otherwise.
 #include <fmt/core.h>
 #include <unistd.h>
 

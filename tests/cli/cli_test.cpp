@@ -714,7 +714,7 @@ TEST_F(Cli, AGuaranteeNamedTwiceIsSearchedOnce) {
 TEST_F(Cli, AMistypedCommandIsNamed) {
   const CliRun r = run("chek --producer x");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_TRUE(contains(r.err, "kafka-model: unknown command 'chek' (commands: check, explore, replay, scenario, sequence, "
+  EXPECT_TRUE(contains(r.err, "kafka-model: unknown command 'chek' (commands: check, merge, explore, replay, scenario, sequence, "
                               "transition, diagrams) (did you mean 'check'?)"))
       << r.err;
 }
