@@ -131,6 +131,18 @@ TEST_F(Scaleout, BadPartsAreExit2NamingTheFile) {
   EXPECT_TRUE(contains(absent.err, "absent.json: cannot read the file")) << absent.err;
 }
 
+// Kafka's ConfigException: every shard says so, and the merge is exit 3 with one run's text.
+TEST_F(Scaleout, ARefusedConfigurationMergesToExit3) {
+  write_file(dir_ / "p.properties", "enable.idempotence=true\nacks=1\n");
+  const std::string args = "--producer " + (dir_ / "p.properties").string();
+  const std::vector<std::string> files = parts(args, 2);
+  const CliRun merged = run("merge " + files[0] + " " + files[1]);
+  const CliRun single = run("check " + args);
+  EXPECT_EQ(merged.exit_code, 3);
+  EXPECT_EQ(merged.out, single.out);
+  EXPECT_TRUE(contains(merged.out, "Kafka refuses this configuration")) << merged.out;
+}
+
 TEST_F(Scaleout, AShardNeedsJsonAndAWellFormedIndex) {
   for (const std::string& bad : {"2/2", "1", "-1/2", "a/b", "0/0", "1/2/3"}) {
     const CliRun r = run("check " + kIdempotenceOff + " --budget 5 --json --shard " + bad);
