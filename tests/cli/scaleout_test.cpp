@@ -86,6 +86,16 @@ TEST_F(Scaleout, MergedShardsAreTheSingleRun) {
   EXPECT_EQ(merged.exit_code, 1);
   EXPECT_EQ(replay_files(dir_ / "cx"), single_files);
   EXPECT_NE(single_files, "");
+  // --junit and --html are the merge's, and the same files as one run's.
+  const CliRun files_single = run("check " + args + " --out " + (dir_ / "cx").string() + " --junit " +
+                                  (dir_ / "s.xml").string() + " --html " + (dir_ / "s.html").string());
+  const CliRun files_merged = run("merge " + files[0] + " " + files[1] + " " + files[2] + " --out " +
+                                  (dir_ / "cx").string() + " --junit " + (dir_ / "m.xml").string() + " --html " +
+                                  (dir_ / "m.html").string());
+  EXPECT_EQ(files_merged.exit_code, files_single.exit_code);
+  EXPECT_EQ(slurp(dir_ / "m.xml"), slurp(dir_ / "s.xml"));
+  EXPECT_EQ(slurp(dir_ / "m.html"), slurp(dir_ / "s.html"));
+  EXPECT_NE(slurp(dir_ / "s.html"), "");
   const CliRun single_json = run("check " + args + " --json --out " + (dir_ / "cx").string());
   const CliRun merged_json = run("merge --json " + files[1] + " " + files[2] + " " + files[0] + " --out " +
                                  (dir_ / "cx").string());
