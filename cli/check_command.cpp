@@ -134,9 +134,8 @@ void search_all(CheckPart& part, const ConfigInput& input, const CheckOptions& o
   options.shard_index = part.shard_index;
   options.shard_count = part.shard_count;
   options.progress = progress_for(o.budget);
-  options.on_case = [&part](int number, const History& history, bool cut_short, bool judged) {
-    part.cases.push_back(case_record(number, history, cut_short, judged));
-  };
+  options.on_case = [&part](const CaseRead& read) { part.cases.push_back(case_record(read)); };
+  options.sample_fault_states = true;
   if (deadline) options.stop = [deadline] { return std::chrono::steady_clock::now() > *deadline; };
   std::vector<SearchResult> results = search(targets, space, options);
   end_progress();

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "model/run_spec_io.hpp"
 #include "model/simulation.hpp"
@@ -128,19 +129,42 @@ int owned_up_to(int k, int index, int count) { return k > index ? (k - 1 - index
 
 }  // namespace
 
-CaseRecord case_record(int number, const History& history, bool cut_short, bool judged) {
-  CaseRecord r{number, judged, cut_short, 0, 0};
-  if (judged) {
+CaseRecord case_record(const CaseRead& read) {
+  CaseRecord r{read.number, read.judged, read.cut_short, 0, 0, {}};
+  if (read.judged) {
     Exercise e;
-    count_exercise(history, e);
+    count_exercise(*read.history, e);
     r.sends = e.sends;
     r.acknowledged = e.acknowledged;
   }
+  if (read.fault_states) r.fault_states = *read.fault_states;
   return r;
 }
 
+namespace {
+
+// The cases a single run reads: up to the last one any guarantee read.
+SearchCoverage coverage(const CheckPart& part) {
+  int last = 0;
+  for (const GuaranteeOutcome& o : part.outcomes)
+    last = std::max(last, o.counterexample ? o.counterexample->found_at_case : o.last_case);
+  SearchCoverage c;
+  std::set<std::uint64_t> distinct;
+  for (const CaseRecord& r : part.cases) {
+    if (r.number > last) break;
+    ++c.schedules;
+    c.fault_points += static_cast<std::int64_t>(r.fault_states.size());
+    distinct.insert(r.fault_states.begin(), r.fault_states.end());
+  }
+  c.distinct_fault_states = static_cast<std::int64_t>(distinct.size());
+  return c;
+}
+
+}  // namespace
+
 Report assemble(const CheckPart& part, const std::string& out_dir) {
   Report report = part.setup.frame;
+  report.coverage = coverage(part);
   for (std::size_t g = 0; g < report.verdicts.size() && g < part.outcomes.size(); ++g) {
     Verdict& v = report.verdicts[g];
     const GuaranteeOutcome& o = part.outcomes[g];
@@ -172,10 +196,10 @@ std::string to_json(const CheckPart& part) {
   j["kafka_model_version"] = KAFKA_MODEL_VERSION;
   j["shard"] = {{"index", part.shard_index}, {"count", part.shard_count}};
   j["setup"] = setup_json(part.setup);
-  // [number, judged, cut_short, sends, acknowledged] per case.
+  // [number, judged, cut_short, sends, acknowledged, [fault states]] per case.
   Json cases = Json::array();
   for (const CaseRecord& r : part.cases)
-    cases.push_back(Json::array({r.number, r.judged ? 1 : 0, r.cut_short ? 1 : 0, r.sends, r.acknowledged}));
+    cases.push_back(Json::array({r.number, r.judged ? 1 : 0, r.cut_short ? 1 : 0, r.sends, r.acknowledged, r.fault_states}));
   j["cases"] = std::move(cases);
   Json outcomes = Json::array();
   for (const GuaranteeOutcome& o : part.outcomes) {
@@ -224,8 +248,9 @@ CheckPartParse parse_check_part(std::string_view text) {
     p.setup.frame = frame_from(s.at("report"));
     int previous = 0;
     for (const Json& c : j.at("cases")) {
-      CaseRecord r{c.at(0).get<int>(), c.at(1).get<int>() != 0, c.at(2).get<int>() != 0, c.at(3).get<std::int64_t>(),
-                   c.at(4).get<std::int64_t>()};
+      CaseRecord r{c.at(0).get<int>(),           c.at(1).get<int>() != 0,
+                   c.at(2).get<int>() != 0,      c.at(3).get<std::int64_t>(),
+                   c.at(4).get<std::int64_t>(), c.at(5).get<std::vector<std::uint64_t>>()};
       if (r.number <= previous || r.number > p.setup.budget || (r.number - 1) % p.shard_count != p.shard_index)
         throw std::runtime_error(fmt::format("cases: case {} is out of order or not shard {}/{}'s", r.number,
                                              p.shard_index, p.shard_count));

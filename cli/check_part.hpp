@@ -34,6 +34,7 @@ struct CaseRecord {
   bool cut_short = false;  // hit the model's bounds (ModelParameters)
   std::int64_t sends = 0;         // send() calls (count_exercise)
   std::int64_t acknowledged = 0;  // callbacks completed without error
+  std::vector<std::uint64_t> fault_states;  // CaseRead::fault_states
 };
 
 struct GuaranteeOutcome {
@@ -63,7 +64,7 @@ struct CheckPart {
 };
 
 // The record of one case read by the search.
-CaseRecord case_record(int number, const History& history, bool cut_short, bool judged);
+CaseRecord case_record(const CaseRead& read);
 
 // The frame's verdicts filled from a whole part (one run, or merged shards);
 // each counterexample's replay file is written into out_dir (none for one

@@ -19,6 +19,7 @@
 #include "model/history_io.hpp"
 #include "model/run_spec_io.hpp"
 #include "model/simulation.hpp"
+#include "model/world.hpp"
 #include "properties/generators.hpp"
 
 namespace kafka_model {
@@ -233,6 +234,20 @@ Counterexample shrink(const Guarantee& guarantee, const SearchSpace& space, rc::
   return c;
 }
 
+// CaseRead::fault_states: a hash of the world after each event in which a
+// scheduled fault fired (its FaultDue: pending_faults fell) or a message
+// fault met its message (message_fault_matches rose).
+StepObserver fault_state_sampler(const RunSpec& spec, std::vector<std::uint64_t>& out) {
+  std::int64_t pending = 0;
+  for (const Fault& f : spec.schedule.faults) pending += is_message_fault(f.kind) ? 0 : 1;
+  return [&out, pending, matches = std::int64_t{0}](const World& world) mutable {
+    if (world.state().pending_faults == pending && world.message_fault_matches() == matches) return;
+    pending = world.state().pending_faults;
+    matches = world.message_fault_matches();
+    out.push_back(exploration_hash(world.state()));
+  };
+}
+
 std::string describe_search(const std::string& guarantee, std::uint64_t seed, int found_at_case, int steps) {
   return fmt::format("Counterexample to {}: found by the search with seed {} at case {}, shrunk in {} steps.",
                      guarantee, seed, found_at_case, steps);
@@ -280,9 +295,11 @@ std::vector<SearchResult> search(const std::vector<SearchTarget>& targets, const
     const std::size_t n = numbers.size();
     // anomalies[case][guarantee], for the guarantees searching when the chunk began.
     std::vector<std::vector<std::vector<Anomaly>>> anomalies(n);
+    std::vector<std::vector<std::uint64_t>> fault_states(n);
     pool.run(n, [&](std::size_t i) {
       Verdict& run = runs[i];
-      run.result = simulate(run.spec);
+      run.result = options.sample_fault_states ? simulate(run.spec, {}, fault_state_sampler(run.spec, fault_states[i]))
+                                               : simulate(run.spec);
       anomalies[i].resize(targets.size());
       if (run.result.config_error || run.result.cut_short) return;
       for (std::size_t g = 0; g < targets.size(); ++g)
@@ -293,7 +310,7 @@ std::vector<SearchResult> search(const std::vector<SearchTarget>& targets, const
       const int number = numbers[i];
       if (options.progress) options.progress(number);
       const bool judged = !run.result.config_error && !run.result.cut_short;
-      if (options.on_case) options.on_case(number, run.result.history, run.result.cut_short, judged);
+      if (options.on_case) options.on_case(CaseRead{number, &run.result.history, run.result.cut_short, judged, &fault_states[i]});
       for (std::size_t g = 0; g < targets.size(); ++g) {
         if (!searching[g]) continue;
         SearchResult& r = out[g];

@@ -60,6 +60,20 @@ std::vector<Errors> default_error_responses();
 // it on its own, so it is reported, not hidden.
 std::vector<FaultKind> idempotence_fault_kinds();
 
+// One case as the search read it (SearchOptions::on_case).
+struct CaseRead {
+  int number = 0;  // 1-based, in the whole search
+  const History* history = nullptr;
+  bool cut_short = false;  // hit ModelParameters' bounds
+  bool judged = false;     // not cut short, configuration accepted: the guarantees judged it
+  // With SearchOptions::sample_fault_states: the world's state right after
+  // each fault took effect (a scheduled fault fired, or a message fault met
+  // its message), as the explorer identifies states (exploration_hash,
+  // docs/explorer.md), in the order they happened. A sample of the states a
+  // case visited, at the points where the search chose to perturb it.
+  const std::vector<std::uint64_t>* fault_states = nullptr;
+};
+
 struct SearchOptions {
   std::uint64_t seed = 1;
   int budget = 200;             // cases (schedules) to try before declaring "holds"
@@ -84,9 +98,10 @@ struct SearchOptions {
   int shard_count = 1;
   // Called on the calling thread, in case order, for every case whose
   // verdicts are read (what each guarantee's search saw; the same for every
-  // `jobs`): its number, its history, whether the model's bounds cut it short
-  // and whether it was judged (not cut short, configuration accepted).
-  std::function<void(int case_number, const History& history, bool cut_short, bool judged)> on_case;  // may be empty
+  // `jobs`).
+  std::function<void(const CaseRead&)> on_case;  // may be empty
+  // Fill CaseRead::fault_states (costs a hash per fault that took effect).
+  bool sample_fault_states = false;
   // Polled on the calling thread after each case is read and before each
   // batch of shrink candidates: true ends the search (--time-limit). Targets
   // still searching are marked `stopped`; a shrink in progress keeps the

@@ -106,7 +106,7 @@ TEST(SearchShards, TheLowestViolatingCaseAcrossShardsIsTheWholeSearchs) {
     options.shard_index = i;
     options.shard_count = 3;
     options.jobs = i + 1;
-    options.on_case = [&read, i](int number, const History&, bool, bool) { read[static_cast<std::size_t>(i)].push_back(number); };
+    options.on_case = [&read, i](const CaseRead& c) { read[static_cast<std::size_t>(i)].push_back(c.number); };
     shards.push_back(search(every_guarantee(), space, options));
     for (std::size_t n = 0; n < read[static_cast<std::size_t>(i)].size(); ++n)
       EXPECT_EQ(read[static_cast<std::size_t>(i)][n], i + 1 + 3 * static_cast<int>(n)) << "shard " << i;
@@ -126,12 +126,32 @@ TEST(SearchShards, TheLowestViolatingCaseAcrossShardsIsTheWholeSearchs) {
   EXPECT_GE(violated, 2);
 }
 
+// Sampling the states where faults took effect reads the world only: the
+// same results, and the same samples for any number of jobs.
+TEST(SearchCoverage, FaultStatesAreSampledWithoutChangingTheSearch) {
+  const SearchSpace space = idempotent_min_isr_2();
+  SearchOptions options{.seed = 5, .budget = 80};
+  const std::vector<SearchResult> plain = search(every_guarantee(), space, options);
+  options.sample_fault_states = true;
+  std::vector<std::vector<std::uint64_t>> one, two;
+  for (auto* samples : {&one, &two}) {
+    options.jobs = samples == &one ? 1 : 2;
+    options.on_case = [samples](const CaseRead& c) { samples->push_back(*c.fault_states); };
+    const std::vector<SearchResult> sampled = search(every_guarantee(), space, options);
+    for (std::size_t i = 0; i < plain.size(); ++i) EXPECT_EQ(fingerprint(sampled[i]), fingerprint(plain[i]));
+  }
+  EXPECT_EQ(one, two);
+  std::size_t points = 0;
+  for (const auto& c : one) points += c.size();
+  EXPECT_GT(points, one.size());  // several faults per case take effect on average
+}
+
 TEST(SearchStop, StopEndsTheSearchAndMarksWhatWasStillSearching) {
   const SearchSpace space = idempotent_min_isr_2();
   SearchOptions options{.seed = 5, .budget = 100};
   int polls = 0;
   std::vector<int> read;
-  options.on_case = [&read](int number, const History&, bool, bool) { read.push_back(number); };
+  options.on_case = [&read](const CaseRead& c) { read.push_back(c.number); };
   options.stop = [&polls] { return ++polls > 10; };
   const std::vector<SearchResult> results = search(every_guarantee(), space, options);
   EXPECT_LE(read.size(), 11u);
