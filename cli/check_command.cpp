@@ -197,14 +197,12 @@ void mark_required(Report& report, RequireMode mode, const std::vector<const Gua
 // What --time-limit covered, and what the whole budget would have taken at
 // the rate measured (schedules per second of this configuration).
 std::string time_limit_note(const Report& r, const CheckOptions& o, double elapsed_s) {
-  int judged = 0;
   bool cut = false;
-  for (const Verdict& v : r.verdicts) {
-    judged += std::max(v.schedules_explored, 1);
-    cut = cut || v.time_limited || v.shrink_stopped;
-  }
-  const double per_schedule = judged > 0 ? elapsed_s / judged : 0;
-  const double estimate = per_schedule * o.budget * static_cast<double>(r.verdicts.size());
+  for (const Verdict& v : r.verdicts) cut = cut || v.time_limited || v.shrink_stopped;
+  // One search: each schedule is simulated once and judged by every guarantee.
+  const int simulated = r.coverage ? std::max(r.coverage->schedules, 1) : 1;
+  const double per_schedule = elapsed_s / simulated;
+  const double estimate = per_schedule * o.budget;
   if (!cut)
     return fmt::format("Time limit {:g} s: the whole search fitted ({} schedules per guarantee).", o.time_limit_s,
                        o.budget);
@@ -213,8 +211,9 @@ std::string time_limit_note(const Report& r, const CheckOptions& o, double elaps
     if (v.time_limited) fewest = std::min(fewest, v.schedules_explored);
   std::string out = fmt::format(
       "Time limit {:g} s reached: the search covered only the schedules counted above (\"n/{}\"), at about {:.3g} s "
-      "per schedule; the whole budget ({} guarantee(s) x {} schedules) would take about {:.0f} s.",
-      o.time_limit_s, o.budget, per_schedule, r.verdicts.size(), o.budget, estimate);
+      "per schedule (each simulated once and judged by every guarantee); the whole budget ({} schedules) would take "
+      "about {:.0f} s.",
+      o.time_limit_s, o.budget, per_schedule, o.budget, estimate);
   if (fewest > 0)
     out += fmt::format(" The first {} schedules of every guarantee are reproduced without a limit by --seed {} "
                        "--budget {}.",
