@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <deque>
 #include <fstream>
 #include <set>
 #include <string>
@@ -279,6 +280,34 @@ class DeviationChooser final : public Chooser {
   std::vector<std::uint64_t> values_;
 };
 
+using Layer = std::deque<Node>;
+
+// The requests whose message a step passed, so that a message fault armed
+// for them would have applied in it (World::message_fault is asked exactly
+// there): a request sent (ProduceRequestSent is logged before DropRequest is
+// asked), a response sent (broker_respond asks DropResponse, then, unless the
+// connection is black-holed, which logs ProduceResponseDropped, DelayResponse,
+// and puts the response on the wire). A superset is enough: a fault is still
+// kept only if the step applied it.
+struct PassedMessages {
+  std::set<std::int64_t> requests;
+  std::set<std::int64_t> responses;
+  bool earlier_fault_matched = false;  // an injected fault matched again: every fault counts as applied
+};
+
+PassedMessages passed_messages(const World& before, const World& after) {
+  PassedMessages out;
+  for (const Step& s : after.history().steps) {
+    if (s.kind == StepKind::ProduceRequestSent) out.requests.insert(s.request);
+    if (s.kind == StepKind::ProduceResponseDropped) out.responses.insert(s.request);
+  }
+  for (auto it = after.state().responses_on_wire.lower_bound(before.state().next_message);
+       it != after.state().responses_on_wire.end(); ++it)
+    out.responses.insert(it->second.request);
+  out.earlier_fault_matched = after.message_fault_matches() != before.message_fault_matches();
+  return out;
+}
+
 class Explorer {
  public:
   Explorer(const std::vector<const Guarantee*>& guarantees, const ExploreSpace& space, const ExploreOptions& options,
@@ -295,7 +324,9 @@ class Explorer {
     ExplorationChooser chooser(seed);
     chooser.enumerate(options_.choice_labels);
     chooser_ = &chooser;
-    std::vector<Node> layer;
+    // Layers are deques: a Node (its World) is not nothrow-movable (std::deque
+    // members), so a growing vector would copy every node it holds.
+    Layer layer;
     // The World constructor's decisions (the first fetch ticks) take the
     // seed's values: they are not a transition the search branches on.
     layer.push_back(Node{World(config_, space_.workload, FaultSchedule{}, chooser), chooser.position(), 0, 0});
@@ -306,7 +337,7 @@ class Explorer {
     for (int depth = 0; !layer.empty() && !done(); ++depth) {
       depth_ = depth;
       result_.depth = std::max(result_.depth, depth);
-      std::vector<Node> next;
+      Layer next;
       for (Node& node : layer) {
         expand(std::move(node), depth, next);
         if (done()) break;
@@ -359,7 +390,7 @@ class Explorer {
   // a re-run with a forced prefix makes the same decisions up to the prefix's
   // end; the forced prefixes enumerate each combination once.
   template <class Mutate>
-  void transitions(const Node& base, int depth, std::vector<Node>& next, const Mutate& mutate,
+  void transitions(const Node& base, int depth, Layer& next, const Mutate& mutate,
                    std::vector<std::uint64_t> forced = {}, int forced_deviations = 0) {
     Node child = base;
     chooser_->set_position(child.rng, child.choices);
@@ -387,7 +418,31 @@ class Explorer {
     }
   }
 
-  void expand(Node node, int depth, std::vector<Node>& next) {
+  void expand(Node node, int depth, Layer& next) {
+    // Without enumerated decisions the plain step (no fault) is one
+    // deterministic successor: computed first, it tells which requests' messages
+    // pass in this step, and a message fault is tried only for those (the
+    // others would not apply: not kept). It is offered last, as before.
+    std::optional<Node> plain;
+    std::optional<PassedMessages> passed;
+    if (!may_deviate(node, depth)) {
+      plain.emplace(node);
+      chooser_->set_position(plain->rng, plain->choices);
+      chooser_->begin_transition({});
+      plain->world.step();
+      plain->rng = chooser_->position();
+      plain->choices = chooser_->count();
+      if (may_fault(node, depth)) passed = passed_messages(node.world, plain->world);
+    }
+    const auto may_apply = [&passed](const Fault& f, std::int64_t request) {
+      if (!passed || passed->earlier_fault_matched) return true;
+      switch (f.kind) {
+        case FaultKind::DropRequest: return passed->requests.contains(request);
+        case FaultKind::DropResponse:
+        case FaultKind::DelayResponse: return passed->responses.contains(request);
+        default: return true;  // ErrorResponse: tried at every step, as before
+      }
+    };
     if (may_fault(node, depth)) {
       if (node.world.can_inject())
         for (const Fault& f : menu_) {
@@ -403,6 +458,7 @@ class Explorer {
         for (const Fault& f : menu_) {
           if (!is_message_fault(f.kind)) continue;
           if ((f.kind == FaultKind::DropRequest) != (request == node.world.state().next_request)) continue;
+          if (!may_apply(f, request)) continue;
           Fault armed = f;
           armed.request = static_cast<std::int32_t>(request);
           transitions(node, depth, next, [&armed](Node& child) {
@@ -431,13 +487,8 @@ class Explorer {
         (!node.world.can_inject() ? node.world.state().queue.empty() || node.world.state().queue.begin()->time_ms > node.hold_deadline_ms
                                   : node.world.injection_time() > node.hold_deadline_ms))
       return;
-    if (!may_deviate(node, depth)) {  // no copy: the common case, and the only one without enumerated labels
-      chooser_->set_position(node.rng, node.choices);
-      chooser_->begin_transition({});
-      node.world.step();
-      node.rng = chooser_->position();
-      node.choices = chooser_->count();
-      offer(std::move(node), depth, next);
+    if (plain) {  // no copy beyond the one above: the only case without enumerated labels
+      offer(std::move(*plain), depth, next);
       return;
     }
     transitions(node, depth, next, [](Node& child) {
@@ -450,7 +501,7 @@ class Explorer {
   // follow any more is judged by replaying its RunSpec to the end (the tail
   // is deterministic, so it needs no states of its own); any other new state
   // joins the next layer.
-  void offer(Node child, int depth, std::vector<Node>& next) {
+  void offer(Node child, int depth, Layer& next) {
     ++result_.states_explored;
     if (child.world.ended()) {
       judge(child);
