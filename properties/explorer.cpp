@@ -314,6 +314,10 @@ class Explorer {
            const Configuration& config, ExploreResult& result)
       : guarantees_(guarantees), space_(space), options_(options), config_(config), result_(result),
         visited_(options.visited, options.bitstate_log2) {
+    spec_.version = space.version;
+    spec_.producer = space.producer;
+    spec_.broker = space.broker;
+    spec_.workload = space.workload;
     std::vector<FaultKind> kinds = options.fault_kinds.empty() ? idempotence_fault_kinds() : options.fault_kinds;
     menu_ = explore_fault_menu(config, kinds, options.error_responses.empty() ? default_error_responses()
                                                                               : options.error_responses);
@@ -517,24 +521,18 @@ class Explorer {
       judge(child);
   }
 
-  RunSpec spec_of(const World& world) const {
-    RunSpec spec;
-    spec.version = space_.version;
-    spec.producer = space_.producer;
-    spec.broker = space_.broker;
-    spec.workload = space_.workload;
-    spec.schedule = world.schedule();
-    spec.seed = seed_;
-    return spec;
-  }
-
   // A behaviour: replay its RunSpec to the end (the explored history was
   // dropped; a tail is run here for the first time) and judge it. The
   // shortest violation so far is kept: BFS settles it once the depth passes
-  // its length (settled()).
+  // its length (settled()). The RunSpec is one member reused for every
+  // behaviour (only its schedule, seed and choices change): copying the
+  // configuration's maps per behaviour cost more than judging it.
   void judge(const Node& node) {
     ++result_.behaviours;
-    RunSpec spec = spec_of(node.world);
+    RunSpec& spec = spec_;
+    spec.schedule = node.world.schedule();
+    spec.seed = seed_;
+    spec.choices.clear();
     SimulationResult run;
     if (node.deviations.empty()) {
       run = simulate(spec);
@@ -584,6 +582,7 @@ class Explorer {
   const ExploreOptions& options_;
   const Configuration& config_;
   ExploreResult& result_;
+  RunSpec spec_;  // the behaviour being judged (judge)
   VisitedSet visited_;
   std::vector<Fault> menu_;
   ExplorationChooser* chooser_ = nullptr;
