@@ -2,8 +2,7 @@
 // within small bounds the explorer proves the idempotence promises for safe
 // configurations (Kafka's own known exceptions reported as Kafka's), finds the
 // shortest counterexample for unsafe ones, writes it as a replay file that
-// reproduces, and the RapidCheck search's shrunk counterexample is no longer
-// than 1.5x the explorer's shortest.
+// reproduces (shortest vs shrunk: shortest_vs_shrunk_test.cpp).
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -13,7 +12,6 @@
 #include "properties/explorer.hpp"
 #include "properties/replay.hpp"
 #include "tests/properties/search_support.hpp"
-#include "tests/properties/shortest_vs_shrunk.hpp"
 
 namespace kafka_model {
 namespace {
@@ -145,25 +143,6 @@ TEST(Explore, EnumeratedDelaysFindAShorterDuplicateThatReplays) {
   EXPECT_EQ(again.distinct_states, seeded.distinct_states);
   EXPECT_EQ(again.choice_branches, 0);
 }
-
-}  // namespace
-}  // namespace kafka_model
-
-namespace kafka_model {
-namespace {
-
-using namespace kafka_model::testing;
-
-// The quick three; every expected violation: shortest_vs_shrunk_soak_test.cpp (label soak).
-TEST(ShortestVsShrunk, IdempotenceOffDuplicate) {
-  expect_shrunk_close_to_shortest(expected_violation("idempotence off, in-flight 5: duplicate"));
-}
-
-TEST(ShortestVsShrunk, AcksOneLostWrite) {
-  expect_shrunk_close_to_shortest(expected_violation("acks=1: acknowledged loss on failover"));
-}
-
-TEST(ShortestVsShrunk, AcksZeroLostWrite) { expect_shrunk_close_to_shortest(expected_violation("acks=0: lost write")); }
 
 }  // namespace
 }  // namespace kafka_model
