@@ -37,9 +37,17 @@ struct ExploreCliOptions {
   bool bitstate = false;
   int bitstate_log2 = 27;
   bool with_refusals = false;
+  std::vector<std::string> fault_kinds;  // empty = every kind but ErrorResponse (or every kind with --with-refusals)
   bool json = false;
   std::string out_dir = "counterexamples-out";
 };
+
+std::string kinds_text(const ExploreCliOptions& o) {
+  if (o.fault_kinds.empty()) return o.with_refusals ? "every fault kind" : "every fault kind but transient refusals";
+  std::string kinds;
+  for (const std::string& k : o.fault_kinds) kinds += (kinds.empty() ? "" : ",") + k;
+  return "fault kinds " + kinds;
+}
 
 std::string bounds_text(const ExploreCliOptions& o) {
   std::string seeds;
@@ -52,7 +60,7 @@ std::string bounds_text(const ExploreCliOptions& o) {
                                      labels, o.choice_values - 1, o.deviations);
   return fmt::format("{} record(s) ({}), at most {} fault(s){}, seed(s) {}{}, {}", o.records, o.mode, o.faults,
                      o.depth > 0 ? fmt::format(" within the first {} events", o.depth) : std::string(), seeds, choices,
-                     o.with_refusals ? "every fault kind" : "every fault kind but transient refusals");
+                     kinds_text(o));
 }
 
 std::string result_text(const ExploreResult& r) {
@@ -131,8 +139,16 @@ int run_explore(const ExploreCliOptions& o) {
   options.visited = o.bitstate ? VisitedKind::Bitstate : VisitedKind::HashCompact;
   options.bitstate_log2 = o.bitstate_log2;
   options.excuse = kafka_known_exception;
-  if (o.with_refusals)
+  if (o.with_refusals && o.fault_kinds.empty())
     for (int i = 0; i < kFaultKindCount; ++i) options.fault_kinds.push_back(static_cast<FaultKind>(i));
+  for (const std::string& name : o.fault_kinds) {
+    const std::optional<FaultKind> kind = parse_fault_kind(name);
+    if (!kind) {
+      fmt::print(stderr, "kafka-model explore: unknown --fault-kind '{}'\n", name);
+      return kBadInput;
+    }
+    options.fault_kinds.push_back(*kind);
+  }
   const ExploreResult result = explore(guarantees, space, options);
 
   Report report;
@@ -217,6 +233,9 @@ void add_explore_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--bitstate-log2", o->bitstate_log2, "Bitstate size: 2^N bits (default 27 = 16 MiB)")
       ->check(CLI::Range(10, 36));
   cmd->add_flag("--with-refusals", o->with_refusals, "Also inject transient refusals (ErrorResponse)");
+  cmd->add_option("--fault-kind", o->fault_kinds,
+                  "Inject only this fault kind (repeatable; e.g. DropResponse, Disconnect; default: every kind but "
+                  "ErrorResponse)");
   cmd->add_flag("--json", o->json, "One JSON object on stdout");
   cmd->add_option("--out", o->out_dir, "Directory for replay files (default ./counterexamples-out)");
   cmd->callback([o, &exit_code] { exit_code = run_explore(*o); });

@@ -184,6 +184,19 @@ Promise no_send_failed_out_of_order(const Configuration& c) {
           {lost_send_race(c)}};
 }
 
+// A diagnostic (properties/guarantee.hpp): the cache of the last 5 batches
+// covers every batch that can be in flight, so a retry of a written batch is
+// always found by ProducerStateEntry.findDuplicateBatch.
+Promise no_out_of_order_for_written_batch(const Configuration& c) {
+  if (!c.idempotent())
+    return {true, "without idempotence batches carry no sequence numbers, so no batch is refused "
+                  "OUT_OF_ORDER_SEQUENCE_NUMBER"};
+  if (!cache_covers_in_flight(c)) return idempotence_voided_by_cache(c);
+  return {true, "ProducerStateEntry keeps the last NUM_BATCHES_TO_RETAIN = 5 batches and the producer sends at most "
+                "max.in.flight.requests.per.connection <= 5 (KAFKA-5494), so a retry of a written batch is found "
+                "as a duplicate (ProducerStateEntry.findDuplicateBatch)"};
+}
+
 }  // namespace
 
 Promise kafka_promises(const Configuration& config, std::string_view guarantee) {
@@ -193,13 +206,15 @@ Promise kafka_promises(const Configuration& config, std::string_view guarantee) 
   if (guarantee == "no_lost_acknowledged_writes") return no_lost_acknowledged_writes(config);
   if (guarantee == "acknowledged_offsets_correct") return acknowledged_offsets_correct(config);
   if (guarantee == "no_send_failed_out_of_order") return no_send_failed_out_of_order(config);
+  if (guarantee == "no_out_of_order_for_written_batch") return no_out_of_order_for_written_batch(config);
   return {false, "unknown guarantee '" + std::string(guarantee) + "'"};
 }
 
 std::string remedy(const Configuration& config, std::string_view guarantee) {
   if (kafka_promises(config, guarantee).promised) return "";
   const bool cache_what_if = config.idempotent() && !cache_covers_in_flight(config);
-  if (guarantee == "no_duplicates_within_session" || guarantee == "order_within_session") {
+  if (guarantee == "no_duplicates_within_session" || guarantee == "order_within_session" ||
+      guarantee == "no_out_of_order_for_written_batch") {
     if (cache_what_if)
       return "model.producer.state.batches.to.retain >= max.in.flight.requests.per.connection (Kafka: 5 and <= 5)";
     if (config.idempotent() && !state_outlives_retries(config))

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <deque>
 #include <fstream>
 #include <set>
 #include <string>
@@ -15,6 +16,7 @@
 #include "model/chooser.hpp"
 #include "model/simulation.hpp"
 #include "model/world.hpp"
+#include "properties/explorer_visited.hpp"
 #include "properties/known_races.hpp"
 #include "properties/restart_snapshot.hpp"
 
@@ -52,88 +54,6 @@ std::vector<Fault> explore_fault_menu(const Configuration& config, const std::ve
 }
 
 namespace {
-
-// ---- the visited set ----------------------------------------------------------
-
-class VisitedSet {
- public:
-  VisitedSet(VisitedKind kind, int bitstate_log2) : kind_(kind) {
-    if (kind_ == VisitedKind::Bitstate) {
-      log2_ = std::clamp(bitstate_log2, 10, 40);
-      bits_.assign((std::size_t{1} << log2_) / 64, 0);
-    } else {
-      table_.assign(1 << 16, 0);
-    }
-  }
-  // True when `h` was not there (and is now).
-  bool insert(std::uint64_t h) {
-    if (kind_ == VisitedKind::Bitstate) return insert_bits(h);
-    if (h == 0) h = 1;  // 0 marks an empty slot
-    if (2 * (count_ + 1) > table_.size()) grow();
-    if (!place(table_, h)) return false;
-    ++count_;
-    return true;
-  }
-  std::int64_t bytes() const {
-    return static_cast<std::int64_t>(kind_ == VisitedKind::Bitstate ? bits_.size() * 8 : table_.size() * 8);
-  }
-  // Hash compaction: two of n distinct states share a 64-bit fingerprint with
-  // probability about n^2 / 2^65. Bitstate (Holzmann): a new state is taken
-  // for seen when its k probes hit set bits, probability (1 - e^{-kn/m})^k,
-  // summed over the n insertions.
-  double omission_probability() const {
-    const double n = static_cast<double>(count_);
-    if (kind_ == VisitedKind::HashCompact) return std::min(1.0, n * n / 36893488147419103232.0);
-    const double m = static_cast<double>(std::size_t{1} << log2_);
-    double sum = 0;
-    // Sum_{i<n} (1 - e^{-k i / m})^k, in 64 slices.
-    const int slices = 64;
-    for (int s = 0; s < slices; ++s) {
-      const double i = n * (s + 0.5) / slices;
-      sum += std::pow(1 - std::exp(-kProbes * i / m), kProbes) * n / slices;
-    }
-    return std::min(1.0, sum);
-  }
-
- private:
-  static constexpr int kProbes = 3;
-  static bool place(std::vector<std::uint64_t>& table, std::uint64_t h) {
-    const std::size_t mask = table.size() - 1;
-    for (std::size_t i = static_cast<std::size_t>(h) & mask;; i = (i + 1) & mask) {
-      if (table[i] == h) return false;
-      if (table[i] == 0) {
-        table[i] = h;
-        return true;
-      }
-    }
-  }
-  void grow() {
-    std::vector<std::uint64_t> bigger(table_.size() * 2, 0);
-    for (std::uint64_t h : table_)
-      if (h != 0) place(bigger, h);
-    table_ = std::move(bigger);
-  }
-  bool insert_bits(std::uint64_t h) {
-    const std::uint64_t mask = (std::uint64_t{1} << log2_) - 1;
-    const std::uint64_t h2 = (h >> 32 | h << 32) * 0x9e3779b97f4a7c15ULL | 1;
-    bool fresh = false;
-    for (int k = 0; k < kProbes; ++k) {
-      const std::uint64_t bit = (h + static_cast<std::uint64_t>(k) * h2) & mask;
-      std::uint64_t& word = bits_[bit / 64];
-      const std::uint64_t m = std::uint64_t{1} << (bit % 64);
-      if ((word & m) == 0) fresh = true;
-      word |= m;
-    }
-    if (fresh) ++count_;
-    return fresh;
-  }
-
-  VisitedKind kind_;
-  int log2_ = 0;
-  std::vector<std::uint64_t> table_;
-  std::vector<std::uint64_t> bits_;
-  std::size_t count_ = 0;
-};
 
 std::int64_t peak_resident_bytes() {
   std::ifstream status("/proc/self/status");
@@ -279,12 +199,44 @@ class DeviationChooser final : public Chooser {
   std::vector<std::uint64_t> values_;
 };
 
+using Layer = std::deque<Node>;
+
+// The requests whose message a step passed, so that a message fault armed
+// for them would have applied in it (World::message_fault is asked exactly
+// there): a request sent (ProduceRequestSent is logged before DropRequest is
+// asked), a response sent (broker_respond asks DropResponse, then, unless the
+// connection is black-holed, which logs ProduceResponseDropped, DelayResponse,
+// and puts the response on the wire). A superset is enough: a fault is still
+// kept only if the step applied it.
+struct PassedMessages {
+  std::set<std::int64_t> requests;
+  std::set<std::int64_t> responses;
+  bool earlier_fault_matched = false;  // an injected fault matched again: every fault counts as applied
+};
+
+PassedMessages passed_messages(const World& before, const World& after) {
+  PassedMessages out;
+  for (const Step& s : after.history().steps) {
+    if (s.kind == StepKind::ProduceRequestSent) out.requests.insert(s.request);
+    if (s.kind == StepKind::ProduceResponseDropped) out.responses.insert(s.request);
+  }
+  for (auto it = after.state().responses_on_wire.lower_bound(before.state().next_message);
+       it != after.state().responses_on_wire.end(); ++it)
+    out.responses.insert(it->second.request);
+  out.earlier_fault_matched = after.message_fault_matches() != before.message_fault_matches();
+  return out;
+}
+
 class Explorer {
  public:
   Explorer(const std::vector<const Guarantee*>& guarantees, const ExploreSpace& space, const ExploreOptions& options,
            const Configuration& config, ExploreResult& result)
       : guarantees_(guarantees), space_(space), options_(options), config_(config), result_(result),
         visited_(options.visited, options.bitstate_log2) {
+    spec_.version = space.version;
+    spec_.producer = space.producer;
+    spec_.broker = space.broker;
+    spec_.workload = space.workload;
     std::vector<FaultKind> kinds = options.fault_kinds.empty() ? idempotence_fault_kinds() : options.fault_kinds;
     menu_ = explore_fault_menu(config, kinds, options.error_responses.empty() ? default_error_responses()
                                                                               : options.error_responses);
@@ -295,7 +247,9 @@ class Explorer {
     ExplorationChooser chooser(seed);
     chooser.enumerate(options_.choice_labels);
     chooser_ = &chooser;
-    std::vector<Node> layer;
+    // Layers are deques: a Node (its World) is not nothrow-movable (std::deque
+    // members), so a growing vector would copy every node it holds.
+    Layer layer;
     // The World constructor's decisions (the first fetch ticks) take the
     // seed's values: they are not a transition the search branches on.
     layer.push_back(Node{World(config_, space_.workload, FaultSchedule{}, chooser), chooser.position(), 0, 0});
@@ -306,7 +260,7 @@ class Explorer {
     for (int depth = 0; !layer.empty() && !done(); ++depth) {
       depth_ = depth;
       result_.depth = std::max(result_.depth, depth);
-      std::vector<Node> next;
+      Layer next;
       for (Node& node : layer) {
         expand(std::move(node), depth, next);
         if (done()) break;
@@ -359,7 +313,7 @@ class Explorer {
   // a re-run with a forced prefix makes the same decisions up to the prefix's
   // end; the forced prefixes enumerate each combination once.
   template <class Mutate>
-  void transitions(const Node& base, int depth, std::vector<Node>& next, const Mutate& mutate,
+  void transitions(const Node& base, int depth, Layer& next, const Mutate& mutate,
                    std::vector<std::uint64_t> forced = {}, int forced_deviations = 0) {
     Node child = base;
     chooser_->set_position(child.rng, child.choices);
@@ -387,7 +341,31 @@ class Explorer {
     }
   }
 
-  void expand(Node node, int depth, std::vector<Node>& next) {
+  void expand(Node node, int depth, Layer& next) {
+    // Without enumerated decisions the plain step (no fault) is one
+    // deterministic successor: computed first, it tells which requests' messages
+    // pass in this step, and a message fault is tried only for those (the
+    // others would not apply: not kept). It is offered last, as before.
+    std::optional<Node> plain;
+    std::optional<PassedMessages> passed;
+    if (!may_deviate(node, depth)) {
+      plain.emplace(node);
+      chooser_->set_position(plain->rng, plain->choices);
+      chooser_->begin_transition({});
+      plain->world.step();
+      plain->rng = chooser_->position();
+      plain->choices = chooser_->count();
+      if (may_fault(node, depth)) passed = passed_messages(node.world, plain->world);
+    }
+    const auto may_apply = [&passed](const Fault& f, std::int64_t request) {
+      if (!passed || passed->earlier_fault_matched) return true;
+      switch (f.kind) {
+        case FaultKind::DropRequest: return passed->requests.contains(request);
+        case FaultKind::DropResponse:
+        case FaultKind::DelayResponse: return passed->responses.contains(request);
+        default: return true;  // ErrorResponse: tried at every step, as before
+      }
+    };
     if (may_fault(node, depth)) {
       if (node.world.can_inject())
         for (const Fault& f : menu_) {
@@ -403,6 +381,7 @@ class Explorer {
         for (const Fault& f : menu_) {
           if (!is_message_fault(f.kind)) continue;
           if ((f.kind == FaultKind::DropRequest) != (request == node.world.state().next_request)) continue;
+          if (!may_apply(f, request)) continue;
           Fault armed = f;
           armed.request = static_cast<std::int32_t>(request);
           transitions(node, depth, next, [&armed](Node& child) {
@@ -431,13 +410,8 @@ class Explorer {
         (!node.world.can_inject() ? node.world.state().queue.empty() || node.world.state().queue.begin()->time_ms > node.hold_deadline_ms
                                   : node.world.injection_time() > node.hold_deadline_ms))
       return;
-    if (!may_deviate(node, depth)) {  // no copy: the common case, and the only one without enumerated labels
-      chooser_->set_position(node.rng, node.choices);
-      chooser_->begin_transition({});
-      node.world.step();
-      node.rng = chooser_->position();
-      node.choices = chooser_->count();
-      offer(std::move(node), depth, next);
+    if (plain) {  // no copy beyond the one above: the only case without enumerated labels
+      offer(std::move(*plain), depth, next);
       return;
     }
     transitions(node, depth, next, [](Node& child) {
@@ -450,7 +424,7 @@ class Explorer {
   // follow any more is judged by replaying its RunSpec to the end (the tail
   // is deterministic, so it needs no states of its own); any other new state
   // joins the next layer.
-  void offer(Node child, int depth, std::vector<Node>& next) {
+  void offer(Node child, int depth, Layer& next) {
     ++result_.states_explored;
     if (child.world.ended()) {
       judge(child);
@@ -466,24 +440,18 @@ class Explorer {
       judge(child);
   }
 
-  RunSpec spec_of(const World& world) const {
-    RunSpec spec;
-    spec.version = space_.version;
-    spec.producer = space_.producer;
-    spec.broker = space_.broker;
-    spec.workload = space_.workload;
-    spec.schedule = world.schedule();
-    spec.seed = seed_;
-    return spec;
-  }
-
   // A behaviour: replay its RunSpec to the end (the explored history was
   // dropped; a tail is run here for the first time) and judge it. The
   // shortest violation so far is kept: BFS settles it once the depth passes
-  // its length (settled()).
+  // its length (settled()). The RunSpec is one member reused for every
+  // behaviour (only its schedule, seed and choices change): copying the
+  // configuration's maps per behaviour cost more than judging it.
   void judge(const Node& node) {
     ++result_.behaviours;
-    RunSpec spec = spec_of(node.world);
+    RunSpec& spec = spec_;
+    spec.schedule = node.world.schedule();
+    spec.seed = seed_;
+    spec.choices.clear();
     SimulationResult run;
     if (node.deviations.empty()) {
       run = simulate(spec);
@@ -533,6 +501,7 @@ class Explorer {
   const ExploreOptions& options_;
   const Configuration& config_;
   ExploreResult& result_;
+  RunSpec spec_;  // the behaviour being judged (judge)
   VisitedSet visited_;
   std::vector<Fault> menu_;
   ExplorationChooser* chooser_ = nullptr;

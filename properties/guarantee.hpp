@@ -29,6 +29,11 @@ struct Guarantee {
 };
 
 const std::vector<Guarantee>& all_guarantees();
+// Diagnostics: properties of the protocol's internals rather than promises
+// to the application, checked only when asked for by name (`--guarantee`),
+// never in the default set of check, explore or replay.
+const std::vector<Guarantee>& diagnostic_guarantees();
+// A guarantee or a diagnostic by name; nullptr if neither.
 const Guarantee* find_guarantee(std::string_view name);
 
 // Each checker (properties/checkers/<name>.cpp).
@@ -38,5 +43,6 @@ std::vector<Anomaly> check_order_within_session(const History& history);
 std::vector<Anomaly> check_no_lost_acknowledged_writes(const History& history);
 std::vector<Anomaly> check_acknowledged_offsets_correct(const History& history);
 std::vector<Anomaly> check_no_send_failed_out_of_order(const History& history);
+std::vector<Anomaly> check_no_out_of_order_for_written_batch(const History& history);
 
 }  // namespace kafka_model

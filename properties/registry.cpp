@@ -32,10 +32,21 @@ const std::vector<Guarantee>& all_guarantees() {
   return guarantees;
 }
 
+const std::vector<Guarantee>& diagnostic_guarantees() {
+  static const std::vector<Guarantee> diagnostics = {
+      {"no_out_of_order_for_written_batch", "spurious-out-of-order",
+       "the leader never refuses a batch as OUT_OF_ORDER_SEQUENCE_NUMBER that is already in the partition's log",
+       &check_no_out_of_order_for_written_batch},
+  };
+  return diagnostics;
+}
+
 const Guarantee* find_guarantee(std::string_view name) {
-  const auto& all = all_guarantees();
-  auto it = std::find_if(all.begin(), all.end(), [&](const Guarantee& g) { return g.name == name; });
-  return it == all.end() ? nullptr : &*it;
+  for (const std::vector<Guarantee>* list : {&all_guarantees(), &diagnostic_guarantees()}) {
+    auto it = std::find_if(list->begin(), list->end(), [&](const Guarantee& g) { return g.name == name; });
+    if (it != list->end()) return &*it;
+  }
+  return nullptr;
 }
 
 }  // namespace kafka_model

@@ -2,13 +2,15 @@
 # Installs the Debian 12 packages kafka-model builds with, if any is missing.
 # Runs as root with no stdin (CI); a no-op when everything is present.
 set -eu
+# spin: the SPIN model checker, for the side-by-side in bench/spin/ (its CTest
+# test skips itself without it).
 # librsvg2-bin: rsvg-convert, which the `report` tests render the HTML
 # report's SVG with. Chromium is not installed (hundreds of MB): the test that
 # loads the page in headless Chromium skips itself without it. parallel: GNU
 # parallel, which the `scaleout` test runs check's shards with.
 packages="g++ cmake ninja-build libboost-dev libfmt-dev libgtest-dev librapidcheck-dev
 libbenchmark-dev libcli11-dev nlohmann-json3-dev graphviz libyaml-cpp-dev
-librsvg2-bin parallel"
+librsvg2-bin parallel spin"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -10,20 +10,12 @@
 #include "model/history_io.hpp"
 #include "model/run_spec_io.hpp"
 #include "properties/known_races.hpp"
-#include "tests/properties/search_support.hpp"
+#include "tests/properties/expected_violations.hpp"
 
 namespace kafka_model {
 namespace {
 
 using namespace kafka_model::testing;
-
-struct Expected {
-  std::string label;  // also names its replay file: <guarantee>--<slug of label>.json
-  std::string guarantee;
-  SearchSpace space;
-  std::size_t max_faults = 0;   // bounds on the shrunk counterexample
-  std::int32_t max_records = 0;
-};
 
 constexpr int kBudget = 2000;
 
@@ -68,66 +60,43 @@ bool has_step(const History& h, StepKind kind) {
   return std::any_of(h.steps.begin(), h.steps.end(), [&](const Step& s) { return s.kind == kind; });
 }
 
-SearchSpace space(Properties producer, Properties broker = {}, std::vector<FaultKind> kinds = {}) {
-  SearchSpace s;
-  s.producer = small_timeouts(std::move(producer));
-  s.broker = fast_replication(std::move(broker));
-  s.fault_kinds = std::move(kinds);
-  return s;
-}
-
-const Properties kIdempotenceOff = {{"enable.idempotence", "false"}, {"acks", "all"}};
-
 TEST(ExpectedViolation, IdempotenceOffInFlightFiveDuplicates) {
-  auto r = expect_found({"idempotence off, in-flight 5: duplicate", "no_duplicates_within_session",
-                         space(kIdempotenceOff), 1, 2});
+  expect_found(expected_violation("idempotence off, in-flight 5: duplicate"));
 }
 
 TEST(ExpectedViolation, IdempotenceOffInFlightFiveReorders) {
-  expect_found({"idempotence off, in-flight 5: reorder", "order_within_session", space(kIdempotenceOff), 2, 3});
+  expect_found(expected_violation("idempotence off, in-flight 5: reorder"));
 }
 
 TEST(ExpectedViolation, IdempotenceOffInFlightOneDuplicatesButKeepsOrder) {
-  Properties p = kIdempotenceOff;
-  p["max.in.flight.requests.per.connection"] = "1";
-  expect_found({"idempotence off, in-flight 1: duplicate", "no_duplicates_within_session", space(p), 1, 1});
-  const TimedSearch order = timed_search("order_within_session", space(p), SearchOptions{.seed = 1, .budget = kBudget});
+  const Expected e = expected_violation("idempotence off, in-flight 1: duplicate");
+  expect_found(e);
+  const TimedSearch order = timed_search("order_within_session", e.space, SearchOptions{.seed = 1, .budget = kBudget});
   print_measure("idempotence off, in-flight 1: order holds", order);
   EXPECT_FALSE(order.result.counterexample) << counterexample_text(order);
 }
 
-TEST(ExpectedViolation, AcksZeroLosesWrites) {
-  expect_found({"acks=0: lost write", "no_lost_acknowledged_writes", space({{"acks", "0"}}), 1, 1});
-}
+TEST(ExpectedViolation, AcksZeroLosesWrites) { expect_found(expected_violation("acks=0: lost write")); }
 
 TEST(ExpectedViolation, AcksOneLosesAnAcknowledgedWriteOnFailover) {
-  const SearchResult r = expect_found({"acks=1: acknowledged loss on failover", "no_lost_acknowledged_writes",
-                                       space({{"acks", "1"}}), 3, 1});
+  const SearchResult r = expect_found(expected_violation("acks=1: acknowledged loss on failover"));
   if (r.counterexample) EXPECT_TRUE(has_step(r.counterexample->history, StepKind::LogTruncated));
 }
 
 TEST(ExpectedViolation, AcksAllMinIsrOneUncleanElectionLosesAnAcknowledgedWrite) {
-  expect_found({"acks=all, min.isr=1, unclean: acknowledged loss", "no_lost_acknowledged_writes",
-                space({{"acks", "all"}}, {{"min.insync.replicas", "1"}, {"unclean.leader.election.enable", "true"}}), 4,
-                1});
+  expect_found(expected_violation("acks=all, min.isr=1, unclean: acknowledged loss"));
 }
 
 // Idempotence on; the only new producer id comes from a restart.
 TEST(ExpectedViolation, ProducerRestartWithoutTransactionalIdDuplicates) {
-  const SearchResult r = expect_found({"restart without transactional.id: duplicate", "no_duplicates",
-                                       space({}, {}, {FaultKind::ProducerRestart, FaultKind::DropRequest, FaultKind::Disconnect}),
-                                       2, 1});
+  const SearchResult r = expect_found(expected_violation("restart without transactional.id: duplicate"));
   if (r.counterexample) EXPECT_TRUE(has_step(r.counterexample->history, StepKind::ProducerCrashed));
 }
 
 // Idempotence on, no restart: the application re-sends a record whose batch
 // expired with an unknown outcome; the KIP-360 epoch bump lets both in.
 TEST(ExpectedViolation, ResendAfterDeliveryTimeoutDuplicatesEvenWithIdempotence) {
-  std::vector<FaultKind> kinds;
-  for (int i = 0; i < kFaultKindCount; ++i)
-    if (static_cast<FaultKind>(i) != FaultKind::ProducerRestart) kinds.push_back(static_cast<FaultKind>(i));
-  const SearchResult r = expect_found(
-      {"re-send after delivery timeout: duplicate", "no_duplicates", space({}, {}, kinds), 2, 6});
+  const SearchResult r = expect_found(expected_violation("re-send after delivery timeout: duplicate"));
   if (r.counterexample) EXPECT_TRUE(has_step(r.counterexample->history, StepKind::BatchExpired));
 }
 
@@ -135,8 +104,7 @@ TEST(ExpectedViolation, ResendAfterDeliveryTimeoutDuplicatesEvenWithIdempotence)
 // it, the producer bumps its epoch (KIP-360), the leader writes the original
 // when it resumes and the re-send at sequence 0 of the new epoch.
 TEST(ExpectedViolation, ResendAfterDeliveryTimeoutAcrossAnEpochBump) {
-  const SearchResult r = expect_found({"re-send after delivery timeout (leader paused): duplicate", "no_duplicates",
-                                       space({}, {}, {FaultKind::BrokerStall}), 1, 1});
+  const SearchResult r = expect_found(expected_violation("re-send after delivery timeout (leader paused): duplicate"));
   if (r.counterexample) {
     EXPECT_TRUE(has_step(r.counterexample->history, StepKind::BatchExpired));
     EXPECT_TRUE(has_step(r.counterexample->history, StepKind::EpochBumped));
@@ -147,11 +115,8 @@ TEST(ExpectedViolation, ResendAfterDeliveryTimeoutAcrossAnEpochBump) {
 // producer keeps in flight.
 TEST(ExpectedViolation, BrokerCacheSmallerThanInFlightDuplicatesWithinTheSession) {
   for (const char* in_flight : {"3", "5"}) {
-    const SearchResult r = expect_found(
-        {std::string("cache 2 < in-flight ") + in_flight + ": duplicate", "no_duplicates_within_session",
-         space({{"max.in.flight.requests.per.connection", in_flight}},
-               {{"model.producer.state.batches.to.retain", "2"}}),
-         3, 3});
+    const SearchResult r =
+        expect_found(expected_violation(std::string("cache 2 < in-flight ") + in_flight + ": duplicate"));
     if (r.counterexample) EXPECT_TRUE(has_step(r.counterexample->history, StepKind::EpochBumped));
   }
 }
@@ -160,11 +125,8 @@ TEST(ExpectedViolation, BrokerCacheSmallerThanInFlightDuplicatesWithinTheSession
 // can reach a leader that expired the idle producer's state and is written
 // again (tests/scenarios/17). The search finds it from the broker setting alone.
 TEST(ExpectedViolation, ProducerIdExpirationBelowDeliveryTimeoutDuplicates) {
-  const SearchResult r = expect_found(
-      {"producer.id.expiration.ms below delivery.timeout.ms: duplicate", "no_duplicates_within_session",
-       space({{"enable.idempotence", "true"}},
-             {{"producer.id.expiration.ms", "500"}, {"producer.id.expiration.check.interval.ms", "100"}}),
-       1, 2});
+  const SearchResult r =
+      expect_found(expected_violation("producer.id.expiration.ms below delivery.timeout.ms: duplicate"));
   if (r.counterexample) EXPECT_TRUE(has_step(r.counterexample->history, StepKind::ProducerStateExpired));
 }
 
@@ -175,15 +137,7 @@ TEST(ExpectedViolation, ProducerIdExpirationBelowDeliveryTimeoutDuplicates) {
 // writes the second batch again. Kafka 3.9's client and broker allow it; the
 // idempotence holds tests excuse it by its conditions (SearchOptions::excuse).
 TEST(ExpectedViolation, KnownRaceRefusedFirstBatchOfANewProducerIdDuplicates) {
-  // A leadership move needs somewhere to move: three brokers, and the
-  // refusal is NOT_LEADER_OR_FOLLOWER.
-  // The kinds that make it: a refusal, and a lost success (C4).
-  SearchSpace s = space({{"enable.idempotence", "true"}}, {{"model.brokers", "3"}, {"default.replication.factor", "3"}},
-                        {FaultKind::ErrorResponse, FaultKind::DropResponse, FaultKind::DropRequest,
-                         FaultKind::Disconnect, FaultKind::BrokerCrash});
-  s.error_responses = {Errors::NOT_LEADER_OR_FOLLOWER};
-  const SearchResult r =
-      expect_found({"known race: refused first batch of a new producer id", "no_duplicates_within_session", s, 3, 2});
+  const SearchResult r = expect_found(expected_violation("known race: refused first batch of a new producer id"));
   if (r.counterexample) {
     EXPECT_TRUE(has_step(r.counterexample->history, StepKind::EpochBumped));
     const auto& faults = r.counterexample->spec.schedule.faults;

@@ -2,8 +2,7 @@
 // within small bounds the explorer proves the idempotence promises for safe
 // configurations (Kafka's own known exceptions reported as Kafka's), finds the
 // shortest counterexample for unsafe ones, writes it as a replay file that
-// reproduces, and the RapidCheck search's shrunk counterexample is no longer
-// than 1.5x the explorer's shortest.
+// reproduces (shortest vs shrunk: shortest_vs_shrunk_test.cpp).
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -143,67 +142,6 @@ TEST(Explore, EnumeratedDelaysFindAShorterDuplicateThatReplays) {
   const ExploreResult again = run_explore("idempotence off, no labels", {"no_duplicates"}, space, none);
   EXPECT_EQ(again.distinct_states, seeded.distinct_states);
   EXPECT_EQ(again.choice_branches, 0);
-}
-
-}  // namespace
-}  // namespace kafka_model
-
-namespace kafka_model {
-namespace {
-
-using namespace kafka_model::testing;
-
-// Shortest vs shrunk: for each expected violation, the RapidCheck search's
-// shrunk counterexample (expected_violations_test.cpp's space and seed) is no
-// longer than 1.5x the explorer's shortest in the same world (the shrunk
-// run's configuration, workload and fault count), both measured as the
-// events of their replay.
-void expect_shrunk_close_to_shortest(const std::string& label, const std::string& name, Properties producer,
-                                     std::vector<FaultKind> kinds = {}) {
-  SearchSpace space;
-  space.producer = small_timeouts(std::move(producer));
-  space.broker = fast_replication();
-  space.fault_kinds = kinds;
-  const TimedSearch t = timed_search(name, space, SearchOptions{.seed = 1, .budget = 2000});
-  ASSERT_TRUE(t.result.counterexample) << label;
-  const RunSpec& shrunk = t.result.counterexample->spec;
-  const std::int64_t shrunk_events = simulate(shrunk).events;
-  ExploreSpace world;
-  world.version = shrunk.version;
-  world.producer = shrunk.producer;
-  world.broker = shrunk.broker;
-  world.workload = shrunk.workload;
-  ExploreOptions options;
-  options.max_faults = static_cast<int>(shrunk.schedule.faults.size());
-  options.seeds = {shrunk.seed};
-  options.fault_kinds = kinds;
-  options.max_states = 300'000;
-  const ExploreResult r = explore({&guarantee(name)}, world, options);
-  ASSERT_TRUE(r.verdicts[0].counterexample) << label << ": the explorer finds none in the shrunk run's world";
-  const std::int64_t shortest = r.verdicts[0].length_events;
-  std::printf("[shortest-vs-shrunk] %-40s shrunk=%lld events (%zu faults)  shortest=%lld events (%zu faults)  "
-              "ratio=%.2f\n",
-              label.c_str(), static_cast<long long>(shrunk_events), shrunk.schedule.faults.size(),
-              static_cast<long long>(shortest), r.verdicts[0].counterexample->spec.schedule.faults.size(),
-              static_cast<double>(shrunk_events) / static_cast<double>(shortest));
-  for (const Fault& f : shrunk.schedule.faults) std::printf("[shortest-vs-shrunk]   shrunk:   %s\n", describe(f).c_str());
-  for (const Fault& f : r.verdicts[0].counterexample->spec.schedule.faults)
-    std::printf("[shortest-vs-shrunk]   shortest: %s\n", describe(f).c_str());
-  EXPECT_LE(shortest, shrunk_events) << "the explorer's shortest is the shortest";
-  EXPECT_LE(static_cast<double>(shrunk_events), 1.5 * static_cast<double>(shortest)) << label;
-}
-
-TEST(ShortestVsShrunk, IdempotenceOffDuplicate) {
-  expect_shrunk_close_to_shortest("idempotence off: duplicate", "no_duplicates_within_session",
-                                  {{"enable.idempotence", "false"}, {"acks", "all"}});
-}
-
-TEST(ShortestVsShrunk, AcksOneLostWrite) {
-  expect_shrunk_close_to_shortest("acks=1: lost write", "no_lost_acknowledged_writes", {{"acks", "1"}});
-}
-
-TEST(ShortestVsShrunk, AcksZeroLostWrite) {
-  expect_shrunk_close_to_shortest("acks=0: lost write", "no_lost_acknowledged_writes", {{"acks", "0"}});
 }
 
 }  // namespace
