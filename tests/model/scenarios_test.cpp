@@ -23,7 +23,7 @@ RunSpec base_spec(bool idempotence) {
                    {"retry.backoff.ms", "10"},
                    {"linger.ms", "0"},
                    {"batch.size", "100"}};
-  spec.broker = {{"min.insync.replicas", "2"}, {"replica.lag.time.max.ms", "200"}};
+  spec.broker = {{"min.insync.replicas", "2"}, {"replica.lag.time.max.ms", "200"}, {"replica.fetch.wait.max.ms", "100"}};
   spec.workload.records = 1;
   spec.workload.record_size_bytes = 100;
   return spec;
@@ -314,7 +314,9 @@ using namespace kafka_model::testing;
 // Partition.updateFollowerFetchState: a fetch request carries the follower's
 // log end BEFORE it copies anything, so the leader learns what one fetch
 // copied from the next one: with acks=all the high watermark, and the answer,
-// come a full fetch round (fetch interval 10 ms) after the copy, not with it.
+// come one fetch round trip after the copy, not with it. With the long poll
+// (DelayedFetch) the followers' fetches parked at the leader are answered
+// with the append.
 TEST(Replication, TheLeaderLearnsWhatAFetchCopiedFromTheNextFetch) {
   RunSpec spec;
   spec.producer = {{"acks", "all"}, {"linger.ms", "0"}, {"batch.size", "100"}};
@@ -327,9 +329,12 @@ TEST(Replication, TheLeaderLearnsWhatAFetchCopiedFromTheNextFetch) {
   const auto hw = steps_of(run.history(), StepKind::HighWatermarkAdvanced);
   ASSERT_EQ(appended.size(), 1u);
   ASSERT_FALSE(hw.empty());
-  // The first fetch after the append copies it (>= 0 ms later); the leader
-  // hears of it at the fetch after that: at least one more interval.
-  EXPECT_GE(hw.front().time_ms - appended.front().time_ms, 10);
+  // Never with the append: the answer travels to the follower and its next
+  // fetch back (1-3 ms each). At most one more trip: a follower whose first
+  // fetch was still on its way gets the record in that fetch's answer.
+  const ModelParameters physics;
+  EXPECT_GE(hw.front().time_ms - appended.front().time_ms, 2 * physics.fetch_delay_min_ms);
+  EXPECT_LE(hw.front().time_ms - appended.front().time_ms, 3 * physics.fetch_delay_max_ms);
 }
 
 }  // namespace
@@ -376,7 +381,7 @@ TEST(Replication, LeaderMovedAwayAnswersTheWaitingProduceNotLeaderAndTheOldCopyI
   RunSpec spec;
   spec.producer = {{"acks", "all"}, {"enable.idempotence", "true"}, {"linger.ms", "0"}, {"batch.size", "100"},
                    {"request.timeout.ms", "1000"}, {"delivery.timeout.ms", "5000"}, {"retry.backoff.ms", "10"}};
-  spec.broker = {{"min.insync.replicas", "2"}, {"replica.lag.time.max.ms", "200"}};
+  spec.broker = {{"min.insync.replicas", "2"}, {"replica.lag.time.max.ms", "200"}, {"replica.fetch.wait.max.ms", "100"}};
   spec.workload.records = 1;
   spec.workload.record_size_bytes = 100;
   spec.schedule.faults = {
@@ -433,7 +438,7 @@ TEST(Replication, APausedFollowerDoesNotRejoinTheIsrUntilItFetches) {
   spec.producer = {{"acks", "all"}, {"linger.ms", "0"}, {"batch.size", "100"}, {"request.timeout.ms", "1000"},
                    {"delivery.timeout.ms", "5000"}};
   spec.broker = {{"model.brokers", "2"}, {"default.replication.factor", "2"}, {"min.insync.replicas", "2"},
-                 {"replica.lag.time.max.ms", "200"}};
+                 {"replica.lag.time.max.ms", "200"}, {"replica.fetch.wait.max.ms", "100"}};
   spec.workload.records = 2;
   spec.workload.send_interval_ms = 300;
   spec.workload.record_size_bytes = 100;
