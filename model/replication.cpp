@@ -151,7 +151,11 @@ void World::follower_fetch(std::int32_t follower, std::int32_t partition_id) {
   maybe_advance_high_watermark(partition_id);
   // ReplicaManager.fetchMessages: answer now if there are records (bytes >=
   // replica.fetch.min.bytes = 1) or the request does not wait (maxWait <= 0).
-  if (leader_end > fetch_offset || config_.broker.replica_fetch_wait_max_ms <= 0) {
+  // The log end is read again: the high watermark just advanced may have
+  // completed a DelayedProduce whose connection's next request the leader
+  // then appended, and tryCompleteElseWatch's second tryComplete (after
+  // watching) sees those records too.
+  if (theirs.log.log_end_offset() > fetch_offset || config_.broker.replica_fetch_wait_max_ms <= 0) {
     fetch_respond(follower, partition_id);
     return;
   }
