@@ -19,6 +19,7 @@ World::World(Configuration config, Workload workload, FaultSchedule faults, Choo
   history_.config = config_.effective_producer_properties();
   history_.config.merge(config_.effective_broker_properties());
   history_.config["kafka.version"] = to_string(config_.version);
+  history_.steps.reserve(64);  // a search's runs take a few dozen steps: no regrowth for most
   cluster_start();
   first_fault_seq_ = state_.next_event_seq;
   for (std::size_t i = 0; i < schedule_.faults.size(); ++i)
