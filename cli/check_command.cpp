@@ -1,8 +1,10 @@
 // `kafka-model check --producer FILE [--broker FILE] ...`: which delivery
-// guarantees does this configuration keep? For each guarantee the property
-// search (properties/search.hpp) tries --budget failure schedules; a
-// violation comes back shrunk, is written as a replay file, and is printed as
-// a timeline a Kafka engineer can follow.
+// guarantees does this configuration keep? One property search
+// (properties/search.hpp) tries --budget failure schedules, each simulated
+// once and judged by every guarantee; a violation comes back shrunk, is
+// written as a replay file, and is printed as a timeline a Kafka engineer
+// can follow. The search's findings are a CheckPart (cli/check_part.hpp):
+// printed as JSON with --shard, turned into the report otherwise.
 #include <fmt/core.h>
 #include <unistd.h>
 
@@ -15,12 +17,14 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "cli/check_output.hpp"
+#include "cli/check_part.hpp"
 #include "cli/commands.hpp"
 #include "cli/config_input.hpp"
 #include "cli/html_report.hpp"
-#include "cli/junit.hpp"
 #include "cli/kafka_release.hpp"
 #include "cli/report.hpp"
 #include "cli/text_util.hpp"
@@ -29,6 +33,9 @@
 
 namespace kafka_model::cli {
 namespace {
+
+// --jobs' default: the machine's cores.
+int default_jobs() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
 
 struct CheckOptions {
   std::string producer_file;
@@ -48,6 +55,8 @@ struct CheckOptions {
   bool strict = false;
   bool mermaid = false;
   bool with_refusals = false;  // also ErrorResponse faults (the race in docs/model.md)
+  int jobs = default_jobs();
+  std::string shard_text;  // "I/N": print shard I of N's part as JSON (cli/check_part.hpp)
 };
 
 std::vector<std::string> guarantee_name_list() {
@@ -80,59 +89,13 @@ bool resolve_guarantees(const std::vector<std::string>& names, const char* optio
 // --require: names, or "all" / "none" / "promised" (the default).
 enum class RequireMode { Promised, All, None, Named };
 
-// ----------------------------------------------------------------- counting
-//
-// The search (properties/search.hpp) takes the guarantee's checker as a plain
-// function pointer and reports only how many schedules it tried. To tell a
-// guarantee that held from one that was never exercised, the checker is
-// wrapped: the wrapper counts what each judged history exercised (the search
-// judges cases one at a time, on this thread), and remembers the last
-// violating history so a shrink stopped by --time-limit still has one.
-// --time-limit stops the search by throwing StopSearch from the progress
-// callback or the wrapper; search() holds only values, so unwinding through
-// it is safe, and its first k cases are the same whatever the budget (one
-// rc::Random split per case at a fixed size), so "--budget k" reproduces them.
-
-struct StopSearch {};
-
-struct Counting {
-  CheckFn inner = nullptr;
-  Exercise exercise;
-  int cases = 0;                // cases the search reported done (judged or cut short)
-  bool violation_seen = false;  // the case phase ended: later calls are shrink candidates
-  History last_violating;
-  std::vector<Anomaly> last_anomalies;
-  std::optional<std::chrono::steady_clock::time_point> deadline;
-};
-
-thread_local Counting* counting = nullptr;
-
-std::vector<Anomaly> counting_check(const History& history) {
-  Counting& c = *counting;
-  if (c.violation_seen && c.deadline && std::chrono::steady_clock::now() > *c.deadline) throw StopSearch{};
-  std::vector<Anomaly> anomalies = c.inner(history);
-  if (!c.violation_seen) count_exercise(history, c.exercise);
-  if (!anomalies.empty()) {
-    c.violation_seen = true;
-    c.last_violating = history;
-    c.last_anomalies = anomalies;
-  }
-  return anomalies;
-}
-
-// "\r  searching no_duplicates: 37/200 schedules" on a terminal only, so
-// pipes and CI logs stay clean; and the time limit.
-std::function<void(int)> progress_for(const std::string& guarantee, int budget, Counting& c) {
-  const bool tty = isatty(STDERR_FILENO) != 0;
-  if (!tty && !c.deadline) return {};
-  return [guarantee, budget, tty, &c](int done) {
-    c.cases = done;
-    if (tty) {
-      fmt::print(stderr, "\r  searching {}: {}/{} schedules", guarantee, done, budget);
-      std::fflush(stderr);
-    }
-    // A violating case goes on to shrinking (bounded by the wrapper); any other stops here.
-    if (c.deadline && !c.violation_seen && std::chrono::steady_clock::now() > *c.deadline) throw StopSearch{};
+// "\r  searching: 37/200 schedules" on a terminal only, so pipes and CI logs
+// stay clean.
+std::function<void(int)> progress_for(int budget) {
+  if (isatty(STDERR_FILENO) == 0) return {};
+  return [budget](int done) {
+    fmt::print(stderr, "\r  searching: {}/{} schedules", done, budget);
+    std::fflush(stderr);
   };
 }
 
@@ -148,14 +111,15 @@ void record_what_was_written(Report& report, const ConfigInput& input) {
     }
 }
 
-Verdict search_one(const Guarantee& g, const ConfigInput& input, const Configuration& config, const CheckOptions& o,
-                   std::optional<std::chrono::steady_clock::time_point> deadline) {
-  Counting state;
-  state.inner = g.check;
-  state.deadline = deadline;
-  counting = &state;
-  Guarantee wrapped = g;
-  wrapped.check = &counting_check;
+// One search for every guarantee (properties/search.hpp): each case is
+// simulated once and judged by every guarantee still searching; what each
+// case exercised is recorded on this thread in case order (CaseRecord), so
+// the counts are the same for every --jobs. --time-limit is a deadline the
+// search polls between cases and shrink batches.
+void search_all(CheckPart& part, const ConfigInput& input, const CheckOptions& o,
+                std::optional<std::chrono::steady_clock::time_point> deadline) {
+  std::vector<SearchTarget> targets;
+  for (const Verdict& v : part.setup.frame.verdicts) targets.push_back(SearchTarget{find_guarantee(v.guarantee), {}});
   SearchSpace space;
   space.version = input.version;
   space.producer = input.producer.values;
@@ -166,49 +130,17 @@ Verdict search_one(const Guarantee& g, const ConfigInput& input, const Configura
   SearchOptions options;
   options.seed = o.seed;
   options.budget = o.budget;
-  options.progress = progress_for(g.name, o.budget, state);
-  if (!options.progress) options.progress = [&state](int done) { state.cases = done; };
-  SearchResult result;
-  bool stopped = false;
-  try {
-    result = search(wrapped, space, options);
-  } catch (const StopSearch&) {
-    stopped = true;
-  }
-  counting = nullptr;
+  options.jobs = o.jobs;
+  options.shard_index = part.shard_index;
+  options.shard_count = part.shard_count;
+  options.progress = progress_for(o.budget);
+  options.on_case = [&part](const CaseRead& read) { part.cases.push_back(case_record(read)); };
+  options.sample_fault_states = true;
+  if (deadline) options.stop = [deadline] { return std::chrono::steady_clock::now() > *deadline; };
+  std::vector<SearchResult> results = search(targets, space, options);
   end_progress();
-  Verdict v;
-  v.guarantee = g.name;
-  v.budget = o.budget;
-  v.exercise = state.exercise;
-  v.user_brokers = std::to_string(config.broker.brokers);
-  set_promise(v, config);
-  if (stopped) {
-    // Stopped in the case phase: every case counted was judged and held.
-    // Stopped while shrinking: the last violating history reached is the answer.
-    v.schedules_explored = state.cases;
-    v.exercise.cut_short = state.cases - state.exercise.schedules_judged;
-    v.time_limited = !state.violation_seen;
-    if (state.violation_seen) {
-      v.violated = true;
-      v.shrink_stopped = true;
-      RunSpec unknown;
-      unknown.version = input.version;
-      v.counterexample =
-          CounterexampleReport{"", unknown, state.last_violating, state.last_anomalies, state.cases, 0};
-    }
-    return v;
-  }
-  v.schedules_explored = result.cases;
-  v.exercise.cut_short = result.cut_short;
-  if (result.counterexample) {
-    Counterexample& c = *result.counterexample;
-    v.violated = true;
-    const std::string file = write_replay_file(c, g.name, o.out_dir);
-    v.counterexample =
-        CounterexampleReport{file, c.spec, c.history, c.anomalies, c.found_at_case, c.shrink_steps};
-  }
-  return v;
+  for (SearchResult& r : results)
+    part.outcomes.push_back(GuaranteeOutcome{r.guarantee, r.last_case, r.stopped, std::move(r.counterexample)});
 }
 
 std::string fault_model(const CheckOptions& o) {
@@ -228,36 +160,11 @@ std::string header(const CheckOptions& o, const KafkaRelease& release) {
   return out + "\n";
 }
 
-void print(const Report& report, const CheckOptions& o, const KafkaRelease& release) {
-  fmt::print("{}", o.json ? render_json(report) : header(o, release) + render_text(report));
-  if (!o.html_file.empty() && !write_html(o.html_file, report, "kafka-model check", header(o, release)))
-    fmt::print(stderr, "kafka-model check: --html '{}': cannot write the file\n", o.html_file);
-}
-
 // --seed as a whole unsigned 64-bit number: no sign, no wrap-around.
 bool parse_seed(const std::string& text, std::uint64_t& seed) {
   const char* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, seed);
   return !text.empty() && ec == std::errc() && ptr == end;
-}
-
-// The replay directory must be usable before minutes of search are spent,
-// but is only created when a counterexample is written into it. A replay
-// file this run would write that is left from an earlier run is removed, so
-// the directory never mixes an old counterexample with new verdicts.
-bool prepare_out_dir(const std::string& dir, const std::vector<const Guarantee*>& guarantees) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::path existing = fs::absolute(dir, ec);
-  while (!existing.empty() && !fs::exists(existing, ec) && existing != existing.parent_path())
-    existing = existing.parent_path();
-  const bool usable = fs::is_directory(existing, ec) && access(existing.c_str(), W_OK | X_OK) == 0;
-  if (!usable || (fs::exists(dir, ec) && !fs::is_directory(dir, ec))) {
-    fmt::print(stderr, "kafka-model check: --out '{}': not a directory that can be created or written\n", dir);
-    return false;
-  }
-  for (const Guarantee* g : guarantees) fs::remove(fs::path(dir) / (g->name + ".json"), ec);
-  return true;
 }
 
 // --budget as a whole number in range, said in words.
@@ -290,14 +197,12 @@ void mark_required(Report& report, RequireMode mode, const std::vector<const Gua
 // What --time-limit covered, and what the whole budget would have taken at
 // the rate measured (schedules per second of this configuration).
 std::string time_limit_note(const Report& r, const CheckOptions& o, double elapsed_s) {
-  int judged = 0;
   bool cut = false;
-  for (const Verdict& v : r.verdicts) {
-    judged += std::max(v.schedules_explored, 1);
-    cut = cut || v.time_limited || v.shrink_stopped;
-  }
-  const double per_schedule = judged > 0 ? elapsed_s / judged : 0;
-  const double estimate = per_schedule * o.budget * static_cast<double>(r.verdicts.size());
+  for (const Verdict& v : r.verdicts) cut = cut || v.time_limited || v.shrink_stopped;
+  // One search: each schedule is simulated once and judged by every guarantee.
+  const int simulated = r.coverage ? std::max(r.coverage->schedules, 1) : 1;
+  const double per_schedule = elapsed_s / simulated;
+  const double estimate = per_schedule * o.budget;
   if (!cut)
     return fmt::format("Time limit {:g} s: the whole search fitted ({} schedules per guarantee).", o.time_limit_s,
                        o.budget);
@@ -306,8 +211,9 @@ std::string time_limit_note(const Report& r, const CheckOptions& o, double elaps
     if (v.time_limited) fewest = std::min(fewest, v.schedules_explored);
   std::string out = fmt::format(
       "Time limit {:g} s reached: the search covered only the schedules counted above (\"n/{}\"), at about {:.3g} s "
-      "per schedule; the whole budget ({} guarantee(s) x {} schedules) would take about {:.0f} s.",
-      o.time_limit_s, o.budget, per_schedule, r.verdicts.size(), o.budget, estimate);
+      "per schedule (each simulated once and judged by every guarantee); the whole budget ({} schedules) would take "
+      "about {:.0f} s.",
+      o.time_limit_s, o.budget, per_schedule, o.budget, estimate);
   if (fewest > 0)
     out += fmt::format(" The first {} schedules of every guarantee are reproduced without a limit by --seed {} "
                        "--budget {}.",
@@ -315,17 +221,21 @@ std::string time_limit_note(const Report& r, const CheckOptions& o, double elaps
   return out;
 }
 
-// A usage error: on stderr, and as JSON on stdout with --json so a tool reading stdout sees it too.
 int bad_input(const CheckOptions& o, const std::string& message, const std::vector<std::string>& all = {}) {
-  fmt::print(stderr, "kafka-model check: {}\n", message);
-  if (o.json) {
-    nlohmann::ordered_json j;
-    j["error"] = message;
-    j["errors"] = all.empty() ? std::vector<std::string>{message} : all;
-    j["exit_code"] = static_cast<int>(kBadInput);
-    fmt::print("{}\n", j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
-  }
-  return kBadInput;
+  return cli::bad_input("check", o.json, message, all);
+}
+
+// --shard I/N: 0 <= I < N.
+bool parse_shard(const std::string& text, int& index, int& count) {
+  const std::size_t slash = text.find('/');
+  if (slash == std::string::npos) return false;
+  const char* a = text.data();
+  const char* mid = a + slash;
+  const char* end = a + text.size();
+  const auto [p1, e1] = std::from_chars(a, mid, index);
+  const auto [p2, e2] = std::from_chars(mid + 1, end, count);
+  return slash > 0 && e1 == std::errc() && p1 == mid && e2 == std::errc() && p2 == end && count >= 1 &&
+         count <= 1000000 && index >= 0 && index < count;
 }
 
 int run_check(CheckOptions o) {
@@ -338,6 +248,19 @@ int run_check(CheckOptions o) {
     return bad_input(o, fmt::format("--budget '{}': must be a whole number of schedules from 1 to 1000000",
                                     escape_for_message(o.budget_text)));
   if (o.time_limit_s < 0) return bad_input(o, "--time-limit: must be a positive number of seconds");
+  if (o.jobs < 1 || o.jobs > 1024) return bad_input(o, fmt::format("--jobs {}: must be from 1 to 1024", o.jobs));
+  CheckPart part;
+  const bool sharded = !o.shard_text.empty();
+  if (sharded) {
+    if (!parse_shard(o.shard_text, part.shard_index, part.shard_count))
+      return bad_input(o, fmt::format("--shard '{}': must be I/N with 0 <= I < N (shard I of N, counted from 0)",
+                                      escape_for_message(o.shard_text)));
+    // A shard prints its part; the report and its files are the merge's.
+    if (!o.json) return bad_input(o, "--shard prints a partial result as JSON: add --json (then `kafka-model merge`)");
+    if (o.time_limit_s > 0 || !o.junit_file.empty() || !o.html_file.empty())
+      return bad_input(o, "--shard: --time-limit, --junit and --html belong to `kafka-model merge` (a shard of a "
+                          "time-limited search could not be joined into one run's result)");
+  }
   if (!o.html_file.empty() && !html_path_writable(o.html_file))
     return bad_input(o, fmt::format("--html '{}': not a file that can be created or written", escape_for_message(o.html_file)));
   const KafkaReleaseParse release = parse_kafka_release(o.kafka_version);
@@ -360,16 +283,24 @@ int run_check(CheckOptions o) {
   LoadedConfig loaded = load_config(o.producer_file, o.broker_file, version, o.strict);
   if (!loaded.input || (loaded.error && loaded.error->kind != ConfigErrorKind::KafkaConfigException))
     return bad_input(o, loaded.error_text, loaded.all_errors);
-  Report report;
+  CheckSetup& setup = part.setup;
+  setup.header = header(o, *release.release);
+  setup.producer_file = o.producer_file;
+  setup.seed = o.seed;
+  setup.budget = o.budget;
+  Report& report = setup.frame;
   report.version = version;
   report.mermaid = o.mermaid;
   report.notes = loaded.notes;
   record_what_was_written(report, *loaded.input);
+  const ReportOutputs outputs{o.json, o.junit_file, o.html_file};
   if (loaded.error) {  // Kafka's own ConfigException: the producer would not start
     report.config_error = loaded.error_text;
-    print(report, o, *release.release);
-    if (!o.junit_file.empty()) write_junit(o.junit_file, report, o.producer_file);
-    return kKafkaRefuses;
+    if (sharded) {
+      fmt::print("{}", to_json(part));
+      return kOk;
+    }
+    return emit_report(report, setup.header, o.producer_file, outputs, "check");
   }
   set_effective_config(report, *loaded.config);
   report.warnings = loaded.warnings;
@@ -380,24 +311,30 @@ int run_check(CheckOptions o) {
         "does outside a transaction (idempotence forced on, the producer id kept across restarts), but it never "
         "calls beginTransaction/commitTransaction/abortTransaction and has no read_committed consumer: no verdict "
         "below covers transactional writes.");
-  if (!prepare_out_dir(o.out_dir, guarantees)) return kBadInput;
-  for (std::size_t i = 0; i < guarantees.size(); ++i) {
-    std::optional<Clock::time_point> deadline;
-    if (o.time_limit_s > 0) {  // an equal share of what is left for each guarantee still to search
-      const auto limit = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.time_limit_s));
-      deadline = Clock::now() + (limit - Clock::now()) / static_cast<int>(guarantees.size() - i);
-    }
-    report.verdicts.push_back(search_one(*guarantees[i], *loaded.input, *loaded.config, o, deadline));
+  std::vector<std::string> names;
+  for (const Guarantee* g : guarantees) {
+    names.push_back(g->name);
+    Verdict v;
+    v.guarantee = g->name;
+    v.budget = o.budget;
+    v.user_brokers = std::to_string(loaded.config->broker.brokers);
+    set_promise(v, *loaded.config);
+    report.verdicts.push_back(std::move(v));
   }
   mark_required(report, mode, required);
+  if (!sharded && !prepare_out_dir("check", o.out_dir, names)) return kBadInput;
+  std::optional<Clock::time_point> deadline;
   if (o.time_limit_s > 0)
-    report.time_limit_note = time_limit_note(report, o, std::chrono::duration<double>(Clock::now() - start).count());
-  print(report, o, *release.release);
-  if (!o.junit_file.empty() && !write_junit(o.junit_file, report, o.producer_file)) {
-    fmt::print(stderr, "kafka-model check: --junit '{}': cannot write the file\n", o.junit_file);
-    return kBadInput;
+    deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.time_limit_s));
+  search_all(part, *loaded.input, o, deadline);
+  if (sharded) {
+    fmt::print("{}", to_json(part));
+    return kOk;
   }
-  return exit_code_for(report);
+  Report result = assemble(part, o.out_dir);
+  if (o.time_limit_s > 0)
+    result.time_limit_note = time_limit_note(result, o, std::chrono::duration<double>(Clock::now() - start).count());
+  return emit_report(result, setup.header, o.producer_file, outputs, "check");
 }
 
 }  // namespace
@@ -425,6 +362,12 @@ void add_check_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--out", o->out_dir, "Directory for replay files (default ./counterexamples-out)");
   cmd->add_flag("--strict", o->strict, "An unknown key is an error (exit 2), not a warning");
   cmd->add_flag("--mermaid", o->mermaid, "Also print each counterexample as a Mermaid sequence diagram");
+  cmd->add_option("--jobs", o->jobs,
+                  "Threads simulating schedules at once (default: the machine's cores); the report is the same for "
+                  "every value");
+  cmd->add_option("--shard", o->shard_text,
+                  "I/N: search only shard I of N (cases c with (c-1) % N == I) and print the partial result as JSON "
+                  "(needs --json; join the parts with `kafka-model merge`, docs/scale-out.md)");
   cmd->add_flag("--with-refusals", o->with_refusals,
                 "Also inject transient refusals (ErrorResponse): exposes the idempotent producer's first-batch race");
   cmd->callback([o, &exit_code] { exit_code = run_check(*o); });

@@ -25,6 +25,7 @@ enum ExitCode : int {
 
 void add_diagrams_command(CLI::App& app, int& exit_code);
 void add_check_command(CLI::App& app, int& exit_code);
+void add_merge_command(CLI::App& app, int& exit_code);  // joins check --shard parts
 void add_explore_command(CLI::App& app, int& exit_code);
 void add_replay_commands(CLI::App& app, int& exit_code);  // replay, scenario, sequence
 void add_transition_command(CLI::App& app, int& exit_code);

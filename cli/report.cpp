@@ -178,6 +178,11 @@ std::string meaning_text(const Report& r) {
     if (v.exercise.cut_short > 0)
       out += fmt::format("{}: {} schedule(s) hit the model's bounds before settling and were not judged.\n",
                          v.guarantee, v.exercise.cut_short);
+  if (r.coverage)
+    out += fmt::format(
+        "Coverage: faults took effect at {} point(s) of the {} schedule(s) simulated, in {} distinct world states "
+        "(states as explore identifies them, docs/explorer.md; sampled only where a fault took effect).\n",
+        r.coverage->fault_points, r.coverage->schedules, r.coverage->distinct_fault_states);
   if (r.time_limit_note) out += *r.time_limit_note + "\n";
   return out;
 }
@@ -381,6 +386,10 @@ std::string render_json(const Report& r) {
   j["notes"] = r.notes;
   if (!r.fault_model.empty()) j["fault_model"] = r.fault_model;
   j["time_limit"] = r.time_limit_note ? nlohmann::ordered_json(*r.time_limit_note) : nlohmann::ordered_json(nullptr);
+  if (r.coverage)
+    j["search_coverage"] = {{"schedules", r.coverage->schedules},
+                            {"fault_points", r.coverage->fault_points},
+                            {"distinct_fault_states", r.coverage->distinct_fault_states}};
   if (r.requirements) j["exit_code"] = exit_code_for(r);
   nlohmann::ordered_json guarantees = nlohmann::ordered_json::array();
   for (const Verdict& v : r.verdicts) {

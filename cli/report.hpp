@@ -63,6 +63,16 @@ bool unexpected_violation(const Verdict& v);
 // Counts what a history exercised into `e` (one schedule).
 void count_exercise(const History& history, Exercise& e);
 
+// How much of the world a check's search perturbed: the world states in
+// which its faults took effect (properties/search.hpp CaseRead::fault_states),
+// over the schedules it simulated. A sample, not every state visited: hashing
+// every state after every event would cost more than the search itself.
+struct SearchCoverage {
+  int schedules = 0;                     // schedules simulated (cases read)
+  std::int64_t fault_points = 0;         // faults that took effect across them
+  std::int64_t distinct_fault_states = 0;  // distinct world states at those points
+};
+
 struct Report {
   KafkaVersion version = KafkaVersion::V3_9;
   std::map<std::string, std::string> effective_config;  // producer and broker keys
@@ -76,6 +86,7 @@ struct Report {
   std::string fault_model;  // what the schedules injected, for the "holds means" line ("" = a single run)
   std::vector<std::string> notes;  // plain statements about the input (transactions not modelled, ...)
   std::optional<std::string> time_limit_note;  // what --time-limit covered
+  std::optional<SearchCoverage> coverage;      // check only
   bool requirements = false;  // check: verdicts carry `required`; print the exit-code line
   std::string required_by;    // where the requirement came from, for that line
 };

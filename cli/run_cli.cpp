@@ -20,6 +20,7 @@ int run_cli(int argc, char** argv) {
                            kKnownKafkaVersions + "; --kafka-version takes any release)");
   int exit_code = kOk;
   add_check_command(app, exit_code);
+  add_merge_command(app, exit_code);
   add_explore_command(app, exit_code);
   add_replay_commands(app, exit_code);
   add_transition_command(app, exit_code);

@@ -23,7 +23,8 @@ std::optional<ConfigError> check_faults_against(const FaultSchedule& schedule, c
 
 }  // namespace
 
-SimulationResult simulate(const RunSpec& spec, const ModelParameters& parameters, Chooser& chooser) {
+SimulationResult simulate(const RunSpec& spec, const ModelParameters& parameters, Chooser& chooser,
+                          const StepObserver& observe) {
   SimulationResult result;
   ConfigResult built = build_configuration(spec.version, spec.producer, spec.broker);
   if (built.error) {
@@ -35,7 +36,11 @@ SimulationResult simulate(const RunSpec& spec, const ModelParameters& parameters
     return result;
   }
   World world(*built.config, spec.workload, spec.schedule, chooser, parameters);
-  world.run();
+  if (observe) {
+    while (world.step()) observe(world);
+  } else {
+    world.run();
+  }
   result.config = std::move(built.config);
   result.history = world.take_history();
   result.cut_short = world.cut_short();
@@ -44,8 +49,12 @@ SimulationResult simulate(const RunSpec& spec, const ModelParameters& parameters
 }
 
 SimulationResult simulate(const RunSpec& spec, const ModelParameters& parameters) {
+  return simulate(spec, parameters, StepObserver{});
+}
+
+SimulationResult simulate(const RunSpec& spec, const ModelParameters& parameters, const StepObserver& observe) {
   ReplayChooser chooser(spec.choices, spec.seed);
-  SimulationResult result = simulate(spec, parameters, chooser);
+  SimulationResult result = simulate(spec, parameters, chooser, observe);
   // A recorded decision the model did not offer: the file belongs to another
   // model or configuration, and its run is not the one recorded.
   if (const auto& m = chooser.mismatch(); m && !result.config_error)

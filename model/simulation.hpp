@@ -2,6 +2,7 @@
 // seed) -> History. Same spec, same build or not, same bytes.
 #pragma once
 
+#include <functional>
 #include <optional>
 
 #include "model/chooser.hpp"
@@ -25,8 +26,16 @@ struct SimulationResult {
 // config_error naming choices[i].
 SimulationResult simulate(const RunSpec& spec, const ModelParameters& parameters = {});
 
+// The same run, with `observe` called after every event the world
+// processes, the world as it is then (the search samples states with it,
+// properties/search.hpp). It only reads: the run is the one simulate() gives.
+class World;
+using StepObserver = std::function<void(const World&)>;
+SimulationResult simulate(const RunSpec& spec, const ModelParameters& parameters, const StepObserver& observe);
+
 // The same run with the caller's Chooser deciding (spec.seed and spec.choices
 // unused): the explorer's recording chooser.
-SimulationResult simulate(const RunSpec& spec, const ModelParameters& parameters, Chooser& chooser);
+SimulationResult simulate(const RunSpec& spec, const ModelParameters& parameters, Chooser& chooser,
+                          const StepObserver& observe = {});
 
 }  // namespace kafka_model

@@ -19,6 +19,7 @@
 #include "model/history_io.hpp"
 #include "model/run_spec_io.hpp"
 #include "model/simulation.hpp"
+#include "model/world.hpp"
 #include "properties/generators.hpp"
 
 namespace kafka_model {
@@ -184,7 +185,7 @@ int substitute_message_faults(const Guarantee& guarantee, Verdict& verdict, int&
 // first (in the tree's order) that still violates is taken; the tries
 // counted are those one job would have made, up to and including it.
 Counterexample shrink(const Guarantee& guarantee, const SearchSpace& space, rc::Shrinkable<generators::CaseDraw> current,
-                      Verdict verdict, int max_tries, WorkerPool& pool) {
+                      Verdict verdict, int max_tries, WorkerPool& pool, const std::function<bool()>& stop) {
   Counterexample c;
   bool progressed = true;
   const std::size_t width = static_cast<std::size_t>(pool.size());
@@ -193,6 +194,11 @@ Counterexample shrink(const Guarantee& guarantee, const SearchSpace& space, rc::
     auto shrinks = current.shrinks();
     bool exhausted = false;
     while (!exhausted && !progressed && c.shrink_tries < max_tries) {
+      if (stop && stop()) {
+        c.shrink_stopped = true;
+        progressed = false;
+        break;
+      }
       std::vector<rc::Shrinkable<generators::CaseDraw>> batch;
       std::vector<generators::CaseDraw> draws;
       while (batch.size() < width && c.shrink_tries + static_cast<int>(batch.size()) < max_tries) {
@@ -220,11 +226,26 @@ Counterexample shrink(const Guarantee& guarantee, const SearchSpace& space, rc::
   const bool disconnect_allowed = space.fault_kinds.empty() ||
                                   std::find(space.fault_kinds.begin(), space.fault_kinds.end(),
                                             FaultKind::Disconnect) != space.fault_kinds.end();
-  if (disconnect_allowed) c.shrink_steps += substitute_message_faults(guarantee, verdict, c.shrink_tries, max_tries + 200);
+  if (disconnect_allowed && !c.shrink_stopped)
+    c.shrink_steps += substitute_message_faults(guarantee, verdict, c.shrink_tries, max_tries + 200);
   c.spec = std::move(verdict.spec);
   c.history = std::move(verdict.result.history);
   c.anomalies = std::move(verdict.anomalies);
   return c;
+}
+
+// CaseRead::fault_states: a hash of the world after each event in which a
+// scheduled fault fired (its FaultDue: pending_faults fell) or a message
+// fault met its message (message_fault_matches rose).
+StepObserver fault_state_sampler(const RunSpec& spec, std::vector<std::uint64_t>& out) {
+  std::int64_t pending = 0;
+  for (const Fault& f : spec.schedule.faults) pending += is_message_fault(f.kind) ? 0 : 1;
+  return [&out, pending, matches = std::int64_t{0}](const World& world) mutable {
+    if (world.state().pending_faults == pending && world.message_fault_matches() == matches) return;
+    pending = world.state().pending_faults;
+    matches = world.message_fault_matches();
+    out.push_back(exploration_hash(world.state()));
+  };
 }
 
 std::string describe_search(const std::string& guarantee, std::uint64_t seed, int found_at_case, int steps) {
@@ -250,40 +271,54 @@ std::vector<SearchResult> search(const std::vector<SearchTarget>& targets, const
   const rc::Gen<generators::CaseDraw> gen = generators::gen_case(space, *built.config);
   rc::Random random(options.seed);
   WorkerPool pool(std::max(1, options.jobs));
+  const int shards = std::max(1, options.shard_count);
+  const auto owned = [&](int number) { return (number - 1) % shards == options.shard_index; };
   // Cases are drawn in order on this thread (RapidCheck's Random and
   // Shrinkable stay here), simulated and judged a chunk at a time by the
   // pool, then read in case order exactly as one job reads them.
   const int chunk = pool.size() == 1 ? 1 : 8 * pool.size();
   std::vector<bool> searching(targets.size(), true);
   std::size_t still_searching = targets.size();
-  for (int first = 0; first < options.budget && still_searching > 0; first += chunk) {
-    const int n = std::min(chunk, options.budget - first);
+  bool stopped = false;
+  int next = 1;  // number of the next case to draw
+  while (next <= options.budget && still_searching > 0 && !stopped) {
+    std::vector<int> numbers;
     std::vector<rc::Shrinkable<generators::CaseDraw>> drawn;
     std::vector<Verdict> runs;
-    for (int i = 0; i < n; ++i) {
-      drawn.push_back(gen(random.split(), rc::kNominalSize));
+    for (; next <= options.budget && static_cast<int>(numbers.size()) < chunk; ++next) {
+      rc::Random case_random = random.split();  // drawn past or not, every case takes its split
+      if (!owned(next)) continue;
+      numbers.push_back(next);
+      drawn.push_back(gen(case_random, rc::kNominalSize));
       runs.push_back(Verdict{generators::to_run_spec(space, drawn.back().value()), {}, {}});
     }
+    const std::size_t n = numbers.size();
     // anomalies[case][guarantee], for the guarantees searching when the chunk began.
-    std::vector<std::vector<std::vector<Anomaly>>> anomalies(static_cast<std::size_t>(n));
-    pool.run(static_cast<std::size_t>(n), [&](std::size_t i) {
+    std::vector<std::vector<std::vector<Anomaly>>> anomalies(n);
+    std::vector<std::vector<std::uint64_t>> fault_states(n);
+    pool.run(n, [&](std::size_t i) {
       Verdict& run = runs[i];
-      run.result = simulate(run.spec);
+      run.result = options.sample_fault_states ? simulate(run.spec, {}, fault_state_sampler(run.spec, fault_states[i]))
+                                               : simulate(run.spec);
       anomalies[i].resize(targets.size());
       if (run.result.config_error || run.result.cut_short) return;
       for (std::size_t g = 0; g < targets.size(); ++g)
         if (searching[g]) anomalies[i][g] = targets[g].guarantee->check(run.result.history);
     });
-    for (int i = 0; i < n && still_searching > 0; ++i) {
-      const Verdict& run = runs[static_cast<std::size_t>(i)];
-      if (options.progress) options.progress(first + i + 1);
+    for (std::size_t i = 0; i < n && still_searching > 0 && !stopped; ++i) {
+      const Verdict& run = runs[i];
+      const int number = numbers[i];
+      if (options.progress) options.progress(number);
+      const bool judged = !run.result.config_error && !run.result.cut_short;
+      if (options.on_case) options.on_case(CaseRead{number, &run.result.history, run.result.cut_short, judged, &fault_states[i]});
       for (std::size_t g = 0; g < targets.size(); ++g) {
         if (!searching[g]) continue;
         SearchResult& r = out[g];
         const Guarantee& guarantee = *targets[g].guarantee;
         ++r.cases;
+        r.last_case = number;
         r.cut_short += run.result.cut_short ? 1 : 0;
-        std::vector<Anomaly>& found = anomalies[static_cast<std::size_t>(i)][g];
+        std::vector<Anomaly>& found = anomalies[i][g];
         if (found.empty()) continue;
         const auto& excuse = targets[g].excuse ? targets[g].excuse : options.excuse;
         if (excuse) {
@@ -294,8 +329,8 @@ std::vector<SearchResult> search(const std::vector<SearchTarget>& targets, const
         }
         Verdict verdict{run.spec, run.result, std::move(found)};
         Counterexample c =
-            shrink(guarantee, space, drawn[static_cast<std::size_t>(i)], std::move(verdict), options.max_shrink_steps, pool);
-        c.found_at_case = r.cases;
+            shrink(guarantee, space, drawn[i], std::move(verdict), options.max_shrink_steps, pool, options.stop);
+        c.found_at_case = number;
         c.search_seed = options.seed;
         c.spec.description = describe_search(guarantee.name, options.seed, c.found_at_case, c.shrink_steps);
         c.spec.expect_violated = {guarantee.name};
@@ -303,8 +338,11 @@ std::vector<SearchResult> search(const std::vector<SearchTarget>& targets, const
         searching[g] = false;
         --still_searching;
       }
+      stopped = still_searching > 0 && options.stop && options.stop();
     }
   }
+  if (stopped)
+    for (std::size_t g = 0; g < targets.size(); ++g) out[g].stopped = searching[g] && out[g].last_case < options.budget;
   return out;
 }
 

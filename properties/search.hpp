@@ -60,6 +60,20 @@ std::vector<Errors> default_error_responses();
 // it on its own, so it is reported, not hidden.
 std::vector<FaultKind> idempotence_fault_kinds();
 
+// One case as the search read it (SearchOptions::on_case).
+struct CaseRead {
+  int number = 0;  // 1-based, in the whole search
+  const History* history = nullptr;
+  bool cut_short = false;  // hit ModelParameters' bounds
+  bool judged = false;     // not cut short, configuration accepted: the guarantees judged it
+  // With SearchOptions::sample_fault_states: the world's state right after
+  // each fault took effect (a scheduled fault fired, or a message fault met
+  // its message), as the explorer identifies states (exploration_hash,
+  // docs/explorer.md), in the order they happened. A sample of the states a
+  // case visited, at the points where the search chose to perturb it.
+  const std::vector<std::uint64_t>* fault_states = nullptr;
+};
+
 struct SearchOptions {
   std::uint64_t seed = 1;
   int budget = 200;             // cases (schedules) to try before declaring "holds"
@@ -75,6 +89,24 @@ struct SearchOptions {
   // still violates, as one thread would. `excuse` and `progress` run on the
   // calling thread only.
   int jobs = 1;
+  // Scale-out (`kafka-model check --shard I/N`): only the cases numbered c
+  // (1-based) with (c - 1) % shard_count == shard_index are simulated. The
+  // others are still drawn past (one rc::Random split each), so every case
+  // is exactly the one a whole search draws at that number, and a target's
+  // counterexample is its first violating case among this shard's.
+  int shard_index = 0;
+  int shard_count = 1;
+  // Called on the calling thread, in case order, for every case whose
+  // verdicts are read (what each guarantee's search saw; the same for every
+  // `jobs`).
+  std::function<void(const CaseRead&)> on_case;  // may be empty
+  // Fill CaseRead::fault_states (costs a hash per fault that took effect).
+  bool sample_fault_states = false;
+  // Polled on the calling thread after each case is read and before each
+  // batch of shrink candidates: true ends the search (--time-limit). Targets
+  // still searching are marked `stopped`; a shrink in progress keeps the
+  // smallest violating case it reached (Counterexample::shrink_stopped).
+  std::function<bool()> stop;  // may be empty
 };
 
 struct Counterexample {
@@ -83,13 +115,16 @@ struct Counterexample {
   std::vector<Anomaly> anomalies;  // for the searched guarantee
   int shrink_steps = 0;            // shrinks accepted (each one still violated)
   int shrink_tries = 0;            // shrink candidates simulated
-  int found_at_case = 0;           // 1-based case that first violated
+  int found_at_case = 0;           // 1-based case that first violated (its number in the whole search)
+  bool shrink_stopped = false;     // SearchOptions::stop ended the shrinking early
   std::uint64_t search_seed = 0;
 };
 
 struct SearchResult {
   std::string guarantee;
-  int cases = 0;  // schedules explored
+  int cases = 0;  // schedules explored (with shards: this shard's)
+  int last_case = 0;  // number of the last case read for this guarantee (in the whole search)
+  bool stopped = false;  // SearchOptions::stop ended it before its budget and before any violation
   int cut_short = 0;  // cases that hit ModelParameters' bounds (never judged)
   int excused = 0;    // violating cases SearchOptions::excuse recognised
   std::string first_excuse;  // its evidence for the first of them

@@ -4,10 +4,11 @@
 set -eu
 # librsvg2-bin: rsvg-convert, which the `report` tests render the HTML
 # report's SVG with. Chromium is not installed (hundreds of MB): the test that
-# loads the page in headless Chromium skips itself without it.
+# loads the page in headless Chromium skips itself without it. parallel: GNU
+# parallel, which the `scaleout` test runs check's shards with.
 packages="g++ cmake ninja-build libboost-dev libfmt-dev libgtest-dev librapidcheck-dev
 libbenchmark-dev libcli11-dev nlohmann-json3-dev graphviz libyaml-cpp-dev
-librsvg2-bin"
+librsvg2-bin parallel"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

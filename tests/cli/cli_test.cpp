@@ -207,6 +207,24 @@ TEST_F(Cli, SameSeedSameOutput) {
   EXPECT_EQ(a.out, b.out);
 }
 
+// check says how many distinct world states its faults struck (issue 11's
+// coverage behind a "holds"), over the schedules it simulated.
+TEST_F(Cli, TheReportCountsTheWorldStatesItsFaultsStruck) {
+  const CliRun r = check("acks=all\n", "--json --guarantee no_lost_acknowledged_writes");
+  const auto doc = nlohmann::json::parse(r.out);
+  const auto& c = doc["search_coverage"];
+  ASSERT_TRUE(c.is_object()) << r.out;
+  EXPECT_EQ(c["schedules"], doc["guarantees"][0]["schedules_explored"]);
+  EXPECT_GT(c["fault_points"].get<int>(), 0);
+  EXPECT_GT(c["distinct_fault_states"].get<int>(), 0);
+  EXPECT_LE(c["distinct_fault_states"].get<int>(), c["fault_points"].get<int>());
+  const CliRun text = check("acks=all\n", "--guarantee no_lost_acknowledged_writes");
+  EXPECT_TRUE(contains(text.out, "Coverage: faults took effect at " + std::to_string(c["fault_points"].get<int>()) +
+                                     " point(s) of the 20 schedule(s) simulated, in " +
+                                     std::to_string(c["distinct_fault_states"].get<int>()) + " distinct world states"))
+      << text.out;
+}
+
 TEST_F(Cli, NoProgressIndicatorWhenStderrIsNotATerminal) {
   const CliRun r = check("acks=all\n");
   EXPECT_EQ(r.err, "");
@@ -714,7 +732,7 @@ TEST_F(Cli, AGuaranteeNamedTwiceIsSearchedOnce) {
 TEST_F(Cli, AMistypedCommandIsNamed) {
   const CliRun r = run("chek --producer x");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_TRUE(contains(r.err, "kafka-model: unknown command 'chek' (commands: check, explore, replay, scenario, sequence, "
+  EXPECT_TRUE(contains(r.err, "kafka-model: unknown command 'chek' (commands: check, merge, explore, replay, scenario, sequence, "
                               "transition, diagrams) (did you mean 'check'?)"))
       << r.err;
 }

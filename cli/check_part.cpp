@@ -1,0 +1,350 @@
+#include "cli/check_part.hpp"
+
+#include <fmt/core.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "model/run_spec_io.hpp"
+#include "model/simulation.hpp"
+#include "properties/guarantee.hpp"
+
+namespace kafka_model::cli {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// A part of another build may judge differently: parts are joined only
+// with the build that wrote them.
+constexpr int kPartFormat = 1;
+constexpr const char* kPartKey = "kafka_model_check_part";
+
+Json promise_json(const Promise& p) {
+  Json exceptions = Json::array();
+  for (const KnownException& e : p.exceptions)
+    exceptions.push_back({{"name", e.name}, {"tickets", e.tickets}, {"status", e.status}, {"mechanism", e.mechanism}});
+  return {{"promised", p.promised}, {"why", p.why}, {"exceptions", std::move(exceptions)}};
+}
+
+Promise promise_from(const Json& j) {
+  Promise p{j.at("promised").get<bool>(), j.at("why").get<std::string>(), {}};
+  for (const Json& e : j.at("exceptions"))
+    p.exceptions.push_back(KnownException{e.at("name").get<std::string>(), e.at("tickets").get<std::string>(),
+                                          e.at("status").get<std::string>(), e.at("mechanism").get<std::string>()});
+  return p;
+}
+
+// The frame: everything of the Report but the search's results.
+Json frame_json(const Report& r) {
+  Json j;
+  j["kafka_version"] = to_string(r.version);
+  j["effective_config"] = r.effective_config;
+  j["broker_keys"] = r.broker_keys;
+  j["written"] = r.written;
+  j["written_value"] = r.written_value;
+  j["warnings"] = r.warnings;
+  j["config_error"] = r.config_error ? Json(*r.config_error) : Json(nullptr);
+  j["mermaid"] = r.mermaid;
+  j["fault_model"] = r.fault_model;
+  j["notes"] = r.notes;
+  j["requirements"] = r.requirements;
+  j["required_by"] = r.required_by;
+  Json verdicts = Json::array();
+  for (const Verdict& v : r.verdicts)
+    verdicts.push_back({{"guarantee", v.guarantee},
+                        {"required", v.required},
+                        {"budget", v.budget},
+                        {"user_brokers", v.user_brokers},
+                        {"promise", promise_json(v.promise)},
+                        {"remedy", v.remedy}});
+  j["verdicts"] = std::move(verdicts);
+  return j;
+}
+
+Report frame_from(const Json& j) {
+  Report r;
+  const auto version = parse_kafka_version(j.at("kafka_version").get<std::string>());
+  if (!version) throw std::runtime_error("setup.report.kafka_version: not a release this build models");
+  r.version = *version;
+  r.effective_config = j.at("effective_config").get<std::map<std::string, std::string>>();
+  r.broker_keys = j.at("broker_keys").get<std::vector<std::string>>();
+  r.written = j.at("written").get<std::map<std::string, std::string>>();
+  r.written_value = j.at("written_value").get<std::map<std::string, std::string>>();
+  r.warnings = j.at("warnings").get<std::vector<std::string>>();
+  if (!j.at("config_error").is_null()) r.config_error = j.at("config_error").get<std::string>();
+  r.mermaid = j.at("mermaid").get<bool>();
+  r.fault_model = j.at("fault_model").get<std::string>();
+  r.notes = j.at("notes").get<std::vector<std::string>>();
+  r.requirements = j.at("requirements").get<bool>();
+  r.required_by = j.at("required_by").get<std::string>();
+  for (const Json& jv : j.at("verdicts")) {
+    Verdict v;
+    v.guarantee = jv.at("guarantee").get<std::string>();
+    v.required = jv.at("required").get<bool>();
+    v.budget = jv.at("budget").get<int>();
+    v.user_brokers = jv.at("user_brokers").get<std::string>();
+    v.promise = promise_from(jv.at("promise"));
+    v.remedy = jv.at("remedy").get<std::string>();
+    r.verdicts.push_back(std::move(v));
+  }
+  return r;
+}
+
+Json setup_json(const CheckSetup& s) {
+  return {{"header", s.header},
+          {"producer_file", s.producer_file},
+          {"seed", s.seed},
+          {"budget", s.budget},
+          {"report", frame_json(s.frame)}};
+}
+
+// A counterexample is carried as its RunSpec; replaying it gives back the
+// history and anomalies byte for byte (properties/replay.hpp), so a part
+// stays small and a tampered one is caught.
+Counterexample replayed(const Json& j, const std::string& guarantee, std::uint64_t seed) {
+  const RunSpecParse parsed = parse_run_spec(j.at("spec").dump(), "spec");
+  if (!parsed.spec) throw std::runtime_error(fmt::format("{}'s counterexample: {}", guarantee, parsed.error));
+  Counterexample c;
+  c.spec = *parsed.spec;
+  c.found_at_case = j.at("found_at_case").get<int>();
+  c.shrink_steps = j.at("shrink_steps").get<int>();
+  c.shrink_stopped = j.at("shrink_stopped").get<bool>();
+  c.search_seed = seed;
+  const Guarantee* g = find_guarantee(guarantee);
+  if (g == nullptr) throw std::runtime_error(fmt::format("unknown guarantee '{}'", guarantee));
+  SimulationResult result = simulate(c.spec);
+  if (!result.config_error && !result.cut_short) c.anomalies = g->check(result.history);
+  if (c.anomalies.empty())
+    throw std::runtime_error(
+        fmt::format("{}'s counterexample does not violate it when replayed (a part of another build?)", guarantee));
+  c.history = std::move(result.history);
+  return c;
+}
+
+// Cases of shard `index` of `count` among 1..k.
+int owned_up_to(int k, int index, int count) { return k > index ? (k - 1 - index) / count + 1 : 0; }
+
+}  // namespace
+
+CaseRecord case_record(const CaseRead& read) {
+  CaseRecord r{read.number, read.judged, read.cut_short, 0, 0, {}};
+  if (read.judged) {
+    Exercise e;
+    count_exercise(*read.history, e);
+    r.sends = e.sends;
+    r.acknowledged = e.acknowledged;
+  }
+  if (read.fault_states) r.fault_states = *read.fault_states;
+  return r;
+}
+
+namespace {
+
+// The cases a single run reads: up to the last one any guarantee read.
+SearchCoverage coverage(const CheckPart& part) {
+  int last = 0;
+  for (const GuaranteeOutcome& o : part.outcomes)
+    last = std::max(last, o.counterexample ? o.counterexample->found_at_case : o.last_case);
+  SearchCoverage c;
+  std::set<std::uint64_t> distinct;
+  for (const CaseRecord& r : part.cases) {
+    if (r.number > last) break;
+    ++c.schedules;
+    c.fault_points += static_cast<std::int64_t>(r.fault_states.size());
+    distinct.insert(r.fault_states.begin(), r.fault_states.end());
+  }
+  c.distinct_fault_states = static_cast<std::int64_t>(distinct.size());
+  return c;
+}
+
+}  // namespace
+
+Report assemble(const CheckPart& part, const std::string& out_dir) {
+  Report report = part.setup.frame;
+  report.coverage = coverage(part);
+  for (std::size_t g = 0; g < report.verdicts.size() && g < part.outcomes.size(); ++g) {
+    Verdict& v = report.verdicts[g];
+    const GuaranteeOutcome& o = part.outcomes[g];
+    const int last = o.counterexample ? o.counterexample->found_at_case : o.last_case;
+    for (const CaseRecord& r : part.cases) {
+      if (r.number > last) break;
+      ++v.schedules_explored;
+      if (r.cut_short) ++v.exercise.cut_short;
+      if (!r.judged) continue;
+      ++v.exercise.schedules_judged;
+      v.exercise.sends += r.sends;
+      v.exercise.acknowledged += r.acknowledged;
+      v.exercise.schedules_with_ack += r.acknowledged > 0 ? 1 : 0;
+    }
+    v.time_limited = o.time_limited;
+    if (!o.counterexample) continue;
+    const Counterexample& c = *o.counterexample;
+    v.violated = true;
+    v.shrink_stopped = c.shrink_stopped;
+    const std::string file = c.shrink_stopped ? "" : write_replay_file(c, v.guarantee, out_dir);
+    v.counterexample = CounterexampleReport{file, c.spec, c.history, c.anomalies, c.found_at_case, c.shrink_steps};
+  }
+  return report;
+}
+
+std::string to_json(const CheckPart& part) {
+  Json j;
+  j[kPartKey] = kPartFormat;
+  j["kafka_model_version"] = KAFKA_MODEL_VERSION;
+  j["shard"] = {{"index", part.shard_index}, {"count", part.shard_count}};
+  j["setup"] = setup_json(part.setup);
+  // [number, judged, cut_short, sends, acknowledged, [fault states]] per case.
+  Json cases = Json::array();
+  for (const CaseRecord& r : part.cases)
+    cases.push_back(Json::array({r.number, r.judged ? 1 : 0, r.cut_short ? 1 : 0, r.sends, r.acknowledged, r.fault_states}));
+  j["cases"] = std::move(cases);
+  Json outcomes = Json::array();
+  for (const GuaranteeOutcome& o : part.outcomes) {
+    Json c = nullptr;
+    if (o.counterexample)
+      c = {{"found_at_case", o.counterexample->found_at_case},
+           {"shrink_steps", o.counterexample->shrink_steps},
+           {"shrink_stopped", o.counterexample->shrink_stopped},
+           {"spec", Json::parse(to_json(o.counterexample->spec))}};
+    outcomes.push_back(
+        {{"guarantee", o.guarantee}, {"last_case", o.last_case}, {"time_limited", o.time_limited}, {"counterexample", c}});
+  }
+  j["guarantees"] = std::move(outcomes);
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";  // one line: read by merge, not people
+}
+
+CheckPartParse parse_check_part(std::string_view text) {
+  CheckPartParse out;
+  const Json j = Json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    out.error = "not JSON (a part is what `kafka-model check --shard I/N --json` prints)";
+    return out;
+  }
+  if (!j.contains(kPartKey)) {
+    out.error = "not a check part: no \"kafka_model_check_part\" key (a part is what `kafka-model check --shard I/N "
+                "--json` prints; a whole check's --json report cannot be merged)";
+    return out;
+  }
+  try {
+    if (j.at(kPartKey).get<int>() != kPartFormat || j.at("kafka_model_version").get<std::string>() != KAFKA_MODEL_VERSION) {
+      out.error = fmt::format("written by kafka-model {} (part format {}); this is kafka-model {}: run every shard and "
+                              "the merge with one build",
+                              j.at("kafka_model_version").dump(), j.at(kPartKey).dump(), KAFKA_MODEL_VERSION);
+      return out;
+    }
+    CheckPart p;
+    p.shard_index = j.at("shard").at("index").get<int>();
+    p.shard_count = j.at("shard").at("count").get<int>();
+    if (p.shard_count < 1 || p.shard_index < 0 || p.shard_index >= p.shard_count)
+      throw std::runtime_error(fmt::format("shard {}/{}: not a shard", p.shard_index, p.shard_count));
+    const Json& s = j.at("setup");
+    p.setup.header = s.at("header").get<std::string>();
+    p.setup.producer_file = s.at("producer_file").get<std::string>();
+    p.setup.seed = s.at("seed").get<std::uint64_t>();
+    p.setup.budget = s.at("budget").get<int>();
+    p.setup.frame = frame_from(s.at("report"));
+    int previous = 0;
+    for (const Json& c : j.at("cases")) {
+      CaseRecord r{c.at(0).get<int>(),           c.at(1).get<int>() != 0,
+                   c.at(2).get<int>() != 0,      c.at(3).get<std::int64_t>(),
+                   c.at(4).get<std::int64_t>(), c.at(5).get<std::vector<std::uint64_t>>()};
+      if (r.number <= previous || r.number > p.setup.budget || (r.number - 1) % p.shard_count != p.shard_index)
+        throw std::runtime_error(fmt::format("cases: case {} is out of order or not shard {}/{}'s", r.number,
+                                             p.shard_index, p.shard_count));
+      previous = r.number;
+      p.cases.push_back(r);
+    }
+    const Json& outcomes = j.at("guarantees");
+    if (!p.setup.frame.config_error && outcomes.size() != p.setup.frame.verdicts.size())
+      throw std::runtime_error("guarantees: not one per guarantee of setup.report.verdicts");
+    for (std::size_t g = 0; g < outcomes.size(); ++g) {
+      const Json& o = outcomes[g];
+      GuaranteeOutcome outcome;
+      outcome.guarantee = o.at("guarantee").get<std::string>();
+      if (g >= p.setup.frame.verdicts.size() || outcome.guarantee != p.setup.frame.verdicts[g].guarantee)
+        throw std::runtime_error(fmt::format("guarantees[{}]: '{}' is not setup.report.verdicts[{}]", g,
+                                             outcome.guarantee, g));
+      outcome.last_case = o.at("last_case").get<int>();
+      outcome.time_limited = o.at("time_limited").get<bool>();
+      if (!o.at("counterexample").is_null())
+        outcome.counterexample = replayed(o.at("counterexample"), outcome.guarantee, p.setup.seed);
+      p.outcomes.push_back(std::move(outcome));
+    }
+    out.part = std::move(p);
+  } catch (const std::exception& e) {
+    out.part.reset();
+    out.error = fmt::format("not a valid check part: {}", e.what());
+  }
+  return out;
+}
+
+MergeResult merge_parts(const std::vector<std::pair<std::string, CheckPart>>& parts) {
+  MergeResult out;
+  if (parts.empty()) {
+    out.error = "no parts given";
+    return out;
+  }
+  const auto& [first_file, first] = parts.front();
+  const int count = first.shard_count;
+  const Json setup = setup_json(first.setup);
+  std::map<int, std::string> file_of;  // shard index -> file
+  for (const auto& [file, p] : parts) {
+    if (p.shard_count != count) {
+      out.error = fmt::format("{}: shard {}/{}, but {} is a shard of {}: parts of different runs", file, p.shard_index,
+                              p.shard_count, first_file, count);
+      return out;
+    }
+    if (setup_json(p.setup) != setup) {
+      out.error = fmt::format("{}: another check than {} (configuration, seed, budget, guarantees or options differ)",
+                              file, first_file);
+      return out;
+    }
+    if (const auto seen = file_of.find(p.shard_index); seen != file_of.end()) {
+      out.error = fmt::format("{}: shard {}/{} again (also {})", file, p.shard_index, count, seen->second);
+      return out;
+    }
+    file_of[p.shard_index] = file;
+  }
+  for (int i = 0; i < count; ++i)
+    if (file_of.count(i) == 0) {
+      out.error = fmt::format("shard {}/{} is missing: {} part(s) given, {} needed", i, count, parts.size(), count);
+      return out;
+    }
+  CheckPart whole;
+  whole.setup = first.setup;
+  for (const auto& [file, p] : parts) whole.cases.insert(whole.cases.end(), p.cases.begin(), p.cases.end());
+  std::sort(whole.cases.begin(), whole.cases.end(),
+            [](const CaseRecord& a, const CaseRecord& b) { return a.number < b.number; });
+  for (std::size_t g = 0; g < first.outcomes.size(); ++g) {
+    GuaranteeOutcome o;
+    o.guarantee = first.outcomes[g].guarantee;
+    for (const auto& [file, p] : parts) {
+      const GuaranteeOutcome& po = p.outcomes[g];
+      o.last_case = std::max(o.last_case, po.last_case);
+      o.time_limited = o.time_limited || po.time_limited;
+      if (po.counterexample && (!o.counterexample || po.counterexample->found_at_case < o.counterexample->found_at_case))
+        o.counterexample = po.counterexample;
+    }
+    // Every shard must have read its cases up to the guarantee's first
+    // violation (or the whole budget): a part cut short cannot be joined.
+    const int k = o.counterexample ? o.counterexample->found_at_case : whole.setup.budget;
+    for (const auto& [file, p] : parts) {
+      const int have = static_cast<int>(std::count_if(p.cases.begin(), p.cases.end(),
+                                                      [&](const CaseRecord& r) { return r.number <= k; }));
+      if (have != owned_up_to(k, p.shard_index, count)) {
+        out.error = fmt::format("{}: shard {}/{} holds {} of its {} case(s) up to case {} ({}): an incomplete part",
+                                file, p.shard_index, count, have, owned_up_to(k, p.shard_index, count), k, o.guarantee);
+        return out;
+      }
+    }
+    if (o.counterexample) o.last_case = o.counterexample->found_at_case;
+    whole.outcomes.push_back(std::move(o));
+  }
+  out.part = std::move(whole);
+  return out;
+}
+
+}  // namespace kafka_model::cli
