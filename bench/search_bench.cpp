@@ -114,7 +114,10 @@ void BM_Violation(benchmark::State& state) {
   const Example& e = examples()[static_cast<std::size_t>(state.range(0))];
   const char* name = e.violated[static_cast<std::size_t>(state.range(1))];
   const SearchSpace space = space_of(e);
-  SearchOptions options{.seed = 1, .budget = 1000};
+  // 5000: acks=all + min.insync.replicas=1 + unclean's loss is found at case
+  // 4255 from seed 1 (tests/cli/examples_test.cpp); the search stops at the
+  // first counterexample, so the others take what they took.
+  SearchOptions options{.seed = 1, .budget = 5000};
   if (state.range(2) == 0) options.max_shrink_steps = 0;
   int found_at = 0;
   for (auto _ : state) {

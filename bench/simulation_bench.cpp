@@ -17,7 +17,7 @@ RunSpec thousand_records_with_faults(bool idempotence, std::int64_t records = 10
                    {"retry.backoff.ms", "10"},
                    {"linger.ms", "5"},
                    {"batch.size", "1000"}};
-  spec.broker = {{"min.insync.replicas", "2"}, {"num.partitions", "3"}, {"replica.lag.time.max.ms", "200"}};
+  spec.broker = {{"min.insync.replicas", "2"}, {"num.partitions", "3"}, {"replica.lag.time.max.ms", "200"}, {"replica.fetch.wait.max.ms", "100"}};
   spec.workload.records = records;
   spec.workload.keys = 16;
   spec.schedule.faults = {

@@ -51,25 +51,33 @@ class SplitMix64 {
 // SplitMix64::below's values exactly, with its rejection limit (a 64-bit
 // division) remembered for the last bound: a run asks for the same few
 // bounds (fetch jitter, network delay) millions of times.
-class SeededChooser final : public Chooser {
+class CachedBelow {
  public:
-  explicit SeededChooser(std::uint64_t seed) : rng_(seed) {}
-  std::uint64_t choose(std::uint64_t bound, std::string_view) override {
+  std::uint64_t draw(SplitMix64& rng, std::uint64_t bound) {
     if (bound <= 1) return 0;
     if (bound != bound_) {
       bound_ = bound;
       limit_ = ~std::uint64_t{0} - (~std::uint64_t{0} % bound);
     }
     std::uint64_t value;
-    do value = rng_.next();
+    do value = rng.next();
     while (value >= limit_);
     return value % bound;
   }
 
  private:
-  SplitMix64 rng_;
   std::uint64_t bound_ = 0;
   std::uint64_t limit_ = 0;
+};
+
+class SeededChooser final : public Chooser {
+ public:
+  explicit SeededChooser(std::uint64_t seed) : rng_(seed) {}
+  std::uint64_t choose(std::uint64_t bound, std::string_view) override { return below_.draw(rng_, bound); }
+
+ private:
+  SplitMix64 rng_;
+  CachedBelow below_;
 };
 
 // Replays a RunSpec's decisions: its recorded `choices` (one value per
@@ -90,7 +98,7 @@ class ReplayChooser final : public Chooser {
   };
   ReplayChooser(std::vector<std::uint64_t> choices, std::uint64_t seed) : choices_(std::move(choices)), rng_(seed) {}
   std::uint64_t choose(std::uint64_t bound, std::string_view what) override {
-    const std::uint64_t drawn = rng_.below(bound);
+    const std::uint64_t drawn = below_.draw(rng_, bound);  // rng_.below(bound)'s value
     const std::size_t index = next_++;
     if (index >= choices_.size()) return drawn;
     if (choices_[index] < std::max<std::uint64_t>(bound, 1)) return choices_[index];
@@ -103,6 +111,7 @@ class ReplayChooser final : public Chooser {
  private:
   std::vector<std::uint64_t> choices_;
   SplitMix64 rng_;
+  CachedBelow below_;
   std::size_t next_ = 0;
   std::optional<Mismatch> mismatch_;
 };

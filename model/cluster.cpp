@@ -21,6 +21,8 @@ void World::cluster_start() {
     state_.brokers.push_back(BrokerNode{.id = id});
     // LogManager's PeriodicProducerExpirationCheck task.
     schedule(b.producer_id_expiration_check_interval_ms, EventKind::ProducerExpirationCheck, id);
+    // ReplicaManager's isr-expiration task.
+    schedule(std::max<std::int64_t>(1, b.replica_lag_time_max_ms / 2), EventKind::IsrExpiration, id);
   }
   for (std::int32_t p = 0; p < b.partitions; ++p) {
     PartitionState partition{.id = p};
@@ -29,14 +31,12 @@ void World::cluster_start() {
     partition.isr.insert(partition.replicas.begin(), partition.replicas.end());
     for (std::int32_t r : partition.replicas) {
       state_.brokers[static_cast<std::size_t>(r)].replicas[p].synced_leader_epoch = 0;
-      // Every replica's fetcher ticks; a leader's tick does nothing until it
-      // becomes a follower again.
-      schedule(parameters_.fetch_interval_ms, EventKind::FetchTick, r, p);
       if (r == partition.leader) continue;
       partition.follower_log_end_offset[r] = 0;
       partition.follower_caught_up_ms[r] = 0;
     }
     state_.partitions.push_back(std::move(partition));
+    fetchers_follow_leader(p);  // every follower starts fetching
   }
 }
 
@@ -187,12 +187,16 @@ void World::broker_handle(const ProduceRequest& request) {
     // acks=0: no response at all; the NoOpResponse unmutes the channel.
     if (request.acks != 0) broker_respond(response);
     broker_unmute(broker.id, request.instance, request.connection, request.request);
-    return;
+  } else {
+    pending.response = std::move(response);
+    broker.pending.push_back(std::move(pending));
+    schedule(broker.pending.back().deadline_ms, EventKind::DelayedProduceExpires, broker.id);
+    complete_pending(broker.id);
   }
-  pending.response = std::move(response);
-  broker.pending.push_back(std::move(pending));
-  schedule(broker.pending.back().deadline_ms, EventKind::DelayedProduceExpires, broker.id);
-  complete_pending(broker.id);
+  // ReplicaManager.appendRecords queues addCompletePurgatoryAction, which
+  // KafkaApis runs once the request is handled (tryCompleteActions): the
+  // follower fetches parked on a partition whose log grew complete.
+  for (const WireBatch& batch : request.batches) complete_delayed_fetches(broker.id, batch.partition, false);
 }
 
 // A leader's step about one client batch of a produce request.

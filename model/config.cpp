@@ -57,6 +57,7 @@ constexpr const char* kReplicationFactor = "default.replication.factor";
 constexpr const char* kMinInsyncReplicas = "min.insync.replicas";
 constexpr const char* kUncleanLeaderElection = "unclean.leader.election.enable";
 constexpr const char* kReplicaLagTimeMax = "replica.lag.time.max.ms";
+constexpr const char* kReplicaFetchWaitMax = "replica.fetch.wait.max.ms";
 constexpr const char* kProducerIdExpiration = "producer.id.expiration.ms";
 constexpr const char* kTransactionalIdExpiration = "transactional.id.expiration.ms";  // 2.8's producer id expiry
 constexpr const char* kProducerIdExpirationCheck = "producer.id.expiration.check.interval.ms";
@@ -75,6 +76,7 @@ constexpr std::array kModelledProducerKeysSince37 = {key::kRetryBackoffMax};
 constexpr std::array kBrokerKeys = {key::kBrokers,           key::kPartitions,
                                     key::kReplicationFactor, key::kMinInsyncReplicas,
                                     key::kUncleanLeaderElection, key::kReplicaLagTimeMax,
+                                    key::kReplicaFetchWaitMax,
                                     key::kBatchesToRetain, key::kRejectNonZeroFirstSequence};
 
 // Producer keys Kafka knows but the model does not simulate (connections,
@@ -423,7 +425,7 @@ std::optional<ConfigError> build_producer(Configuration& c, const Properties& pr
 
 // Model limits keep a simulated cluster small enough to search.
 constexpr std::int64_t kMaxBrokers = 64;
-constexpr std::int64_t kMaxPartitions = 64;  // each replica fetches every ~10 ms of virtual time: cost grows with partitions
+constexpr std::int64_t kMaxPartitions = 64;  // every follower replica fetches (a long poll): cost grows with partitions
 
 std::optional<ConfigError> build_broker(Configuration& c, const Properties& props) {
   PropertyReader in(props);
@@ -435,6 +437,10 @@ std::optional<ConfigError> build_broker(Configuration& c, const Properties& prop
   b.min_insync_replicas = static_cast<std::int32_t>(in.integer(key::kMinInsyncReplicas, JavaType::Int, 1, at_least(1)));
   b.unclean_leader_election_enable = in.boolean(key::kUncleanLeaderElection, false);
   b.replica_lag_time_max_ms = in.integer(key::kReplicaLagTimeMax, JavaType::Long, 30000, at_least(0));
+  // ReplicationConfigs: replica.fetch.wait.max.ms INT, default 500, no
+  // validator (RemoteLeaderEndPoint sends it as the follower's FetchRequest
+  // maxWait; ReplicaManager.fetchMessages answers at once when it is <= 0).
+  b.replica_fetch_wait_max_ms = in.integer(key::kReplicaFetchWaitMax, JavaType::Int, 500, kAny);
   b.producer_state_batches_to_retain =
       static_cast<std::int32_t>(in.integer(key::kBatchesToRetain, JavaType::Int, 5, at_least(1)));
   // KAFKA-15591's partial fix (apache/kafka PR 23234) ships in 4.5; every
@@ -451,6 +457,11 @@ std::optional<ConfigError> build_broker(Configuration& c, const Properties& prop
   b.producer_id_expiration_check_interval_ms =
       in.integer(key::kProducerIdExpirationCheck, JavaType::Int, 600000, at_least(1));
   if (in.error()) return in.error();
+  // KafkaConfig.validateValues (2.8, 3.9, 4.0): the broker refuses to start.
+  if (b.replica_fetch_wait_max_ms > b.replica_lag_time_max_ms)
+    return kafka_exception(key::kReplicaFetchWaitMax,
+                           "requirement failed: replica.fetch.wait.max.ms should always be less than or equal to "
+                           "replica.lag.time.max.ms to prevent frequent changes in ISR");
   if (b.replication_factor > b.brokers)  // AdminUtils.assignReplicasToBrokers: InvalidReplicationFactorException
     return ConfigError{ConfigErrorKind::InvalidValue, key::kReplicationFactor,
                        config_exception_text(key::kReplicationFactor, std::to_string(b.replication_factor),
@@ -556,6 +567,7 @@ std::map<std::string, std::string> Configuration::effective_broker_properties() 
       {key::kMinInsyncReplicas, text(b.min_insync_replicas)},
       {key::kUncleanLeaderElection, bool_text(b.unclean_leader_election_enable)},
       {key::kReplicaLagTimeMax, text(b.replica_lag_time_max_ms)},
+      {key::kReplicaFetchWaitMax, text(b.replica_fetch_wait_max_ms)},
       {key::kBatchesToRetain, text(b.producer_state_batches_to_retain)},
       {key::kRejectNonZeroFirstSequence, bool_text(b.reject_nonzero_first_sequence_on_empty_partition)},
       {version == KafkaVersion::V2_8 ? key::kTransactionalIdExpiration : key::kProducerIdExpiration,

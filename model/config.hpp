@@ -63,6 +63,7 @@ struct ProducerConfig {
 //   min.insync.replicas                    min_insync_replicas
 //   unclean.leader.election.enable         unclean_leader_election_enable
 //   replica.lag.time.max.ms                replica_lag_time_max_ms
+//   replica.fetch.wait.max.ms              replica_fetch_wait_max_ms (<= replica.lag.time.max.ms)
 //   model.producer.state.batches.to.retain producer_state_batches_to_retain (what-if knob,
 //                                          ProducerStateEntry.NUM_BATCHES_TO_RETAIN; not a Kafka key)
 //   model.reject.nonzero.first.sequence.on.empty.partition
@@ -78,6 +79,9 @@ struct BrokerConfig {
   std::int32_t min_insync_replicas = 1;
   bool unclean_leader_election_enable = false;
   std::int64_t replica_lag_time_max_ms = 30000;
+  // How long a leader holds a follower's fetch that finds nothing new
+  // (DelayedFetch in the fetch purgatory): the follower's long poll.
+  std::int64_t replica_fetch_wait_max_ms = 500;
   std::int32_t producer_state_batches_to_retain = 5;
   // A leader with no state for a producer refuses its first batch with
   // OUT_OF_ORDER_SEQUENCE_NUMBER unless it starts at sequence 0, on a

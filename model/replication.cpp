@@ -29,28 +29,114 @@ std::int64_t divergence_offset(const PartitionLog& follower, const PartitionLog&
 
 }  // namespace
 
-// ReplicaFetcherThread, one round. The leader first handles the fetch
-// request, which carries the follower's log end offset (Partition.
-// updateFollowerFetchState -> Replica.updateFetchStateOrThrow): it learns
-// that offset, updates lastCaughtUpTimeMs, may expand the ISR and advance the
-// high watermark; the response then carries the records past that offset and
-// the leader's high watermark. So what a fetch copies counts for the ISR and
-// the high watermark only from the next fetch on.
+// ---- follower fetch: a long poll (Kafka's DelayedFetch) ----------------------
+//
+// A follower's fetcher sends its next fetch as soon as it has handled the
+// previous response (AbstractFetcherThread.doWork -> maybeFetch: no wait
+// between rounds; replica.fetch.backoff.ms applies only after an error, and
+// the model's fetches meet none: see fetcher_start). The leader handles the
+// fetch at once (ReplicaManager.fetchMessages: readFromLog with
+// updateFetchState, so Partition.updateFollowerFetchState runs on arrival);
+// it answers at once when it has records past the fetch offset (bytes >=
+// replica.fetch.min.bytes = 1), and otherwise parks the fetch in its fetch
+// purgatory (DelayedFetch, tryCompleteElseWatch) until its log grows
+// (ReplicaManager.addCompletePurgatoryAction after an append) or maxWait =
+// replica.fetch.wait.max.ms passes. A parked fetch that completes reads the
+// log again WITHOUT updating the follower's fetch state (DelayedFetch.
+// onComplete -> readFromLog(readFromPurgatory = true) -> fetchRecords(
+// updateFetchState = false)): lastCaughtUpTimeMs keeps the parked fetch's
+// arrival time, and the leader learns what the response copied only from the
+// next fetch. A change of the high watermark alone completes no follower
+// fetch (DelayedFetch.tryComplete counts bytes up to the log end for a
+// follower, FetchIsolation.LOG_END): a parked follower learns the new high
+// watermark with the next records or when maxWait passes.
+
+std::int64_t World::fetch_delay() {
+  const auto span = static_cast<std::uint64_t>(parameters_.fetch_delay_max_ms - parameters_.fetch_delay_min_ms + 1);
+  return parameters_.fetch_delay_min_ms + static_cast<std::int64_t>(chooser_->choose(span, "fetch.jitter"));
+}
+
+// Forgets `follower`'s fetch for a partition, wherever it is: a queued
+// FollowerFetch or FetchResponseArrives, or a DelayedFetch in some broker's
+// purgatory with its expiry.
+void World::fetcher_stop(std::int32_t follower, std::int32_t partition_id) {
+  Replica& mine = state_.brokers.at(static_cast<std::size_t>(follower)).replicas.at(partition_id);
+  if (mine.fetcher == FetcherState::Sending) state_.queue.erase(EventKind::FollowerFetch, follower, partition_id);
+  if (mine.fetcher == FetcherState::Receiving)
+    state_.queue.erase(EventKind::FetchResponseArrives, follower, partition_id);
+  if (mine.fetcher == FetcherState::Parked) {
+    state_.queue.erase(EventKind::DelayedFetchExpires, follower, partition_id);
+    for (BrokerNode& broker : state_.brokers)
+      std::erase_if(broker.delayed_fetches, [&](const DelayedFetch& d) {
+        return d.follower == follower && d.partition == partition_id;
+      });
+  }
+  mine.fetcher = FetcherState::Idle;
+}
+
+// The fetcher's next fetch, sent now (or, if its broker is paused, when the
+// pause ends: a stalled follower sends nothing).
+void World::fetcher_send(std::int32_t follower, std::int32_t partition_id) {
+  const BrokerNode& node = state_.brokers.at(static_cast<std::size_t>(follower));
+  const std::int64_t resumes = std::max({state_.now_ms, node.stalled_until_ms, node.fetch_stalled_until_ms});
+  state_.brokers.at(static_cast<std::size_t>(follower)).replicas.at(partition_id).fetcher = FetcherState::Sending;
+  schedule(after(resumes, fetch_delay()), EventKind::FollowerFetch, follower, partition_id);
+}
+
+// A partition's leadership changed (an election, a move, a broker back up):
+// every replica's fetcher follows. ReplicaManager.makeFollowers removes the
+// partition from its fetcher for the old leader and adds it to one for the
+// new leader (ReplicaFetcherManager.addFetcherForPartitions), with a fresh
+// PartitionFetchState that has no backoff (AbstractFetcherThread.
+// addPartitions): the follower fetches from the new leader at once, and a
+// fetch still parked at the old leader is forgotten (Partition.makeFollower
+// completes it, Case A of DelayedFetch.tryComplete, and its answer goes to a
+// fetcher that no longer has the partition), as is an answer on its way. A new leader fetches nothing
+// (makeLeaders removes its fetcher); an offline partition has no fetchers.
+// The model's followers learn a leader change the moment the controller
+// makes it, so no fetch of theirs reaches a dead or deposed leader: the
+// error path (NOT_LEADER_OR_FOLLOWER, a disconnect, then
+// replica.fetch.backoff.ms) is overtaken in Kafka by the same metadata
+// update, and is not modelled.
+void World::fetchers_follow_leader(std::int32_t partition_id) {
+  const PartitionState& partition = state_.partitions.at(static_cast<std::size_t>(partition_id));
+  for (std::int32_t r : partition.replicas) {
+    fetcher_stop(r, partition_id);
+    if (partition.leader >= 0 && r != partition.leader && state_.brokers.at(static_cast<std::size_t>(r)).alive)
+      fetcher_send(r, partition_id);
+  }
+}
+
+// A follower's fetch request reaches the leader: Partition.
+// updateFollowerFetchState -> Replica.updateFetchStateOrThrow on arrival (the
+// leader learns the follower's log end, updates lastCaughtUpTimeMs, may
+// expand the ISR and advance the high watermark), then an answer now or a
+// DelayedFetch.
 void World::follower_fetch(std::int32_t follower, std::int32_t partition_id) {
-  schedule(state_.now_ms + parameters_.fetch_interval_ms + static_cast<std::int64_t>(chooser_->choose(3, "fetch.jitter")),
-           EventKind::FetchTick, follower, partition_id);
   PartitionState& partition = state_.partitions.at(static_cast<std::size_t>(partition_id));
-  const std::int32_t leader = partition.leader;
-  if (leader < 0 || leader == follower || !broker_available(leader)) return;
-  maybe_update_isr(partition_id, -1);  // the leader's periodic isr-expiration check: shrink only
   BrokerNode& node = state_.brokers.at(static_cast<std::size_t>(follower));
-  if (!broker_available(follower) || node.fetch_stalled_until_ms > state_.now_ms) return;
   Replica& mine = node.replicas.at(partition_id);
+  mine.fetcher = FetcherState::Idle;
+  const std::int32_t leader = partition.leader;
+  if (leader < 0 || leader == follower || !node.alive) return;  // fetchers_follow_leader keeps these idle
+  if (node.stalled_until_ms > state_.now_ms || node.fetch_stalled_until_ms > state_.now_ms) {
+    fetcher_send(follower, partition_id);  // paused since it was sent: it goes out when the pause ends
+    return;
+  }
+  const BrokerNode& leader_node = state_.brokers.at(static_cast<std::size_t>(leader));
+  if (leader_node.stalled_until_ms > state_.now_ms) {
+    // A paused leader reads nothing: the request waits in its socket.
+    mine.fetcher = FetcherState::Sending;
+    schedule(leader_node.stalled_until_ms, EventKind::FollowerFetch, follower, partition_id);
+    return;
+  }
   if (mine.synced_leader_epoch != partition.leader_epoch) become_follower(follower, partition_id);
-  const Replica& theirs = state_.brokers.at(static_cast<std::size_t>(leader)).replicas.at(partition_id);
-  // The leader handles the request.
+  const Replica& theirs = leader_node.replicas.at(partition_id);
   const std::int64_t fetch_offset = mine.log.log_end_offset();
   const std::int64_t leader_end = theirs.log.log_end_offset();
+  // Replica.updateFetchStateOrThrow: lastCaughtUpTimeMs is this fetch's time
+  // if it reached the leader's log end, else the previous fetch's time if it
+  // reached the log end the leader had then.
   std::int64_t& caught_up = partition.follower_caught_up_ms[follower];
   if (fetch_offset >= leader_end) {
     caught_up = std::max(caught_up, state_.now_ms);
@@ -61,70 +147,165 @@ void World::follower_fetch(std::int32_t follower, std::int32_t partition_id) {
   partition.follower_log_end_offset[follower] = fetch_offset;
   partition.follower_last_fetch_leader_log_end[follower] = leader_end;
   partition.follower_last_fetch_ms[follower] = state_.now_ms;
-  maybe_update_isr(partition_id, follower);  // maybeExpandIsr runs on this follower's fetch only
+  maybe_expand_isr(partition_id, follower);  // maybeExpandIsr runs on this follower's fetch only
   maybe_advance_high_watermark(partition_id);
-  // The response: records past the fetch offset, and the leader's high watermark.
-  // The leader's batches are in offset order: the first at or past the fetch
-  // offset is found by binary search, not by a scan from offset 0.
-  const auto first = std::lower_bound(theirs.log.batches.begin(), theirs.log.batches.end(), fetch_offset,
-                                      [](const LogBatch& b, std::int64_t offset) { return b.base_offset < offset; });
-  for (auto it = first; it != theirs.log.batches.end(); ++it) {
-    const LogBatch& batch = *it;
-    mine.log.batches.push_back(batch);
-    if (batch.producer_id >= 0) {
-      auto [it, fresh] = mine.producers.try_emplace(batch.producer_id, config_.broker.producer_state_batches_to_retain);
-      it->second.replicate_batch(static_cast<std::int16_t>(batch.producer_epoch), batch.base_sequence,
-                                 batch.last_sequence, batch.base_offset);
-    }
+  // ReplicaManager.fetchMessages: answer now if there are records (bytes >=
+  // replica.fetch.min.bytes = 1) or the request does not wait (maxWait <= 0).
+  // The log end is read again: the high watermark just advanced may have
+  // completed a DelayedProduce whose connection's next request the leader
+  // then appended, and tryCompleteElseWatch's second tryComplete (after
+  // watching) sees those records too.
+  if (theirs.log.log_end_offset() > fetch_offset || config_.broker.replica_fetch_wait_max_ms <= 0) {
+    fetch_respond(follower, partition_id);
+    return;
   }
-  mine.high_watermark = std::max(mine.high_watermark, std::min(theirs.high_watermark, mine.log.log_end_offset()));
+  const std::int64_t deadline = after(state_.now_ms, config_.broker.replica_fetch_wait_max_ms);
+  state_.brokers.at(static_cast<std::size_t>(leader)).delayed_fetches.push_back(
+      DelayedFetch{follower, partition_id, fetch_offset, deadline});
+  mine.fetcher = FetcherState::Parked;
+  schedule(deadline, EventKind::DelayedFetchExpires, follower, partition_id);
 }
 
-// Partition.maybeShrinkIsr (the periodic isr-expiration task: every replica
-// may leave) and maybeExpandIsr (called from updateFollowerFetchState, so only
-// `fetching`, the follower whose fetch is being handled, may join; -1: none).
-void World::maybe_update_isr(std::int32_t partition_id, std::int32_t fetching) {
+// The leader answers: the records from the fetch offset to its log end, and
+// its high watermark, are on their way to the follower.
+void World::fetch_respond(std::int32_t follower, std::int32_t partition_id) {
+  const PartitionState& partition = state_.partitions.at(static_cast<std::size_t>(partition_id));
+  const Replica& theirs = state_.brokers.at(static_cast<std::size_t>(partition.leader)).replicas.at(partition_id);
+  Replica& mine = state_.brokers.at(static_cast<std::size_t>(follower)).replicas.at(partition_id);
+  mine.fetcher = FetcherState::Receiving;
+  mine.response_end_offset = theirs.log.log_end_offset();
+  mine.response_high_watermark = theirs.high_watermark;
+  schedule(after(state_.now_ms, fetch_delay()), EventKind::FetchResponseArrives, follower, partition_id);
+}
+
+// The leader's answer reaches the follower (ReplicaFetcherThread.
+// processPartitionData): it appends the records and takes the high watermark
+// the answer carried, then sends its next fetch. A follower paused meanwhile
+// handles it when the pause ends, which the model does by fetching again
+// then (the same records, read again). The leader is the one that answered:
+// a leader change forgets an answer on its way (fetchers_follow_leader), and
+// below its log end a leader's log does not change.
+void World::fetch_response_arrives(std::int32_t follower, std::int32_t partition_id) {
+  const PartitionState& partition = state_.partitions.at(static_cast<std::size_t>(partition_id));
+  BrokerNode& node = state_.brokers.at(static_cast<std::size_t>(follower));
+  Replica& mine = node.replicas.at(partition_id);
+  mine.fetcher = FetcherState::Idle;
+  if (node.stalled_until_ms <= state_.now_ms && node.fetch_stalled_until_ms <= state_.now_ms) {
+    const Replica& theirs =
+        state_.brokers.at(static_cast<std::size_t>(partition.leader)).replicas.at(partition_id);
+    // The leader's batches are in offset order: the first at or past the
+    // fetch offset is found by binary search, not by a scan from offset 0.
+    const std::int64_t fetch_offset = mine.log.log_end_offset();
+    const auto first = std::lower_bound(theirs.log.batches.begin(), theirs.log.batches.end(), fetch_offset,
+                                        [](const LogBatch& b, std::int64_t offset) { return b.base_offset < offset; });
+    for (auto it = first; it != theirs.log.batches.end() && it->base_offset < mine.response_end_offset; ++it) {
+      const LogBatch& batch = *it;
+      mine.log.batches.push_back(batch);
+      if (batch.producer_id >= 0) {
+        auto [entry, fresh] =
+            mine.producers.try_emplace(batch.producer_id, config_.broker.producer_state_batches_to_retain);
+        entry->second.replicate_batch(static_cast<std::int16_t>(batch.producer_epoch), batch.base_sequence,
+                                      batch.last_sequence, batch.base_offset);
+      }
+    }
+    mine.high_watermark =
+        std::max(mine.high_watermark, std::min(mine.response_high_watermark, mine.log.log_end_offset()));
+  }
+  mine.response_end_offset = 0;
+  mine.response_high_watermark = 0;
+  fetcher_send(follower, partition_id);
+}
+
+// DelayedFetch.tryComplete for the fetches parked at `broker_id`: those whose
+// partition's log grew past their fetch offset (Case G) or, with `expired`,
+// whose maxWait has passed (DelayedOperation expiry), in parking order. A
+// paused broker completes nothing until it resumes.
+void World::complete_delayed_fetches(std::int32_t broker_id, std::int32_t partition_id, bool expired) {
+  if (!broker_available(broker_id)) return;
+  BrokerNode& broker = state_.brokers.at(static_cast<std::size_t>(broker_id));
+  std::vector<DelayedFetch> done;
+  std::erase_if(broker.delayed_fetches, [&](const DelayedFetch& d) {
+    if (partition_id >= 0 && d.partition != partition_id) return false;
+    const std::int64_t log_end = broker.replicas.at(d.partition).log.log_end_offset();
+    const bool complete = log_end > d.fetch_offset || (expired && d.deadline_ms <= state_.now_ms);
+    if (complete) done.push_back(d);
+    return complete;
+  });
+  for (const DelayedFetch& d : done) {
+    state_.queue.erase(EventKind::DelayedFetchExpires, d.follower, d.partition);
+    fetch_respond(d.follower, d.partition);
+  }
+}
+
+// A parked fetch's maxWait has passed: it completes with whatever there is.
+void World::delayed_fetch_expires(std::int32_t follower, std::int32_t partition_id) {
+  const std::int32_t leader = state_.partitions.at(static_cast<std::size_t>(partition_id)).leader;
+  if (leader >= 0) complete_delayed_fetches(leader, partition_id, true);
+}
+
+// ReplicaManager's isr-expiration task: maybeShrinkIsr on every partition this
+// broker leads, every replica.lag.time.max.ms / 2 (ReplicaManager.startup;
+// at least 1 ms here). A crashed or paused broker runs no task; the model
+// keeps the task's period from the start of the run.
+void World::isr_expiration(std::int32_t broker_id) {
+  schedule(after(state_.now_ms, std::max<std::int64_t>(1, config_.broker.replica_lag_time_max_ms / 2)),
+           EventKind::IsrExpiration, broker_id);
+  if (!broker_available(broker_id)) return;
+  for (const PartitionState& partition : state_.partitions)
+    if (partition.leader == broker_id) maybe_shrink_isr(partition.id);
+}
+
+// Partition.maybeShrinkIsr: a follower leaves the ISR unless it is caught up
+// (Replica.isCaughtUp: it has the leader's whole log, or it had it within
+// replica.lag.time.max.ms).
+void World::maybe_shrink_isr(std::int32_t partition_id) {
   PartitionState& partition = state_.partitions.at(static_cast<std::size_t>(partition_id));
   if (partition.leader < 0) return;
   const Replica& leader = state_.brokers.at(static_cast<std::size_t>(partition.leader)).replicas.at(partition_id);
   bool changed = false;
   for (std::int32_t r : partition.replicas) {
-    if (r == partition.leader) continue;
-    const bool in_isr = partition.isr.contains(r);
-    // Replica.isCaughtUp: it has the leader's whole log, or it had it within
-    // replica.lag.time.max.ms.
+    if (r == partition.leader || !partition.isr.contains(r)) continue;
     const bool has_whole_log = partition.follower_log_end_offset[r] == leader.log.log_end_offset();
     const bool lagging = !has_whole_log &&
                          state_.now_ms - partition.follower_caught_up_ms[r] > config_.broker.replica_lag_time_max_ms;
-    // Partition.isFollowerInSync (isFollowerAtHighwatermark in 2.8): the
-    // follower's log end reached the high watermark and the offset where this
-    // leader's epoch began; no recency condition. canAddReplicaToIsr: an
-    // eligible (live) replica.
-    const std::int64_t follower_end = partition.follower_log_end_offset[r];
-    const bool caught_up = state_.brokers.at(static_cast<std::size_t>(r)).alive && follower_end >= 0 &&
-                           follower_end >= leader.high_watermark &&
-                           follower_end >= partition.leader_epoch_start_offset;
-    if (in_isr && lagging) {
-      partition.isr.erase(r);
-      Step& step = log_step(StepKind::IsrShrunk, broker_node(partition.leader));
-      step.partition = partition_id;
-      step.broker = r;
-      step.detail = fmt::format("broker-{} lagged > replica.lag.time.max.ms={}; {}", r,
-                                config_.broker.replica_lag_time_max_ms, isr_text(partition.isr));
-      changed = true;
-    } else if (!in_isr && caught_up && r == fetching) {
-      partition.isr.insert(r);
-      Step& step = log_step(StepKind::IsrExpanded, broker_node(partition.leader));
-      step.partition = partition_id;
-      step.broker = r;
-      step.detail = fmt::format("broker-{} caught up; {}", r, isr_text(partition.isr));
-      changed = true;
-    }
+    if (!lagging) continue;
+    partition.isr.erase(r);
+    Step& step = log_step(StepKind::IsrShrunk, broker_node(partition.leader));
+    step.partition = partition_id;
+    step.broker = r;
+    step.detail = fmt::format("broker-{} lagged > replica.lag.time.max.ms={}; {}", r,
+                              config_.broker.replica_lag_time_max_ms, isr_text(partition.isr));
+    changed = true;
   }
-  if (changed) {
-    maybe_advance_high_watermark(partition_id);
-    complete_pending(partition.leader);
-  }
+  if (changed) isr_changed(partition_id);
+}
+
+// Partition.maybeExpandIsr, from updateFollowerFetchState: only the follower
+// whose fetch is being handled may join. Partition.isFollowerInSync
+// (isFollowerAtHighwatermark in 2.8): its log end reached the high watermark
+// and the offset where this leader's epoch began; no recency condition.
+// canAddReplicaToIsr: an eligible (live) replica.
+void World::maybe_expand_isr(std::int32_t partition_id, std::int32_t fetching) {
+  PartitionState& partition = state_.partitions.at(static_cast<std::size_t>(partition_id));
+  if (partition.leader < 0 || fetching == partition.leader || partition.isr.contains(fetching)) return;
+  const Replica& leader = state_.brokers.at(static_cast<std::size_t>(partition.leader)).replicas.at(partition_id);
+  const std::int64_t follower_end = partition.follower_log_end_offset[fetching];
+  const bool caught_up = state_.brokers.at(static_cast<std::size_t>(fetching)).alive && follower_end >= 0 &&
+                         follower_end >= leader.high_watermark && follower_end >= partition.leader_epoch_start_offset;
+  if (!caught_up) return;
+  partition.isr.insert(fetching);
+  Step& step = log_step(StepKind::IsrExpanded, broker_node(partition.leader));
+  step.partition = partition_id;
+  step.broker = fetching;
+  step.detail = fmt::format("broker-{} caught up; {}", fetching, isr_text(partition.isr));
+  isr_changed(partition_id);
+}
+
+// After an ISR change: maybeIncrementLeaderHW, then the delayed produce
+// requests that may now complete (Partition.tryCompleteDelayedRequests).
+void World::isr_changed(std::int32_t partition_id) {
+  maybe_advance_high_watermark(partition_id);
+  complete_pending(state_.partitions.at(static_cast<std::size_t>(partition_id)).leader);
 }
 
 // The high watermark: the smallest log end offset in the ISR. Since 3.7
@@ -167,6 +348,14 @@ void World::broker_crash(std::int32_t broker_id) {
   broker.alive = false;
   broker.pending.clear();  // in-memory state is gone; the disk (logs) is kept
   broker.connections.clear();  // its sockets are gone with it
+  // Its fetchers die with it, and the fetches parked in its purgatory vanish
+  // (the followers' fetchers follow the new leaders below).
+  for (auto& [partition_id, replica] : broker.replicas) fetcher_stop(broker_id, partition_id);
+  for (const DelayedFetch& d : broker.delayed_fetches) {
+    state_.queue.erase(EventKind::DelayedFetchExpires, d.follower, d.partition);
+    state_.brokers.at(static_cast<std::size_t>(d.follower)).replicas.at(d.partition).fetcher = FetcherState::Idle;
+  }
+  broker.delayed_fetches.clear();
   Step& step = log_step(StepKind::BrokerCrashed, broker_node(broker_id));
   step.broker = broker_id;
   step.detail = "process crash; its disk is kept";
@@ -204,7 +393,10 @@ void World::broker_restart(std::int32_t broker_id) {
     reload_producer_state(replica);
     PartitionState& partition = state_.partitions.at(static_cast<std::size_t>(partition_id));
     partition.follower_log_end_offset[broker_id] = kUnknownOffset;  // until it fetches
-    if (partition.leader < 0) elect_leader(partition_id);
+    if (partition.leader < 0)
+      elect_leader(partition_id);  // its fetchers follow the new leader
+    else if (partition.leader != broker_id)
+      fetcher_send(broker_id, partition_id);  // ReplicaManager.becomeLeaderOrFollower: makeFollowers
   }
 }
 
@@ -230,6 +422,7 @@ void World::elect_leader(std::int32_t partition_id) {
     partition.leader = -1;
     step.detail = fmt::format("no live in-sync replica: partition offline (was broker-{}); {}", previous,
                               isr_text(partition.isr));
+    fetchers_follow_leader(partition_id);
     return;
   }
   if (unclean) {
@@ -242,6 +435,7 @@ void World::elect_leader(std::int32_t partition_id) {
   step.offset = leader.log.log_end_offset();
   step.detail = fmt::format("{} election, leader_epoch={}, log end {}; {}", unclean ? "unclean" : "clean",
                             partition.leader_epoch, leader.log.log_end_offset(), isr_text(partition.isr));
+  fetchers_follow_leader(partition_id);
   maybe_advance_high_watermark(partition_id);
 }
 
@@ -283,6 +477,7 @@ void World::move_leader(std::int32_t partition_id, std::int32_t to, const std::s
   step.offset = leader.log.log_end_offset();
   step.detail = fmt::format("{}: from broker-{}, leader_epoch={}, log end {}; {}", why, from, partition.leader_epoch,
                             leader.log.log_end_offset(), isr_text(partition.isr));
+  fetchers_follow_leader(partition_id);
   if (from >= 0) complete_pending(from);
   maybe_advance_high_watermark(partition_id);
 }

@@ -19,6 +19,7 @@ World::World(Configuration config, Workload workload, FaultSchedule faults, Choo
   history_.config = config_.effective_producer_properties();
   history_.config.merge(config_.effective_broker_properties());
   history_.config["kafka.version"] = to_string(config_.version);
+  history_.steps.reserve(64);  // a search's runs take a few dozen steps: no regrowth for most
   cluster_start();
   first_fault_seq_ = state_.next_event_seq;
   for (std::size_t i = 0; i < schedule_.faults.size(); ++i)
@@ -70,7 +71,7 @@ const Fault* World::message_fault(FaultKind kind, std::int64_t request) const {
 // millisecond; a replay's FaultDue at that time then fires at the same point:
 // after every event of earlier times, and before the next event (a FaultDue
 // at the same time precedes every event scheduled after the constructor's
-// first FetchTicks, its seq being smaller).
+// first FollowerFetch events, its seq being smaller).
 std::int64_t World::injection_time() const {
   if (ended_ || state_.healed || state_.queue.empty()) return -1;
   const Event& next = *state_.queue.begin();
@@ -174,7 +175,16 @@ void World::dispatch(const Event& event) {
       producer_receive(node.mapped());
       break;
     }
-    case EventKind::FetchTick: follower_fetch(static_cast<std::int32_t>(event.a), static_cast<std::int32_t>(event.b)); break;
+    case EventKind::FollowerFetch:
+      follower_fetch(static_cast<std::int32_t>(event.a), static_cast<std::int32_t>(event.b));
+      break;
+    case EventKind::DelayedFetchExpires:
+      delayed_fetch_expires(static_cast<std::int32_t>(event.a), static_cast<std::int32_t>(event.b));
+      break;
+    case EventKind::FetchResponseArrives:
+      fetch_response_arrives(static_cast<std::int32_t>(event.a), static_cast<std::int32_t>(event.b));
+      break;
+    case EventKind::IsrExpiration: isr_expiration(static_cast<std::int32_t>(event.a)); break;
     case EventKind::FaultDue:
       --state_.pending_faults;
       apply_fault(schedule_.faults[static_cast<std::size_t>(event.a)]);
@@ -183,6 +193,7 @@ void World::dispatch(const Event& event) {
       BrokerNode& broker = state_.brokers[static_cast<std::size_t>(event.a)];
       if (!broker.alive || broker.stalled_until_ms > state_.now_ms) break;
       complete_pending(broker.id);  // what expired or completed during the pause is answered first
+      complete_delayed_fetches(broker.id, -1, true);
       broker_read_all(broker.id);   // then the sockets are read again, one request per connection
       break;
     }
@@ -258,6 +269,13 @@ void World::heal() {
   }
   for (const BrokerNode& broker : state_.brokers)
     if (!broker.alive) broker_restart(broker.id);
+  // A fetch held back by a pause that just ended goes out now.
+  for (const BrokerNode& broker : state_.brokers)
+    for (const auto& [partition_id, replica] : broker.replicas)
+      if (replica.fetcher == FetcherState::Sending) {
+        fetcher_stop(broker.id, partition_id);
+        fetcher_send(broker.id, partition_id);
+      }
 }
 
 // A read_uncommitted consumer reads every partition from its leader up to the

@@ -103,7 +103,12 @@ void add(H& h, const ProduceResponse& v) {
 template <class H>
 void add(H& h, const Replica& v) {
   add(h, v.log.batches), add(h, v.high_watermark), add(h, v.producers), add(h, v.synced_leader_epoch);
-  add(h, v.producer_snapshot_offset);
+  add(h, v.producer_snapshot_offset), add(h, v.fetcher), add(h, v.response_end_offset);
+  add(h, v.response_high_watermark);
+}
+template <class H>
+void add(H& h, const DelayedFetch& v) {
+  add(h, v.follower), add(h, v.partition), add(h, v.fetch_offset), add(h, v.deadline_ms);
 }
 template <class H>
 void add(H& h, const PendingProduce& v) {
@@ -119,7 +124,7 @@ void add(H& h, const BrokerConnection& v) {
 template <class H>
 void add(H& h, const BrokerNode& v) {
   add(h, v.id), add(h, v.alive), add(h, v.stalled_until_ms), add(h, v.fetch_stalled_until_ms), add(h, v.replicas);
-  add(h, v.connections), add(h, v.pending);
+  add(h, v.connections), add(h, v.pending), add(h, v.delayed_fetches);
 }
 template <class H>
 void add(H& h, const PartitionState& v) {
@@ -234,7 +239,7 @@ std::uint64_t exploration_hash(const WorldState& s) {
     add(h, b.id), add(h, b.alive);
     add(h, b.stalled_until_ms > s.now_ms ? b.stalled_until_ms : -1);
     add(h, b.fetch_stalled_until_ms > s.now_ms ? b.fetch_stalled_until_ms : -1);
-    add(h, b.replicas), add(h, b.connections), add(h, b.pending);
+    add(h, b.replicas), add(h, b.connections), add(h, b.pending), add(h, b.delayed_fetches);
   }
   add(h, s.partitions), add(h, s.producer), add(h, s.next_instance), add(h, s.next_producer_id);
   add(h, s.transactional_ids), add(h, s.next_batch), add(h, s.next_request), add(h, s.app), add(h, s.wakeups);

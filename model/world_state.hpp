@@ -26,7 +26,11 @@ namespace kafka_model {
 struct ModelParameters {
   std::int64_t network_delay_min_ms = 1;
   std::int64_t network_delay_max_ms = 3;
-  std::int64_t fetch_interval_ms = 10;        // a follower fetches this often (plus up to 2 ms jitter)
+  // A follower's fetch reaches the leader this long after the follower sent
+  // it, and the answer the follower as long after the leader sent it (drawn
+  // per message, "fetch.jitter").
+  std::int64_t fetch_delay_min_ms = 1;
+  std::int64_t fetch_delay_max_ms = 3;
   std::int64_t settle_ms = 2000;              // after faults heal, time for replicas to converge
   std::int64_t max_time_ms = 24 * 3600 * 1000;  // a run that has not finished by then is cut
   std::int64_t max_events = 2'000'000;
@@ -34,6 +38,14 @@ struct ModelParameters {
 };
 
 // ---- brokers ----------------------------------------------------------------
+// A follower replica's fetcher for its partition (ReplicaFetcherThread's
+// PartitionFetchState, as far as the model needs it): Idle (it is the leader,
+// the partition has none, or its broker is down), Sending (its next fetch is
+// on the way: one FollowerFetch event is queued), Parked (its fetch waits in
+// the leader's fetch purgatory: one DelayedFetch and its expiry are queued)
+// or Receiving (the leader's answer is on the way: one FetchResponseArrives).
+enum class FetcherState : std::uint8_t { Idle, Sending, Parked, Receiving };
+
 struct Replica {
   PartitionLog log;
   std::int64_t high_watermark = 0;
@@ -43,6 +55,11 @@ struct Replica {
   // at recovery and after a truncation), or -1: a snapshot keeps only each
   // producer's LAST batch (ProducerStateManager.writeSnapshot).
   std::int64_t producer_snapshot_offset = -1;
+  FetcherState fetcher = FetcherState::Idle;
+  // While Receiving: the answer holds the leader's records up to this offset
+  // (its log end when it answered) and the leader's high watermark then.
+  std::int64_t response_end_offset = 0;
+  std::int64_t response_high_watermark = 0;
   bool operator==(const Replica&) const = default;
 };
 
@@ -56,6 +73,18 @@ struct PendingProduce {
   std::vector<std::int64_t> required_offset;
   std::int64_t deadline_ms = 0;
   bool operator==(const PendingProduce&) const = default;
+};
+
+// A follower's fetch the leader holds because it found nothing to return
+// (Kafka's DelayedFetch in the fetch purgatory, ReplicaManager.fetchMessages
+// with replica.fetch.min.bytes = 1): it completes when the leader's log grows
+// past fetch_offset, or at deadline_ms (the request's maxWait, replica.fetch.wait.max.ms).
+struct DelayedFetch {
+  std::int32_t follower = 0;
+  std::int32_t partition = 0;
+  std::int64_t fetch_offset = 0;
+  std::int64_t deadline_ms = 0;
+  bool operator==(const DelayedFetch&) const = default;
 };
 
 // The broker's end of one client connection: Kafka's SocketServer Processor
@@ -80,6 +109,7 @@ struct BrokerNode {
   // (producer instance, connection generation) -> the broker's end of it
   std::map<std::pair<std::int32_t, std::int32_t>, BrokerConnection> connections;
   std::vector<PendingProduce> pending;
+  std::vector<DelayedFetch> delayed_fetches;  // the fetch purgatory, in parking order
   bool operator==(const BrokerNode&) const = default;
 };
 
@@ -272,11 +302,14 @@ enum class EventKind : std::uint8_t {
   SenderWakeup,
   RequestArrives,   // a = message id
   ResponseArrives,  // a = message id
-  FetchTick,        // a = follower broker, b = partition
+  FollowerFetch,    // a = follower broker, b = partition: its fetch request reaches the leader
   FaultDue,         // a = index into the schedule
   BrokerResumes,    // a = broker (BrokerStall ended)
   DelayedProduceExpires,  // a = broker: a DelayedProduce's timeout may have passed
   ProducerExpirationCheck,  // a = broker: ProducerStateManager.removeExpiredProducers
+  DelayedFetchExpires,      // a = follower broker, b = partition: its parked fetch's maxWait passed
+  FetchResponseArrives,     // a = follower broker, b = partition: the leader's answer reaches it
+  IsrExpiration,            // a = broker: ReplicaManager's isr-expiration task (maybeShrinkIsr)
 };
 
 struct Event {
@@ -304,6 +337,13 @@ class EventQueue {
   const_iterator end() const { return events_.rend(); }
   const Event& front() const { return events_.back(); }
   void pop_front() { events_.pop_back(); }
+  // Drops the queued event of this kind and these arguments, if any (a
+  // fetcher's FollowerFetch or DelayedFetchExpires: at most one is queued).
+  void erase(EventKind kind, std::int64_t a, std::int64_t b) {
+    auto it = std::find_if(events_.begin(), events_.end(),
+                           [&](const Event& e) { return e.kind == kind && e.a == a && e.b == b; });
+    if (it != events_.end()) events_.erase(it);
+  }
   void insert(const Event& event) {
     // A new event's seq is the largest, so it goes after every event of its
     // time: upper_bound in the reversed order, searched from the front (the

@@ -35,7 +35,12 @@ std::vector<Fault> explore_fault_menu(const Configuration& config, const std::ve
   const ModelParameters physics;
   const std::int64_t request_timeout = config.producer.request_timeout_ms;
   const std::int64_t delivery_timeout = config.producer.delivery_timeout_ms;
-  const std::int64_t lag = config.broker.replica_lag_time_max_ms + 2 * (physics.fetch_interval_ms + 2);
+  // A slow follower leaves the ISR at the leader's first isr-expiration run
+  // (every replica.lag.time.max.ms / 2) after it lagged that long: the stall
+  // outlasts both, plus two fetch round trips.
+  const std::int64_t lag = config.broker.replica_lag_time_max_ms +
+                           std::max<std::int64_t>(1, config.broker.replica_lag_time_max_ms / 2) +
+                           2 * physics.fetch_delay_max_ms;
   std::vector<Fault> menu;
   for (FaultKind kind : kinds) {
     const FaultFields f = fault_fields(kind);
@@ -510,7 +515,7 @@ class Explorer {
   // How long after the workload finished a fault may still come: three
   // fetch rounds (a crash before the followers copied the last write, a
   // stall that lets the ISR shrink starts within them).
-  std::int64_t hold_horizon_ms_ = 3 * (ModelParameters{}.fetch_interval_ms + 2);
+  std::int64_t hold_horizon_ms_ = 3 * (ModelParameters{}.fetch_delay_max_ms + 2);
 
  public:
   void finish() {

@@ -102,7 +102,7 @@ struct ExploreResult {
 // The faults the explorer may inject at one point: every kind of `kinds`
 // with each broker and each duration of its menu (DelayResponse and
 // BrokerStall: request.timeout.ms and delivery.timeout.ms; FollowerStall:
-// replica.lag.time.max.ms plus two fetch rounds), message faults for
+// replica.lag.time.max.ms, half of it for the isr-expiration period, and two fetch round trips), message faults for
 // request 0 (the explorer sets the ordinal).
 std::vector<Fault> explore_fault_menu(const Configuration& config, const std::vector<FaultKind>& kinds,
                                       const std::vector<Errors>& errors);

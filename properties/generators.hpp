@@ -329,6 +329,8 @@ inline rc::Gen<std::map<std::string, std::string>> gen_broker_properties() {
                               {"min.insync.replicas", std::to_string(min_isr)},
                               {"unclean.leader.election.enable", unclean ? "true" : "false"},
                               {"replica.lag.time.max.ms", std::to_string(lag)},
+                              // KafkaConfig: replica.fetch.wait.max.ms <= replica.lag.time.max.ms
+                              {"replica.fetch.wait.max.ms", std::to_string(std::min<std::int64_t>(500, lag / 2))},
                               {"num.partitions", std::to_string(partitions)}};
                         });
   });

@@ -125,7 +125,7 @@ say ""
 say "With min.insync.replicas=1 and unclean leader election an acknowledged write"
 say "can still be lost; with min.insync.replicas=2 and clean elections it cannot:"
 say ""
-run kafka-model check --producer examples/producer-acks-all.properties --broker examples/broker-min-isr-1-unclean.properties --guarantee no_lost_acknowledged_writes
+run kafka-model check --producer examples/producer-acks-all.properties --broker examples/broker-min-isr-1-unclean.properties --guarantee no_lost_acknowledged_writes --budget 5000
 run kafka-model check --producer examples/producer-acks-all.properties --broker examples/broker-min-isr-2.properties --guarantee no_lost_acknowledged_writes --budget 300
 say "## 6. Does max.in.flight.requests.per.connection > 1 reorder messages? (\"메시지 순서가 맞지 않을 수 있다\")"
 say ""

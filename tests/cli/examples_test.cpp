@@ -28,6 +28,8 @@ struct Example {
   // no_duplicates_within_session, no_duplicates, order_within_session,
   // no_lost_acknowledged_writes, acknowledged_offsets_correct
   bool violated[5];
+  // Extra check arguments for the violations (default: none, the default budget).
+  const char* violation_budget = "";
 };
 
 const char* const kGuarantees[5] = {"no_duplicates_within_session", "no_duplicates", "order_within_session",
@@ -47,7 +49,14 @@ const char* const kGuarantees[5] = {"no_duplicates_within_session", "no_duplicat
 //  acks=1, replication 3: a leader crash before replication loses an
 //    acknowledged record and hands its offset to another.
 //  acks=all + min.insync.replicas=1 + unclean election: acknowledged loss;
-//    with min.insync.replicas=2 and clean elections: none.
+//    with min.insync.replicas=2 and clean elections: none. Seed 1 finds the
+//    loss at schedule 4255 (seeds 2-6: 934, 193, 720, 505, 265; before the
+//    long poll: 861): a stalled follower now leaves the ISR at the leader's
+//    isr-expiration run (every replica.lag.time.max.ms / 2), up to 15 s later
+//    than the first 10 ms fetch tick after 30 s did, and acks=all answers
+//    within a fetch round trip, so fewer schedules crash the last in-sync
+//    replica inside the window. The search gets 5000 schedules for it (a
+//    schedule costs a tenth of what it did).
 //  transactional.id: runs as the idempotent producer (no transactions yet).
 const Example kExamples[] = {
     {"producer-idempotent", "", {H, V, H, H, H}},
@@ -55,7 +64,7 @@ const Example kExamples[] = {
     {"producer-in-flight-1", "", {V, V, H, H, H}},
     {"producer-acks-0", "", {H, H, H, V, H}},
     {"producer-acks-1", "broker-replication-3", {V, V, V, V, V}},
-    {"producer-acks-all", "broker-min-isr-1-unclean", {H, V, H, V, V}},
+    {"producer-acks-all", "broker-min-isr-1-unclean", {H, V, H, V, V}, " --budget 5000"},
     {"producer-acks-all", "broker-min-isr-2", {H, V, H, H, H}},
     {"producer-transactional", "", {H, V, H, H, H}},
 };
@@ -87,7 +96,7 @@ TEST_P(Examples, CheckFindsTheDocumentedVerdicts) {
   const fs::path dir = scratch_dir(std::string(e.producer) + "-" + e.broker);
   std::vector<std::string> expect_holds, expect_violated;
   for (int i = 0; i < 5; ++i) (e.violated[i] ? expect_violated : expect_holds).push_back(kGuarantees[i]);
-  std::map<std::string, std::string> found = verdicts(e, expect_violated, "", dir);
+  std::map<std::string, std::string> found = verdicts(e, expect_violated, e.violation_budget, dir);
   const std::map<std::string, std::string> held = verdicts(e, expect_holds, " --budget 200", dir);
   found.insert(held.begin(), held.end());
   for (int i = 0; i < 5; ++i)

@@ -66,6 +66,11 @@ rc::Gen<Properties> gen_valid_broker_properties() {
     maybe_set("min.insync.replicas", gen_number(1, 7));
     maybe_set("unclean.leader.election.enable", rc::gen::element<std::string>("true", "false"));
     maybe_set("replica.lag.time.max.ms", gen_number(0, 60000));
+    maybe_set("replica.fetch.wait.max.ms", gen_number(0, 1000));
+    // KafkaConfig: replica.fetch.wait.max.ms <= replica.lag.time.max.ms.
+    const std::int64_t lag = p.contains("replica.lag.time.max.ms") ? std::stoll(p["replica.lag.time.max.ms"]) : 30000;
+    const std::int64_t wait = p.contains("replica.fetch.wait.max.ms") ? std::stoll(p["replica.fetch.wait.max.ms"]) : 500;
+    if (wait > lag) p["replica.fetch.wait.max.ms"] = std::to_string(lag);
     maybe_set("model.producer.state.batches.to.retain", gen_number(1, 10));
     maybe_set("model.reject.nonzero.first.sequence.on.empty.partition", rc::gen::element<std::string>("true", "false"));
     return p;
@@ -106,7 +111,8 @@ void check_invariants(const Configuration& c, KafkaVersion version) {
   RC_ASSERT(c.broker.producer_state_batches_to_retain >= 1);
   // 16 keys, plus retry.backoff.max.ms from 3.7 (KIP-580).
   RC_ASSERT(c.effective_producer_properties().size() == (c.version == KafkaVersion::V2_8 ? 16u : 17u));
-  RC_ASSERT(c.effective_broker_properties().size() == 10u);
+  RC_ASSERT(c.effective_broker_properties().size() == 11u);
+  RC_ASSERT(c.broker.replica_fetch_wait_max_ms <= c.broker.replica_lag_time_max_ms);
 }
 
 void check_error_names_a_key(const ConfigError& e) {

@@ -103,7 +103,24 @@ TEST(ConfigDefaults, BrokerSide) {
   EXPECT_EQ(b.min_insync_replicas, 1);
   EXPECT_FALSE(b.unclean_leader_election_enable);
   EXPECT_EQ(b.replica_lag_time_max_ms, 30000);
+  EXPECT_EQ(b.replica_fetch_wait_max_ms, 500);
   EXPECT_EQ(b.producer_state_batches_to_retain, 5);
+}
+
+// KafkaConfig.validateValues: the broker refuses to start when a follower's
+// long poll could outlast replica.lag.time.max.ms.
+TEST(ConfigBroker, FetchWaitMaxMustNotExceedTheLagTime) {
+  for (KafkaVersion v : {KafkaVersion::V2_8, KafkaVersion::V3_9, KafkaVersion::V4_0}) {
+    expect_kafka_exception(error(v, {}, {{"replica.lag.time.max.ms", "200"}}), "replica.fetch.wait.max.ms",
+                           "requirement failed: replica.fetch.wait.max.ms should always be less than or equal to "
+                           "replica.lag.time.max.ms to prevent frequent changes in ISR");
+    EXPECT_EQ(ok(v, {}, {{"replica.lag.time.max.ms", "200"}, {"replica.fetch.wait.max.ms", "200"}})
+                  .broker.replica_fetch_wait_max_ms,
+              200);
+    // An INT without a validator: 0 or less answers every fetch at once.
+    EXPECT_EQ(ok(v, {}, {{"replica.fetch.wait.max.ms", "-1"}}).broker.replica_fetch_wait_max_ms, -1);
+    EXPECT_EQ(error(v, {}, {{"replica.fetch.wait.max.ms", "2147483648"}}).key, "replica.fetch.wait.max.ms");
+  }
 }
 
 // ----------------------------------------------------------- value parsing
@@ -383,7 +400,7 @@ TEST(ConfigBroker, ParsesEveryKey) {
                              {{"model.brokers", "5"}, {"num.partitions", "4"}, {"default.replication.factor", "5"},
                               {"min.insync.replicas", "2"}, {"unclean.leader.election.enable", "true"},
                               {"replica.lag.time.max.ms", "10000"}, {"model.producer.state.batches.to.retain", "3"}});
-  const BrokerConfig expected{5, 4, 5, 2, true, 10000, 3};
+  const BrokerConfig expected{5, 4, 5, 2, true, 10000, 500, 3};
   EXPECT_EQ(c.broker, expected);
 }
 
@@ -474,7 +491,8 @@ TEST(ConfigEffectiveProperties, BrokerSide) {
   const std::map<std::string, std::string> expected = {
       {"model.brokers", "3"}, {"num.partitions", "1"}, {"default.replication.factor", "3"},
       {"min.insync.replicas", "1"}, {"unclean.leader.election.enable", "false"},
-      {"replica.lag.time.max.ms", "30000"}, {"model.producer.state.batches.to.retain", "5"},
+      {"replica.lag.time.max.ms", "30000"}, {"replica.fetch.wait.max.ms", "500"},
+      {"model.producer.state.batches.to.retain", "5"},
       {"model.reject.nonzero.first.sequence.on.empty.partition", "false"},
       {"producer.id.expiration.ms", "86400000"}, {"producer.id.expiration.check.interval.ms", "600000"}};
   EXPECT_EQ(default_configuration(KafkaVersion::V4_0).effective_broker_properties(), expected);

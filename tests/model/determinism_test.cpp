@@ -17,7 +17,8 @@ RunSpec busy_spec(std::uint64_t seed) {
   spec.producer = {{"acks", "all"},           {"enable.idempotence", "false"}, {"request.timeout.ms", "500"},
                    {"delivery.timeout.ms", "3000"}, {"retry.backoff.ms", "5"},       {"linger.ms", "2"},
                    {"batch.size", "300"}};
-  spec.broker = {{"min.insync.replicas", "2"}, {"num.partitions", "3"}, {"replica.lag.time.max.ms", "100"}};
+  spec.broker = {{"min.insync.replicas", "2"}, {"num.partitions", "3"}, {"replica.lag.time.max.ms", "100"},
+                 {"replica.fetch.wait.max.ms", "50"}};
   spec.workload.records = 60;
   spec.workload.keys = 7;
   spec.schedule.faults = {

@@ -23,7 +23,7 @@ RunSpec base_spec(bool idempotence) {
                    {"retry.backoff.ms", "10"},
                    {"linger.ms", "0"},
                    {"batch.size", "100"}};
-  spec.broker = {{"min.insync.replicas", "2"}, {"replica.lag.time.max.ms", "200"}};
+  spec.broker = {{"min.insync.replicas", "2"}, {"replica.lag.time.max.ms", "200"}, {"replica.fetch.wait.max.ms", "100"}};
   spec.workload.records = 1;
   spec.workload.record_size_bytes = 100;
   return spec;
@@ -314,7 +314,9 @@ using namespace kafka_model::testing;
 // Partition.updateFollowerFetchState: a fetch request carries the follower's
 // log end BEFORE it copies anything, so the leader learns what one fetch
 // copied from the next one: with acks=all the high watermark, and the answer,
-// come a full fetch round (fetch interval 10 ms) after the copy, not with it.
+// come one fetch round trip after the copy, not with it. With the long poll
+// (DelayedFetch) the followers' fetches parked at the leader are answered
+// with the append.
 TEST(Replication, TheLeaderLearnsWhatAFetchCopiedFromTheNextFetch) {
   RunSpec spec;
   spec.producer = {{"acks", "all"}, {"linger.ms", "0"}, {"batch.size", "100"}};
@@ -327,9 +329,12 @@ TEST(Replication, TheLeaderLearnsWhatAFetchCopiedFromTheNextFetch) {
   const auto hw = steps_of(run.history(), StepKind::HighWatermarkAdvanced);
   ASSERT_EQ(appended.size(), 1u);
   ASSERT_FALSE(hw.empty());
-  // The first fetch after the append copies it (>= 0 ms later); the leader
-  // hears of it at the fetch after that: at least one more interval.
-  EXPECT_GE(hw.front().time_ms - appended.front().time_ms, 10);
+  // Never with the append: the answer travels to the follower and its next
+  // fetch back (1-3 ms each). At most one more trip: a follower whose first
+  // fetch was still on its way gets the record in that fetch's answer.
+  const ModelParameters physics;
+  EXPECT_GE(hw.front().time_ms - appended.front().time_ms, 2 * physics.fetch_delay_min_ms);
+  EXPECT_LE(hw.front().time_ms - appended.front().time_ms, 3 * physics.fetch_delay_max_ms);
 }
 
 }  // namespace
@@ -376,7 +381,7 @@ TEST(Replication, LeaderMovedAwayAnswersTheWaitingProduceNotLeaderAndTheOldCopyI
   RunSpec spec;
   spec.producer = {{"acks", "all"}, {"enable.idempotence", "true"}, {"linger.ms", "0"}, {"batch.size", "100"},
                    {"request.timeout.ms", "1000"}, {"delivery.timeout.ms", "5000"}, {"retry.backoff.ms", "10"}};
-  spec.broker = {{"min.insync.replicas", "2"}, {"replica.lag.time.max.ms", "200"}};
+  spec.broker = {{"min.insync.replicas", "2"}, {"replica.lag.time.max.ms", "200"}, {"replica.fetch.wait.max.ms", "100"}};
   spec.workload.records = 1;
   spec.workload.record_size_bytes = 100;
   spec.schedule.faults = {
@@ -433,7 +438,7 @@ TEST(Replication, APausedFollowerDoesNotRejoinTheIsrUntilItFetches) {
   spec.producer = {{"acks", "all"}, {"linger.ms", "0"}, {"batch.size", "100"}, {"request.timeout.ms", "1000"},
                    {"delivery.timeout.ms", "5000"}};
   spec.broker = {{"model.brokers", "2"}, {"default.replication.factor", "2"}, {"min.insync.replicas", "2"},
-                 {"replica.lag.time.max.ms", "200"}};
+                 {"replica.lag.time.max.ms", "200"}, {"replica.fetch.wait.max.ms", "100"}};
   spec.workload.records = 2;
   spec.workload.send_interval_ms = 300;
   spec.workload.record_size_bytes = 100;
@@ -443,6 +448,62 @@ TEST(Replication, APausedFollowerDoesNotRejoinTheIsrUntilItFetches) {
   ASSERT_TRUE(has_step(run.history(), StepKind::IsrShrunk));
   for (const Step& s : steps_of(run.history(), StepKind::IsrExpanded))
     EXPECT_GE(s.time_ms, 2050) << "broker-" << s.broker << " rejoined while paused";
+}
+
+}  // namespace
+}  // namespace kafka_model
+
+namespace kafka_model {
+namespace {
+
+using namespace kafka_model::testing;
+
+// The follower fetch is a long poll: a stalled follower and an idle one
+// schedule a parked fetch and its expiry every replica.fetch.wait.max.ms, not
+// a fetch every few milliseconds; and the ISR shrinks at the leader's
+// isr-expiration run (every replica.lag.time.max.ms / 2,
+// ReplicaManager.startup), the first one at which the follower has lagged
+// MORE than replica.lag.time.max.ms: Kafka's defaults, last caught up at 0,
+// 30,000 ms is not more, so 45,000 ms.
+TEST(Replication, AStalledFollowerLeavesTheIsrAtTheIsrExpirationRunAndAQuietClusterSchedulesLittle) {
+  RunSpec spec;
+  spec.workload.records = 1;
+  spec.schedule.faults = {Fault{.kind = FaultKind::FollowerStall, .at_ms = 0, .broker = 1, .duration_ms = 60000}};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const auto shrunk = steps_of(run.history(), StepKind::IsrShrunk);
+  ASSERT_EQ(shrunk.size(), 1u);
+  EXPECT_EQ(shrunk.front().broker, 1);
+  EXPECT_EQ(shrunk.front().time_ms, 45000);
+  // About 60 s of virtual time: one idle follower parks 120 fetches, the
+  // three brokers run their isr-expiration task 4 times each. Fetch ticks
+  // every ~10 ms would be ~18,000 events.
+  EXPECT_LT(run.result.events, 1000);
+}
+
+// A follower whose fetch waits at the leader's log end stays in the ISR
+// however long the wait (Replica.isCaughtUp: its log end is the leader's),
+// and the next append answers the parked fetch at once: records 400 ms
+// apart with replica.lag.time.max.ms=200 shrink nothing, and each record's
+// high watermark comes within three fetch trips (1-3 ms each).
+TEST(Replication, AParkedFetchKeepsItsFollowerInSyncAndTheNextAppendAnswersIt) {
+  RunSpec spec;
+  spec.producer = {{"acks", "all"}, {"linger.ms", "0"}, {"batch.size", "100"}};
+  spec.broker = {{"min.insync.replicas", "2"}, {"replica.lag.time.max.ms", "200"}, {"replica.fetch.wait.max.ms", "100"}};
+  spec.workload.records = 3;
+  spec.workload.record_size_bytes = 100;
+  spec.workload.send_interval_ms = 400;
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  EXPECT_TRUE(steps_of(run.history(), StepKind::IsrShrunk).empty());
+  const auto appended = steps_of(run.history(), StepKind::BatchAppended);
+  const auto hw = steps_of(run.history(), StepKind::HighWatermarkAdvanced);
+  ASSERT_EQ(appended.size(), 3u);
+  ASSERT_EQ(hw.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(hw[i].offset, appended[i].offset + 1);
+    EXPECT_LE(hw[i].time_ms - appended[i].time_ms, 3 * ModelParameters{}.fetch_delay_max_ms) << i;
+  }
 }
 
 }  // namespace

@@ -634,7 +634,7 @@ RunSpec small_spec(bool idempotence, int records = 1) {
                    {"request.timeout.ms", "1000"}, {"delivery.timeout.ms", "5000"},
                    {"retry.backoff.ms", "10"}, {"linger.ms", "0"},
                    {"batch.size", "100"}};
-  spec.broker = {{"min.insync.replicas", "2"}, {"replica.lag.time.max.ms", "200"}};
+  spec.broker = {{"min.insync.replicas", "2"}, {"replica.lag.time.max.ms", "200"}, {"replica.fetch.wait.max.ms", "100"}};
   spec.workload.records = records;
   spec.workload.record_size_bytes = 100;
   return spec;

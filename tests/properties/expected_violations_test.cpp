@@ -87,7 +87,11 @@ TEST(ExpectedViolation, AcksAllMinIsrOneUncleanElectionLosesAnAcknowledgedWrite)
   expect_found(expected_violation("acks=all, min.isr=1, unclean: acknowledged loss"));
 }
 
-// Idempotence on; the only new producer id comes from a restart.
+// Idempotence on; the only new producer id comes from a restart. The restart
+// must fall between the append and the acknowledgement: with the followers'
+// long poll that window is one fetch round trip (1-3 ms), and the search's
+// first find (two records, the restart during the second send) shrinks no
+// further: one record needs the restart at 1-2 ms.
 TEST(ExpectedViolation, ProducerRestartWithoutTransactionalIdDuplicates) {
   const SearchResult r = expect_found(expected_violation("restart without transactional.id: duplicate"));
   if (r.counterexample) EXPECT_TRUE(has_step(r.counterexample->history, StepKind::ProducerCrashed));

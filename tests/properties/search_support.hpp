@@ -32,7 +32,7 @@ inline Properties small_timeouts(Properties overrides = {}) {
 }
 
 inline Properties fast_replication(Properties overrides = {}) {
-  Properties b = {{"replica.lag.time.max.ms", "200"}};
+  Properties b = {{"replica.lag.time.max.ms", "200"}, {"replica.fetch.wait.max.ms", "100"}};
   for (const auto& [k, v] : overrides) b[k] = v;
   return b;
 }
