@@ -77,7 +77,8 @@ inline rc::Gen<std::int64_t> scaled_ms(std::vector<std::pair<std::size_t, std::i
 
 // The spans a schedule's times are drawn from, from the configuration under test.
 struct TimeScales {
-  std::int64_t hops_ms = 100;  // a few sends and network round trips
+  std::int64_t round_trips_ms = 10;  // the first few network round trips (1-3 ms each)
+  std::int64_t hops_ms = 100;        // a few sends and network round trips
   std::int64_t request_timeout_ms = 30000;
   std::int64_t delivery_timeout_ms = 120000;
   std::int64_t replica_lag_time_max_ms = 30000;
@@ -87,7 +88,7 @@ struct TimeScales {
 // them, and a configured Long.MAX_VALUE must not overflow (fuzzing, UBSan).
 inline TimeScales time_scales(const Configuration& config) {
   constexpr std::int64_t kDayMs = 86'400'000;
-  return TimeScales{100, std::min(config.producer.request_timeout_ms, kDayMs),
+  return TimeScales{10, 100, std::min(config.producer.request_timeout_ms, kDayMs),
                     std::min(config.producer.delivery_timeout_ms, kDayMs),
                     std::min(config.broker.replica_lag_time_max_ms, kDayMs)};
 }
@@ -103,7 +104,8 @@ struct FaultBounds {
 // sometimes once a stalled follower has left the ISR (replica.lag.time.max.ms),
 // around the retries after a request timeout, rarely near the delivery timeout.
 inline rc::Gen<std::int64_t> gen_at_ms(const TimeScales& t) {
-  return scaled_ms({{4, t.hops_ms},
+  return scaled_ms({{4, t.round_trips_ms},
+                    {4, t.hops_ms},
                     {2, 3 * t.replica_lag_time_max_ms},
                     {2, 2 * t.request_timeout_ms},
                     {1, t.delivery_timeout_ms + t.request_timeout_ms}});
