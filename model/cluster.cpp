@@ -266,6 +266,8 @@ PartitionResponse World::leader_append(BrokerNode& broker, const ProduceRequest&
   replica.log.batches.push_back(LogBatch{log_end, partition.leader_epoch, batch.batch, request.instance,
                                          batch.producer_id, batch.producer_epoch, batch.base_sequence,
                                          batch.last_sequence, batch.records, state_.now_ms});
+  replica.log.batches.back().transactional = batch.transactional;
+  replica.log.batches.back().transaction = batch.transaction;
   Step& step = log_batch_step(StepKind::BatchAppended, broker.id, request.request, batch);
   step.offset = log_end;
   step.instance = request.instance;

@@ -7,6 +7,7 @@
 
 #include "model/sim_time.hpp"
 #include "model/step_text.hpp"
+#include "model/transaction_log.hpp"
 #include "model/world.hpp"
 
 namespace kafka_model {
@@ -73,8 +74,7 @@ void World::follower_fetch(std::int32_t follower, std::int32_t partition_id) {
     mine.log.batches.push_back(batch);
     if (batch.producer_id >= 0) {
       auto [it, fresh] = mine.producers.try_emplace(batch.producer_id, config_.broker.producer_state_batches_to_retain);
-      it->second.replicate_batch(static_cast<std::int16_t>(batch.producer_epoch), batch.base_sequence,
-                                 batch.last_sequence, batch.base_offset);
+      replay_into_producer_state(it->second, batch);
     }
   }
   mine.high_watermark = std::max(mine.high_watermark, std::min(theirs.high_watermark, mine.log.log_end_offset()));
@@ -329,8 +329,7 @@ void World::reload_producer_state(Replica& replica) const {
       last_before_snapshot[batch.producer_id] = &batch;
   auto replay = [&](const LogBatch& batch) {
     auto [it, fresh] = replica.producers.try_emplace(batch.producer_id, config_.broker.producer_state_batches_to_retain);
-    it->second.replicate_batch(static_cast<std::int16_t>(batch.producer_epoch), batch.base_sequence,
-                               batch.last_sequence, batch.base_offset);
+    replay_into_producer_state(it->second, batch);
   };
   for (const auto& [producer, batch] : last_before_snapshot) replay(*batch);
   for (const LogBatch& batch : replica.log.batches)

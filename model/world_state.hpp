@@ -15,6 +15,7 @@
 #include "model/fault_schedule.hpp"
 #include "model/log.hpp"
 #include "model/messages.hpp"
+#include "model/transaction_state.hpp"
 #include "model/workload.hpp"
 #include "statemachines/producer_batch_lifecycle.hpp"
 #include "statemachines/producer_state_entry.hpp"
@@ -277,6 +278,9 @@ enum class EventKind : std::uint8_t {
   BrokerResumes,    // a = broker (BrokerStall ended)
   DelayedProduceExpires,  // a = broker: a DelayedProduce's timeout may have passed
   ProducerExpirationCheck,  // a = broker: ProducerStateManager.removeExpiredProducers
+  TxnRequestArrives,        // a = message id: a request reaches the transaction coordinator
+  TxnResponseArrives,       // a = message id: its answer reaches the producer
+  TxnCoordinatorTick,       // the coordinator's marker channel retries what is not yet written
 };
 
 struct Event {
@@ -344,6 +348,13 @@ struct WorldState {
   // already in transit still arrive).
   std::set<std::tuple<std::int32_t, std::int32_t, std::int32_t>> black_holed;
   bool healed = false;
+  // Transactions (transaction_state.hpp): components of their own, untouched
+  // (and unhashed defaults) in a run without transactional.id.
+  std::map<std::int64_t, TxnRequest> txn_requests_on_wire;
+  std::map<std::int64_t, TxnResponse> txn_responses_on_wire;
+  TransactionCoordinatorNode coordinator;
+  TransactionalClient txn_client;
+  TransactionalApp txn_app;
   bool operator==(const WorldState&) const = default;
 };
 
