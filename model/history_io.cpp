@@ -323,6 +323,7 @@ std::string timeline_legend() {
     error=X      Kafka error name (org.apache.kafka.common.protocol.Errors)
     new-producer-state  the leader had no state for this producer id on the partition
                  and created it for this batch (any sequence is accepted then)
+    txn=T        the application's transaction (0, 1, ...; with transactional.id)
 )";
 }
 

@@ -175,13 +175,33 @@ Promise no_send_failed_out_of_order(const Configuration& c) {
                   "OUT_OF_ORDER_SEQUENCE_NUMBER"};
   if (c.transactional())
     return {false, "KIP-98: a transactional producer fails a batch refused OUT_OF_ORDER_SEQUENCE_NUMBER "
-                   "(TransactionManager.canRetry) and the application aborts and retries the transaction; "
-                   "transactions are not modelled yet"};
+                   "(TransactionManager.canRetry) and the application aborts and retries the transaction"};
   return {true,
           "Kafka docs (enable.idempotence): \"the producer will ensure that exactly one copy of each message is "
           "written in the stream\", retrying a refused batch until delivery.timeout.ms; a batch refused as out of "
           "order is retried (TransactionManager.canRetry) until the earlier sequence lands",
           {lost_send_race(c)}};
+}
+
+constexpr const char* kReadUncommitted =
+    "Kafka docs (isolation.level): read_uncommitted, the default, returns all messages, even transactional messages "
+    "which have been aborted or are not yet committed";
+
+Promise no_aborted_reads(const Configuration& c) {
+  if (!c.transactional())
+    return {false, "without transactional.id there are no transactions: nothing to abort, nothing exercised"};
+  if (!c.consumer.read_committed) return {false, kReadUncommitted};
+  return {true, "KIP-98 / Kafka docs (isolation.level): a read_committed consumer reads up to the last stable offset "
+                "and skips the batches of aborted transactions (the fetch's aborted-transaction index)"};
+}
+
+Promise transactions_atomic(const Configuration& c) {
+  if (!c.transactional())
+    return {false, "without transactional.id there are no transactions: nothing exercised"};
+  if (!c.consumer.read_committed) return {false, kReadUncommitted};
+  if (!durable_acks(c)) return {false, why_not_durable(c) + ", and with it part of a committed transaction"};
+  return {true, "KIP-98: a transaction's writes commit together (markers on every partition it wrote), and a "
+                "read_committed consumer returns nothing past the first open transaction (the last stable offset)"};
 }
 
 }  // namespace
@@ -193,6 +213,8 @@ Promise kafka_promises(const Configuration& config, std::string_view guarantee) 
   if (guarantee == "no_lost_acknowledged_writes") return no_lost_acknowledged_writes(config);
   if (guarantee == "acknowledged_offsets_correct") return acknowledged_offsets_correct(config);
   if (guarantee == "no_send_failed_out_of_order") return no_send_failed_out_of_order(config);
+  if (guarantee == "no_aborted_reads") return no_aborted_reads(config);
+  if (guarantee == "transactions_atomic") return transactions_atomic(config);
   return {false, "unknown guarantee '" + std::string(guarantee) + "'"};
 }
 
@@ -208,9 +230,21 @@ std::string remedy(const Configuration& config, std::string_view guarantee) {
                ? std::string(kIdempotenceRemedy) + ", or max.in.flight.requests.per.connection=1"
                : std::string(kIdempotenceRemedy);
   }
-  if (guarantee == "no_duplicates")
-    return "set transactional.id and use transactions (read_committed), so a re-sent record's aborted copy is "
-           "never read";
+  if (guarantee == "no_duplicates") {
+    if (!config.transactional())
+      return "set transactional.id and use transactions (read_committed), so a re-sent record's aborted copy is "
+             "never read";
+    if (!config.consumer.read_committed)
+      return "isolation.level=read_committed on the consumer, so a re-sent record's aborted copy is never read";
+    return "commit the consumed input offsets in the same transaction (sendOffsetsToTransaction; not modelled "
+           "yet), so a restarted application does not send again what a committed transaction wrote";
+  }
+  if (guarantee == "no_aborted_reads" || guarantee == "transactions_atomic") {
+    if (!config.transactional())
+      return "set transactional.id and run transactions, with isolation.level=read_committed on the consumer";
+    if (!config.consumer.read_committed) return "isolation.level=read_committed on the consumer";
+    return durability_remedy(config);
+  }
   if (guarantee == "no_lost_acknowledged_writes" || guarantee == "acknowledged_offsets_correct")
     return durability_remedy(config);
   return "";  // no_send_failed_out_of_order: a transactional producer aborts and retries the transaction

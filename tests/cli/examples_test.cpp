@@ -48,7 +48,9 @@ const char* const kGuarantees[5] = {"no_duplicates_within_session", "no_duplicat
 //    acknowledged record and hands its offset to another.
 //  acks=all + min.insync.replicas=1 + unclean election: acknowledged loss;
 //    with min.insync.replicas=2 and clean elections: none.
-//  transactional.id: runs as the idempotent producer (no transactions yet).
+//  transactional.id: runs transactions; within a session as the idempotent
+//    producer; a restart re-sends what a committed transaction wrote (no
+//    sendOffsetsToTransaction): a duplicate.
 const Example kExamples[] = {
     {"producer-idempotent", "", {H, V, H, H, H}},
     {"producer-idempotence-off", "", {V, V, V, H, H}},
@@ -103,6 +105,41 @@ std::string example_name(const ::testing::TestParamInfo<Example>& info) {
 
 INSTANTIATE_TEST_SUITE_P(AllFiles, Examples, ::testing::ValuesIn(kExamples), example_name);
 
+// The transaction guarantees, with the consumer that reads: the default
+// read_uncommitted returns an aborted transaction's records (a verdict found
+// by search: the application aborts some transactions, a restart fences one);
+// read_committed never does, and sees each committed transaction whole.
+struct TransactionalExample {
+  const char* producer;
+  const char* broker;    // "" = broker defaults
+  const char* consumer;  // "" = Kafka's default consumer (read_uncommitted)
+  const char* no_aborted_reads;
+  const char* transactions_atomic;
+};
+
+const TransactionalExample kTransactionalExamples[] = {
+    {"producer-transactional", "", "", "violated", "holds"},
+    {"producer-transactional", "broker-min-isr-2", "consumer-read-committed", "holds", "holds"},
+    {"producer-idempotent", "", "consumer-read-committed", "not_exercised", "not_exercised"},
+};
+
+TEST(TransactionalExamples, CheckFindsTheTransactionVerdicts) {
+  for (const TransactionalExample& e : kTransactionalExamples) {
+    const fs::path dir = scratch_dir(std::string("txn-") + e.producer + "-" + e.broker + "-" + e.consumer);
+    std::string args = "check --json --producer " + example_path(e.producer) + " --out " + (dir / "cx").string() +
+                       " --budget 200 --guarantee no_aborted_reads --guarantee transactions_atomic";
+    if (*e.broker != '\0') args += " --broker " + example_path(e.broker);
+    if (*e.consumer != '\0') args += " --consumer " + example_path(e.consumer);
+    const CliRun r = run_kafka_model(args, dir);
+    ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err;
+    const auto doc = nlohmann::json::parse(r.out);
+    std::map<std::string, std::string> found;
+    for (const auto& g : doc["guarantees"]) found[g["name"]] = g["verdict"];
+    EXPECT_EQ(found["no_aborted_reads"], e.no_aborted_reads) << e.producer << " " << e.consumer;
+    EXPECT_EQ(found["transactions_atomic"], e.transactions_atomic) << e.producer << " " << e.consumer;
+  }
+}
+
 // A new file in examples/ needs a row above.
 TEST(ExamplesTable, CoversEveryFileInExamples) {
   std::set<std::string> covered;
@@ -110,6 +147,8 @@ TEST(ExamplesTable, CoversEveryFileInExamples) {
     covered.insert(e.producer);
     if (*e.broker != '\0') covered.insert(e.broker);
   }
+  for (const TransactionalExample& e : kTransactionalExamples)
+    if (*e.consumer != '\0') covered.insert(e.consumer);
   for (const auto& entry : fs::directory_iterator(source("examples"))) {
     if (entry.path().extension() != ".properties") continue;
     EXPECT_EQ(covered.count(entry.path().stem().string()), 1u) << entry.path() << " has no expected verdicts";

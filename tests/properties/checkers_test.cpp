@@ -3,6 +3,7 @@
 // and the table of what Kafka promises per configuration.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -116,6 +117,33 @@ class HistoryBuilder {
     s.partition = partition;
     s.batch = batch;
     return last();
+  }
+  // Transactions: a send inside application transaction `txn`, the
+  // coordinator's decision, commitTransaction returning.
+  std::size_t txn_send(std::int64_t record, std::int64_t send, std::int64_t txn, std::int32_t partition = 0) {
+    const std::size_t i = this->send(record, send, partition);
+    h_.steps[i].transaction = txn;
+    return i;
+  }
+  std::size_t decided(std::int64_t txn, bool commit) {
+    Step& s = add(StepKind::TransactionStateChanged);
+    s.node = "broker-0";
+    s.transaction = txn;
+    s.detail = commit ? "Ongoing -> PrepareCommit" : "Ongoing -> PrepareAbort";
+    return last();
+  }
+  std::size_t committed(std::int64_t txn) {
+    Step& s = add(StepKind::TransactionEnded);
+    s.node = "app";
+    s.transaction = txn;
+    s.detail = "committed";
+    return last();
+  }
+  std::size_t txn_read(std::int32_t partition, std::int64_t offset, std::int64_t record, std::int64_t send,
+                       std::int64_t txn) {
+    const std::size_t i = read(partition, offset, record, send, 1000);
+    h_.steps[i].transaction = txn;
+    return i;
   }
   std::size_t offline(std::int32_t partition) {
     add(StepKind::ConsumerRead).partition = partition;
@@ -581,12 +609,120 @@ TEST(NoSendFailedOutOfOrder, AnotherProducerIdOrEpochWritingAheadIsNotItsOwnGap)
 
 // ---------------------------------------------------------------- registry
 
+// ---------------------------------------------------------------- no_aborted_reads
+
+TEST(NoAbortedReads, ARecordOfAnAbortedTransactionReadIsAnAbortedRead) {
+  HistoryBuilder b;
+  b.config("isolation.level", "read_uncommitted");
+  const std::size_t sent = b.txn_send(7, 3, 2);
+  const std::size_t abort = b.decided(2, false);
+  const std::size_t read = b.txn_read(0, 5, 7, 3, 2);
+  const auto found = check_no_aborted_reads(b.history());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].kind, "G1a");
+  EXPECT_EQ(found[0].sends, (Ids{3}));
+  EXPECT_EQ(found[0].offsets, (Ids{5}));
+  EXPECT_EQ(found[0].steps, (Steps{sent, abort, read}));  // the record, its transaction, the abort
+  EXPECT_TRUE(contains(found[0].summary, "transaction 2, which the coordinator aborted")) << found[0].summary;
+  EXPECT_TRUE(contains(found[0].summary, "read_uncommitted consumer")) << found[0].summary;
+}
+
+TEST(NoAbortedReads, CommittedOpenAndNonTransactionalReadsAreNotAbortedReads) {
+  HistoryBuilder b;
+  b.txn_send(0, 0, 0);
+  b.decided(0, true);
+  b.txn_send(1, 1, 1);  // open
+  b.send(2, 2);         // outside transactions
+  b.txn_read(0, 0, 0, 0, 0);
+  b.txn_read(0, 1, 1, 1, 1);
+  b.read(0, 2, 2, 2);
+  EXPECT_TRUE(check_no_aborted_reads(b.history()).empty());
+}
+
+TEST(NoAbortedReads, TheTransactionOfARecordIsItsSendsWhenTheReadDoesNotSay) {
+  HistoryBuilder b;
+  b.txn_send(0, 0, 4);
+  b.decided(4, false);
+  b.read(0, 0, 0, 0);  // no transaction on the read step
+  EXPECT_EQ(check_no_aborted_reads(b.history()).size(), 1u);
+}
+
+// ---------------------------------------------------------------- transactions_atomic
+
+TEST(TransactionsAtomic, PartOfACommittedTransactionReadIsTorn) {
+  HistoryBuilder b;
+  b.config("isolation.level", "read_committed");
+  b.txn_send(0, 0, 1);
+  b.txn_send(1, 1, 1, 1);
+  b.txn_send(2, 2, 1);
+  const std::size_t commit = b.decided(1, true);
+  b.txn_read(0, 0, 0, 0, 1);
+  b.txn_read(0, 1, 2, 2, 1);  // send 1 (partition 1) is missing
+  const auto found = check_transactions_atomic(b.history());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].kind, "torn-transaction");
+  EXPECT_EQ(found[0].sends, (Ids{0, 1, 2}));
+  EXPECT_TRUE(contains(found[0].summary, "sends 0 and 2 are in the log, sends 1 are not")) << found[0].summary;
+  EXPECT_NE(std::find(found[0].steps.begin(), found[0].steps.end(), commit), found[0].steps.end());
+}
+
+TEST(TransactionsAtomic, ARecordOfAnUndecidedTransactionReadIsReported) {
+  HistoryBuilder b;
+  b.txn_send(0, 0, 3);
+  const std::size_t read = b.txn_read(0, 0, 0, 0, 3);
+  const auto found = check_transactions_atomic(b.history());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_TRUE(contains(found[0].summary, "never decided")) << found[0].summary;
+  EXPECT_EQ(found[0].steps.back(), read);
+}
+
+TEST(TransactionsAtomic, AllOrNoneOfACommittedTransactionAndAnAbortedOneAreAtomic) {
+  HistoryBuilder b;
+  b.txn_send(0, 0, 0);
+  b.txn_send(1, 1, 0);
+  b.decided(0, true);
+  b.txn_send(2, 2, 1);
+  b.txn_send(3, 3, 1);
+  b.decided(1, true);  // committed, none of it read (held back by the LSO): atomic
+  b.txn_send(4, 4, 2);
+  b.decided(2, false);  // aborted: no_aborted_reads' business, not this one's
+  b.txn_read(0, 0, 0, 0, 0);
+  b.txn_read(0, 1, 1, 1, 0);
+  b.txn_read(0, 2, 4, 4, 2);
+  EXPECT_TRUE(check_transactions_atomic(b.history()).empty());
+}
+
+TEST(TransactionsAtomic, ASendOfAnAbortedTransactionIsNotAnAcknowledgedWrite) {
+  HistoryBuilder b;
+  b.txn_send(0, 0, 0);
+  b.callback(0, 0, 0);  // acknowledged, then the transaction aborted: not in a read_committed log
+  b.decided(0, false);
+  b.txn_send(1, 1, 1);
+  b.callback(1, 1, 2);
+  b.decided(1, true);
+  b.committed(1);
+  b.txn_read(0, 2, 1, 1, 1);
+  EXPECT_TRUE(check_no_lost_acknowledged_writes(b.history()).empty());
+  EXPECT_TRUE(check_acknowledged_offsets_correct(b.history()).empty());
+  HistoryBuilder c;
+  c.txn_send(1, 1, 1);
+  c.callback(1, 1, 2);
+  c.decided(1, true);
+  c.committed(1);
+  c.read(0, 0, 9, 9);
+  EXPECT_EQ(check_no_lost_acknowledged_writes(c.history()).size(), 1u);
+}
+
 TEST(Registry, ListsTheGuaranteesInTheContractOrder) {
   std::vector<std::string> names;
   for (const Guarantee& g : all_guarantees()) names.push_back(g.name);
   EXPECT_EQ(names, (std::vector<std::string>{"no_duplicates_within_session", "no_duplicates", "order_within_session",
                                              "no_lost_acknowledged_writes", "acknowledged_offsets_correct",
-                                             "no_send_failed_out_of_order"}));
+                                             "no_send_failed_out_of_order", "no_aborted_reads",
+                                             "transactions_atomic"}));
+  EXPECT_TRUE(find_guarantee("no_aborted_reads")->transactional);
+  EXPECT_TRUE(find_guarantee("transactions_atomic")->transactional);
+  EXPECT_FALSE(find_guarantee("no_duplicates")->transactional);
   EXPECT_EQ(find_guarantee("no_send_failed_out_of_order")->check, &check_no_send_failed_out_of_order);
   ASSERT_NE(find_guarantee("order_within_session"), nullptr);
   EXPECT_EQ(find_guarantee("order_within_session")->jepsen_name, "nonmonotonic-send");
@@ -611,6 +747,11 @@ TEST(Registry, EveryAnomalyNamesItsGuaranteeAndJepsenKind) {
   b.read(0, 0, 1, 1);
   b.read(0, 1, 0, 0);
   b.read(0, 2, 0, 0);
+  b.txn_send(4, 4, 0);  // transaction 0 aborted but read; transaction 1 never decided but read
+  b.decided(0, false);
+  b.txn_send(5, 5, 1);
+  b.txn_read(0, 3, 4, 4, 0);
+  b.txn_read(0, 4, 5, 5, 1);
   for (const Guarantee& g : all_guarantees()) {
     const auto found = g.check(b.history());
     ASSERT_FALSE(found.empty()) << g.name;
@@ -761,9 +902,11 @@ TEST(KafkaPromises, Kafka28DefaultsAcksOneWithoutIdempotence) {
   EXPECT_TRUE(contains(kafka_promises(c, "acknowledged_offsets_correct").why, "acks=1"));
 }
 
+// (The transaction guarantees need transactional.id: below.)
 TEST(KafkaPromises, AcksAllMinInsyncTwoIdempotentPromisesAllButNoDuplicates) {
   const Configuration c = configure(KafkaVersion::V3_9, {{"acks", "all"}}, {{"min.insync.replicas", "2"}});
   for (const Guarantee& g : all_guarantees()) {
+    if (g.transactional) continue;
     EXPECT_EQ(promised(c, g.name.c_str()), g.name != "no_duplicates") << g.name;
     EXPECT_FALSE(kafka_promises(c, g.name).why.empty()) << g.name;
     if (g.name != "no_duplicates") {
@@ -817,6 +960,31 @@ TEST(KafkaPromises, NoDuplicatesIsNeverPromisedEvenTransactional) {
   const Configuration c = configure(KafkaVersion::V4_0, {{"transactional.id", "t1"}}, {{"min.insync.replicas", "2"}});
   EXPECT_FALSE(promised(c, "no_duplicates"));
   EXPECT_TRUE(promised(c, "no_duplicates_within_session"));
+}
+
+// The transaction guarantees: promised with transactional.id and a
+// read_committed consumer (transactions_atomic also needs durable writes);
+// the remedy names what is missing, never transactional.id to a producer
+// that has one.
+TEST(KafkaPromises, TransactionGuaranteesNeedTransactionalIdAndReadCommitted) {
+  Configuration c = configure(KafkaVersion::V3_9, {{"transactional.id", "t1"}}, {{"min.insync.replicas", "2"}});
+  EXPECT_FALSE(promised(c, "no_aborted_reads"));  // read_uncommitted is Kafka's default
+  EXPECT_EQ(remedy(c, "no_aborted_reads"), "isolation.level=read_committed on the consumer");
+  EXPECT_EQ(remedy(c, "no_duplicates").find("transactional.id"), std::string::npos);
+  ASSERT_FALSE(apply_consumer_properties(c, {{"isolation.level", "READ_COMMITTED"}}).has_value());
+  EXPECT_TRUE(promised(c, "no_aborted_reads"));
+  EXPECT_TRUE(promised(c, "transactions_atomic"));
+  EXPECT_EQ(remedy(c, "no_duplicates").find("transactional.id"), std::string::npos);
+  EXPECT_NE(remedy(c, "no_duplicates").find("sendOffsetsToTransaction"), std::string::npos);
+  Configuration min_isr_1 = configure(KafkaVersion::V3_9, {{"transactional.id", "t1"}}, {});
+  ASSERT_FALSE(apply_consumer_properties(min_isr_1, {{"isolation.level", "read_committed"}}).has_value());
+  EXPECT_TRUE(promised(min_isr_1, "no_aborted_reads"));
+  EXPECT_FALSE(promised(min_isr_1, "transactions_atomic"));
+  const Configuration plain = configure(KafkaVersion::V3_9, {}, {});
+  EXPECT_FALSE(promised(plain, "no_aborted_reads"));
+  EXPECT_NE(remedy(plain, "transactions_atomic").find("transactional.id"), std::string::npos);
+  Configuration bad = plain;
+  EXPECT_TRUE(apply_consumer_properties(bad, {{"isolation.level", "serializable"}}).has_value());
 }
 
 // The idempotence promises and no_send_failed_out_of_order name their known

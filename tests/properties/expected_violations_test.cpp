@@ -78,6 +78,19 @@ SearchSpace space(Properties producer, Properties broker = {}, std::vector<Fault
 
 const Properties kIdempotenceOff = {{"enable.idempotence", "false"}, {"acks", "all"}};
 
+// A transactional producer read by a read_uncommitted consumer (Kafka's
+// default isolation.level): an aborted transaction's records are returned.
+// The shrunk case is the smallest abort: a producer restart whose new
+// instance's initTransactions fences and aborts the open transaction, or the
+// application's own abortTransaction.
+TEST(ExpectedViolation, ReadUncommittedReadsAbortedTransactions) {
+  const SearchResult r = expect_found({"transactional, read_uncommitted", "no_aborted_reads",
+                                       space({{"transactional.id", "tx-1"}}, {{"min.insync.replicas", "2"}}), 1, 7});
+  ASSERT_TRUE(r.counterexample);
+  EXPECT_TRUE(has_step(r.counterexample->history, StepKind::MarkerWritten));
+  EXPECT_EQ(r.counterexample->anomalies.front().kind, "G1a");
+}
+
 TEST(ExpectedViolation, IdempotenceOffInFlightFiveDuplicates) {
   auto r = expect_found({"idempotence off, in-flight 5: duplicate", "no_duplicates_within_session",
                          space(kIdempotenceOff), 1, 2});

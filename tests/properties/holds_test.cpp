@@ -52,6 +52,28 @@ SearchSpace idempotent_space(Properties producer = {{"enable.idempotence", "true
   return space(std::move(producer), std::move(broker));
 }
 
+// A transactional producer (Transactions V1) with a read_committed consumer,
+// min.insync.replicas=2, under every fault kind: the consumer never returns
+// an aborted transaction's record, sees each committed transaction whole or
+// not at all, and every send of a committed transaction is in the log.
+SearchSpace transactional_space() {
+  SearchSpace s = space({{"transactional.id", "tx-1"}}, {{"min.insync.replicas", "2"}});
+  s.consumer = {{"isolation.level", "read_committed"}};
+  return s;
+}
+
+TEST(Holds, TransactionsReadCommittedNoAbortedReads) {
+  expect_holds("transactional, read_committed", "no_aborted_reads", transactional_space(), 1, 1000);
+}
+
+TEST(Holds, TransactionsReadCommittedAtomic) {
+  expect_holds("transactional, read_committed", "transactions_atomic", transactional_space(), 1, 1000);
+}
+
+TEST(Holds, TransactionsReadCommittedNoLostCommittedWrites) {
+  expect_holds("transactional, read_committed", "no_lost_acknowledged_writes", transactional_space(), 1, 1000);
+}
+
 // Idempotence on (3.x default: acks=all, retries MAX, in-flight 5): one PID
 // session never writes a send twice nor two sends out of order.
 TEST(Holds, IdempotenceNoDuplicatesWithinSession) {
