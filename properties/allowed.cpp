@@ -204,6 +204,15 @@ Promise transactions_atomic(const Configuration& c) {
                 "read_committed consumer returns nothing past the first open transaction (the last stable offset)"};
 }
 
+Promise zombie_fenced(const Configuration& c) {
+  if (!c.transactional())
+    return {false, "without transactional.id a new instance gets a new producer id and fences nothing (its "
+                   "predecessor's writes are duplicates Kafka cannot see: no_duplicates)"};
+  return {true, "KIP-98: InitProducerId bumps the transactional.id's epoch and aborts its open transaction; the "
+                "coordinator answers an older epoch PRODUCER_FENCED and the leaders refuse its batches "
+                "(INVALID_PRODUCER_EPOCH) once the abort marker is written"};
+}
+
 }  // namespace
 
 Promise kafka_promises(const Configuration& config, std::string_view guarantee) {
@@ -215,6 +224,7 @@ Promise kafka_promises(const Configuration& config, std::string_view guarantee) 
   if (guarantee == "no_send_failed_out_of_order") return no_send_failed_out_of_order(config);
   if (guarantee == "no_aborted_reads") return no_aborted_reads(config);
   if (guarantee == "transactions_atomic") return transactions_atomic(config);
+  if (guarantee == "zombie_fenced") return zombie_fenced(config);
   return {false, "unknown guarantee '" + std::string(guarantee) + "'"};
 }
 
@@ -239,6 +249,7 @@ std::string remedy(const Configuration& config, std::string_view guarantee) {
     return "commit the consumed input offsets in the same transaction (sendOffsetsToTransaction; not modelled "
            "yet), so a restarted application does not send again what a committed transaction wrote";
   }
+  if (guarantee == "zombie_fenced") return "set transactional.id (the same one for every instance of the application)";
   if (guarantee == "no_aborted_reads" || guarantee == "transactions_atomic") {
     if (!config.transactional())
       return "set transactional.id and run transactions, with isolation.level=read_committed on the consumer";

@@ -43,5 +43,6 @@ std::vector<Anomaly> check_acknowledged_offsets_correct(const History& history);
 std::vector<Anomaly> check_no_send_failed_out_of_order(const History& history);
 std::vector<Anomaly> check_no_aborted_reads(const History& history);
 std::vector<Anomaly> check_transactions_atomic(const History& history);
+std::vector<Anomaly> check_zombie_fenced(const History& history);
 
 }  // namespace kafka_model

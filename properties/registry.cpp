@@ -34,6 +34,10 @@ const std::vector<Guarantee>& all_guarantees() {
        "the consumer reads all of a committed transaction or none of it, and never a record of a transaction "
        "still open",
        &check_transactions_atomic, true},
+      {"zombie_fenced", "zombie-write",
+       "once InitProducerId handed out a newer epoch, no transaction commits under an older one and no batch an "
+       "older epoch wrote afterwards reaches the consumer",
+       &check_zombie_fenced, true},
   };
   return guarantees;
 }

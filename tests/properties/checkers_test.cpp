@@ -125,12 +125,19 @@ class HistoryBuilder {
     h_.steps[i].transaction = txn;
     return i;
   }
-  std::size_t decided(std::int64_t txn, bool commit) {
+  std::size_t decided(std::int64_t txn, bool commit, std::int64_t pid = -1, std::int32_t epoch = -1) {
     Step& s = add(StepKind::TransactionStateChanged);
     s.node = "broker-0";
     s.transaction = txn;
+    s.producer_id = pid;
+    s.producer_epoch = epoch;
     s.detail = commit ? "Ongoing -> PrepareCommit" : "Ongoing -> PrepareAbort";
     return last();
+  }
+  std::size_t epoch(std::int32_t instance, std::int64_t pid, std::int32_t epoch) {
+    const std::size_t i = producer_id(instance, pid);
+    h_.steps[i].producer_epoch = epoch;
+    return i;
   }
   std::size_t committed(std::int64_t txn) {
     Step& s = add(StepKind::TransactionEnded);
@@ -140,9 +147,10 @@ class HistoryBuilder {
     return last();
   }
   std::size_t txn_read(std::int32_t partition, std::int64_t offset, std::int64_t record, std::int64_t send,
-                       std::int64_t txn) {
-    const std::size_t i = read(partition, offset, record, send, 1000);
+                       std::int64_t txn, std::int64_t batch = -1, std::int32_t epoch = -1) {
+    const std::size_t i = read(partition, offset, record, send, 1000, 1, epoch);
     h_.steps[i].transaction = txn;
+    h_.steps[i].batch = batch;
     return i;
   }
   std::size_t offline(std::int32_t partition) {
@@ -713,13 +721,58 @@ TEST(TransactionsAtomic, ASendOfAnAbortedTransactionIsNotAnAcknowledgedWrite) {
   EXPECT_EQ(check_no_lost_acknowledged_writes(c.history()).size(), 1u);
 }
 
+// ---------------------------------------------------------------- zombie_fenced
+
+TEST(ZombieFenced, ACommitUnderAnEpochOlderThanTheNewestHandedOutIsAZombie) {
+  HistoryBuilder b;
+  b.epoch(1, 1000, 0);
+  b.txn_send(0, 0, 0);
+  const std::size_t newer = b.epoch(2, 1000, 1);  // a new instance initialised
+  const std::size_t commit = b.decided(0, true, 1000, 0);
+  const auto found = check_zombie_fenced(b.history());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].kind, "zombie-write");
+  EXPECT_EQ(found[0].steps, (Steps{newer, commit}));
+  EXPECT_TRUE(contains(found[0].summary, "committed under epoch 0 after InitProducerId had handed out epoch 1"))
+      << found[0].summary;
+}
+
+TEST(ZombieFenced, AnOldEpochsBatchAppendedAfterTheNewEpochAndReadIsAZombieWrite) {
+  HistoryBuilder b;
+  b.epoch(1, 1000, 0);
+  b.txn_send(0, 0, 0);
+  b.epoch(2, 1000, 1);
+  const std::size_t append = b.appended(0, 7, 1000, 0, 0, 0);
+  b.decided(0, true, 1000, 0);  // a zombie commit too
+  const std::size_t read = b.txn_read(0, 0, 0, 0, 0, 7, 0);
+  const auto found = check_zombie_fenced(b.history());
+  ASSERT_EQ(found.size(), 2u);  // the commit, then the read
+  EXPECT_EQ(found[1].offsets, (Ids{0}));
+  EXPECT_NE(std::find(found[1].steps.begin(), found[1].steps.end(), append), found[1].steps.end());
+  EXPECT_EQ(found[1].steps.back(), read);
+  EXPECT_TRUE(contains(found[1].summary, "under epoch 0 after InitProducerId had handed out epoch 1")) << found[1].summary;
+}
+
+TEST(ZombieFenced, AFencedEpochsAbortedOrEarlierWritesAndCurrentCommitsAreFine) {
+  HistoryBuilder b;
+  b.epoch(1, 1000, 0);
+  b.txn_send(0, 0, 0);
+  b.appended(0, 7, 1000, 0, 0, 0);  // written before the new epoch existed
+  b.epoch(2, 1000, 1);
+  b.decided(0, false, 1000, 1);  // the fence aborts it under epoch + 1
+  b.txn_send(1, 1, 1);
+  b.decided(1, true, 1000, 1);
+  b.txn_read(0, 0, 0, 0, 0);  // an aborted read is no_aborted_reads' business
+  EXPECT_TRUE(check_zombie_fenced(b.history()).empty());
+}
+
 TEST(Registry, ListsTheGuaranteesInTheContractOrder) {
   std::vector<std::string> names;
   for (const Guarantee& g : all_guarantees()) names.push_back(g.name);
   EXPECT_EQ(names, (std::vector<std::string>{"no_duplicates_within_session", "no_duplicates", "order_within_session",
                                              "no_lost_acknowledged_writes", "acknowledged_offsets_correct",
                                              "no_send_failed_out_of_order", "no_aborted_reads",
-                                             "transactions_atomic"}));
+                                             "transactions_atomic", "zombie_fenced"}));
   EXPECT_TRUE(find_guarantee("no_aborted_reads")->transactional);
   EXPECT_TRUE(find_guarantee("transactions_atomic")->transactional);
   EXPECT_FALSE(find_guarantee("no_duplicates")->transactional);
@@ -752,6 +805,8 @@ TEST(Registry, EveryAnomalyNamesItsGuaranteeAndJepsenKind) {
   b.txn_send(5, 5, 1);
   b.txn_read(0, 3, 4, 4, 0);
   b.txn_read(0, 4, 5, 5, 1);
+  b.epoch(2, 1000, 1);  // a new instance's epoch, then a commit under the old one
+  b.decided(2, true, 1000, 0);
   for (const Guarantee& g : all_guarantees()) {
     const auto found = g.check(b.history());
     ASSERT_FALSE(found.empty()) << g.name;

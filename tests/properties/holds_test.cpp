@@ -70,6 +70,17 @@ TEST(Holds, TransactionsReadCommittedAtomic) {
   expect_holds("transactional, read_committed", "transactions_atomic", transactional_space(), 1, 1000);
 }
 
+// A producer restart: the new instance's initTransactions fences the old
+// one, whose requests still on the wire are refused (PRODUCER_FENCED,
+// INVALID_PRODUCER_EPOCH) or land inside the aborted transaction.
+TEST(Holds, TransactionsZombieFenced) {
+  expect_holds("transactional, read_committed", "zombie_fenced", transactional_space(), 1, 1000);
+  SearchSpace restarts = transactional_space();
+  restarts.fault_kinds = {FaultKind::ProducerRestart, FaultKind::DelayResponse, FaultKind::DropResponse,
+                          FaultKind::BrokerStall};
+  expect_holds("transactional, restarts and late messages", "zombie_fenced", restarts, 2, 1000);
+}
+
 TEST(Holds, TransactionsReadCommittedNoLostCommittedWrites) {
   expect_holds("transactional, read_committed", "no_lost_acknowledged_writes", transactional_space(), 1, 1000);
 }
