@@ -45,6 +45,7 @@ std::string_view to_string(StepKind kind) {
     case StepKind::TxnResponseReceived: return "TxnResponseReceived";
     case StepKind::TransactionStateChanged: return "TransactionStateChanged";
     case StepKind::MarkerWritten: return "MarkerWritten";
+    case StepKind::TransactionHanging: return "TransactionHanging";
     case StepKind::FaultsHealed: return "FaultsHealed";
     case StepKind::OtherConsumerRead: return "OtherConsumerRead";
     case StepKind::ConsumerRead: return "ConsumerRead";

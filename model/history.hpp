@@ -56,6 +56,7 @@ enum class StepKind : std::uint8_t {
   TxnResponseReceived,     // its answer: error
   TransactionStateChanged, // the coordinator's TransactionMetadata moved: detail "From -> To"
   MarkerWritten,           // a partition leader wrote a COMMIT/ABORT control batch (WriteTxnMarkers)
+  TransactionHanging,      // at the end: a partition's open transaction no marker will end (offset: its first offset)
   // the end of the run
   FaultsHealed,
   OtherConsumerRead,       // transactional runs: what a consumer with the other isolation.level reads (not judged)

@@ -167,6 +167,7 @@ Fields lead_fields(StepKind kind) {
     case StepKind::TxnResponseReceived: return {F::Txn, F::Pid, F::Epoch, F::Error};
     case StepKind::TransactionStateChanged: return {F::Txn, F::Pid, F::Epoch};
     case StepKind::MarkerWritten: return {F::Partition, F::Offset, F::Txn, F::Pid, F::Epoch};
+    case StepKind::TransactionHanging: return {F::Partition, F::Offset, F::Pid, F::Epoch, F::Broker};
     case StepKind::OtherConsumerRead: return {F::Partition, F::Offset, F::Record, F::Send, F::Txn};
     case StepKind::FaultsHealed: return {};
     case StepKind::ConsumerRead: return {F::Partition, F::Offset, F::Record, F::Send, F::Pid, F::Epoch, F::Seq};

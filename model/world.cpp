@@ -329,6 +329,40 @@ void World::consumer_read() {
     if (transactional)
       record_reads(!read_committed, StepKind::OtherConsumerRead,
                    fmt::format("consumer-{}", read_committed ? "read_uncommitted" : "read_committed"));
+    if (transactional) record_hanging_transactions(partition, replica);
+  }
+}
+
+// A transaction still open on a partition at the end that no marker will
+// end: the coordinator is not completing a transaction of that producer on
+// that partition (it is done with it, or never added the partition). Its first
+// offset holds the last stable offset back for good: read_committed consumers
+// stop there (a hanging transaction, KAFKA-14053).
+void World::record_hanging_transactions(const PartitionState& partition, const Replica& leader) {
+  const TransactionCoordinatorNode& c = state_.coordinator;
+  for (const auto& [producer, first] : index_transactions(leader.log).ongoing) {
+    using S = TransactionCoordinator::State;
+    const bool marker_coming =
+        c.metadata && c.metadata->producer_id() == producer &&
+        (c.metadata->state() == S::Ongoing || c.metadata->state() == S::PrepareCommit ||
+         c.metadata->state() == S::PrepareAbort || c.metadata->state() == S::PrepareEpochFence) &&
+        std::find(c.metadata->partitions().begin(), c.metadata->partitions().end(), partition.id) !=
+            c.metadata->partitions().end();
+    if (marker_coming) continue;
+    const auto batch = std::find_if(leader.log.batches.begin(), leader.log.batches.end(),
+                                    [&](const LogBatch& b) { return b.base_offset == first; });
+    Step& step = log_step(StepKind::TransactionHanging, "consumer");
+    step.partition = partition.id;
+    step.broker = partition.leader;
+    step.offset = first;
+    step.producer_id = producer;
+    if (batch != leader.log.batches.end()) {
+      step.producer_epoch = batch->producer_epoch;
+      step.transaction = batch->transaction;
+      step.batch = batch->batch;
+    }
+    step.detail = fmt::format("no marker will end it: the last stable offset stays at {} below the high watermark {}",
+                              last_stable_offset(leader.log, leader.high_watermark), leader.high_watermark);
   }
 }
 

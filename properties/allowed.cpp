@@ -213,6 +213,13 @@ Promise zombie_fenced(const Configuration& c) {
                 "(INVALID_PRODUCER_EPOCH) once the abort marker is written"};
 }
 
+Promise last_stable_offset_advances(const Configuration& c) {
+  if (!c.transactional()) return {false, "without transactional.id there are no transactions: nothing exercised"};
+  return {false, "KAFKA-14053 (Transactions V1): a produce request of a transaction that reaches the leader after "
+                 "the transaction's marker opens a transaction no marker ends; KIP-890 part 1's partition "
+                 "verification (3.6+) and Transactions V2 (4.0) close it, and the model has neither yet"};
+}
+
 }  // namespace
 
 Promise kafka_promises(const Configuration& config, std::string_view guarantee) {
@@ -225,6 +232,7 @@ Promise kafka_promises(const Configuration& config, std::string_view guarantee) 
   if (guarantee == "no_aborted_reads") return no_aborted_reads(config);
   if (guarantee == "transactions_atomic") return transactions_atomic(config);
   if (guarantee == "zombie_fenced") return zombie_fenced(config);
+  if (guarantee == "last_stable_offset_advances") return last_stable_offset_advances(config);
   return {false, "unknown guarantee '" + std::string(guarantee) + "'"};
 }
 
@@ -250,6 +258,11 @@ std::string remedy(const Configuration& config, std::string_view guarantee) {
            "yet), so a restarted application does not send again what a committed transaction wrote";
   }
   if (guarantee == "zombie_fenced") return "set transactional.id (the same one for every instance of the application)";
+  if (guarantee == "last_stable_offset_advances")
+    return config.transactional() ? "Kafka 3.6+ brokers with transaction.partition.verification.enable=true "
+                                    "(KIP-890 part 1; not modelled yet), or abort the hanging transaction with "
+                                    "kafka-transactions.sh abort (KIP-664)"
+                                  : "set transactional.id and run transactions";
   if (guarantee == "no_aborted_reads" || guarantee == "transactions_atomic") {
     if (!config.transactional())
       return "set transactional.id and run transactions, with isolation.level=read_committed on the consumer";

@@ -44,5 +44,6 @@ std::vector<Anomaly> check_no_send_failed_out_of_order(const History& history);
 std::vector<Anomaly> check_no_aborted_reads(const History& history);
 std::vector<Anomaly> check_transactions_atomic(const History& history);
 std::vector<Anomaly> check_zombie_fenced(const History& history);
+std::vector<Anomaly> check_last_stable_offset_advances(const History& history);
 
 }  // namespace kafka_model

@@ -38,6 +38,10 @@ const std::vector<Guarantee>& all_guarantees() {
        "once InitProducerId handed out a newer epoch, no transaction commits under an older one and no batch an "
        "older epoch wrote afterwards reaches the consumer",
        &check_zombie_fenced, true},
+      {"last_stable_offset_advances", "hanging-transaction",
+       "once faults heal, no transaction stays open on a partition with no marker to end it (read_committed "
+       "consumers would stop there for good)",
+       &check_last_stable_offset_advances, true},
   };
   return guarantees;
 }

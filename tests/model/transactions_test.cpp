@@ -51,6 +51,7 @@ TEST(Transactions, TheWorldRunsInitTransactionsBeginSendCommitThroughTheCoordina
   EXPECT_EQ(with_detail(h, StepKind::MarkerWritten, "COMMIT").size(), 2u);
   EXPECT_EQ(with_detail(h, StepKind::MarkerWritten, "ABORT").size(), 1u);
   EXPECT_EQ(with_detail(h, StepKind::TransactionEnded, "committed").size(), 2u);
+  EXPECT_TRUE(steps_of(h, StepKind::TransactionHanging).empty());
   EXPECT_EQ(with_detail(h, StepKind::TransactionEnded, "aborted").size(), 1u);
   // V1: AddPartitionsToTxn answered before the partition's first batch is sent.
   const auto added = std::find_if(h.steps.begin(), h.steps.end(), [](const Step& s) {

@@ -139,6 +139,16 @@ class HistoryBuilder {
     h_.steps[i].producer_epoch = epoch;
     return i;
   }
+  std::size_t hanging(std::int32_t partition, std::int64_t first_offset, std::int64_t pid) {
+    Step& s = add(StepKind::TransactionHanging);
+    s.node = "consumer";
+    s.partition = partition;
+    s.offset = first_offset;
+    s.producer_id = pid;
+    s.producer_epoch = 0;
+    s.detail = "no marker will end it";
+    return last();
+  }
   std::size_t committed(std::int64_t txn) {
     Step& s = add(StepKind::TransactionEnded);
     s.node = "app";
@@ -766,13 +776,38 @@ TEST(ZombieFenced, AFencedEpochsAbortedOrEarlierWritesAndCurrentCommitsAreFine) 
   EXPECT_TRUE(check_zombie_fenced(b.history()).empty());
 }
 
+// ---------------------------------------------------------------- last_stable_offset_advances
+
+TEST(LastStableOffsetAdvances, AnOpenTransactionNoMarkerWillEndIsAHangingTransaction) {
+  HistoryBuilder b;
+  const std::size_t marker = b.decided(0, false, 1000, 0);  // (a marker-like step of another kind is not evidence)
+  const std::size_t late = b.appended(0, 4, 1000, 0, 3, 7);  // a late batch after its transaction ended
+  const std::size_t hang = b.hanging(0, 7, 1000);
+  const auto found = check_last_stable_offset_advances(b.history());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].kind, "hanging-transaction");
+  EXPECT_EQ(found[0].offsets, (Ids{7}));
+  EXPECT_EQ(found[0].steps, (Steps{late, hang}));
+  EXPECT_TRUE(contains(found[0].summary, "p0 holds an open transaction of producer 1000 from offset 7")) << found[0].summary;
+  (void)marker;
+}
+
+TEST(LastStableOffsetAdvances, NoHangingStepNoAnomaly) {
+  HistoryBuilder b;
+  b.txn_send(0, 0, 0);
+  b.decided(0, true, 1000, 0);
+  b.txn_read(0, 0, 0, 0, 0);
+  EXPECT_TRUE(check_last_stable_offset_advances(b.history()).empty());
+}
+
 TEST(Registry, ListsTheGuaranteesInTheContractOrder) {
   std::vector<std::string> names;
   for (const Guarantee& g : all_guarantees()) names.push_back(g.name);
   EXPECT_EQ(names, (std::vector<std::string>{"no_duplicates_within_session", "no_duplicates", "order_within_session",
                                              "no_lost_acknowledged_writes", "acknowledged_offsets_correct",
                                              "no_send_failed_out_of_order", "no_aborted_reads",
-                                             "transactions_atomic", "zombie_fenced"}));
+                                             "transactions_atomic", "zombie_fenced",
+                                             "last_stable_offset_advances"}));
   EXPECT_TRUE(find_guarantee("no_aborted_reads")->transactional);
   EXPECT_TRUE(find_guarantee("transactions_atomic")->transactional);
   EXPECT_FALSE(find_guarantee("no_duplicates")->transactional);
@@ -807,6 +842,7 @@ TEST(Registry, EveryAnomalyNamesItsGuaranteeAndJepsenKind) {
   b.txn_read(0, 4, 5, 5, 1);
   b.epoch(2, 1000, 1);  // a new instance's epoch, then a commit under the old one
   b.decided(2, true, 1000, 0);
+  b.hanging(0, 3, 1000);
   for (const Guarantee& g : all_guarantees()) {
     const auto found = g.check(b.history());
     ASSERT_FALSE(found.empty()) << g.name;
