@@ -1,6 +1,7 @@
 #include "cli/report.hpp"
 
 #include "properties/known_races.hpp"
+#include "properties/late_transaction_write.hpp"
 #include "properties/restart_snapshot.hpp"
 
 #include <fmt/core.h>
@@ -100,9 +101,11 @@ std::optional<ExceptionMatch> known_exception(const Verdict& v) {
   const History& history = v.counterexample->history;
   const auto race = first_batch_race_for(history, v.guarantee);
   const auto snapshot = race ? std::nullopt : restart_snapshot_refusal(history);
+  const auto late = late_transaction_write(history);
   for (const KnownException& e : v.promise.exceptions) {
     if (race && e.name == "the first-batch race") return ExceptionMatch{&e, race->evidence};
     if (snapshot && e.name == "the restart snapshot") return ExceptionMatch{&e, *snapshot};
+    if (late && e.name == "a late transactional write") return ExceptionMatch{&e, *late};
   }
   return std::nullopt;
 }

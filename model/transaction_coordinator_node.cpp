@@ -251,6 +251,43 @@ std::int32_t World::coordinator_broker() const {
   return -1;
 }
 
+// KIP-890 part 1, Kafka 3.6+ (transaction.partition.verification.enable,
+// default true): before the first batch of a producer's transaction on a
+// partition (no transaction of it open there: UnifiedLog
+// .maybeStartTransactionVerification), the leader asks the coordinator
+// (AddPartitionsToTxnManager, AddPartitionsToTxn verifyOnly;
+// TransactionCoordinator.handleVerifyPartitionsInTransaction): another epoch
+// is PRODUCER_FENCED (answered INVALID_PRODUCER_EPOCH), a completing
+// transaction CONCURRENT_TRANSACTIONS and an unreachable coordinator
+// COORDINATOR_NOT_AVAILABLE (both answered NOT_ENOUGH_REPLICAS, retriable:
+// ReplicaManager's postVerificationCallback), a partition not in the
+// transaction INVALID_TXN_STATE ("Partition was not added to the
+// transaction"). The model asks at once (no round trip); 2.8 has no verification.
+std::optional<std::pair<Errors, std::string>> World::txn_verify_partition(const Replica& replica,
+                                                                          const WireBatch& batch) const {
+  if (config_.version == KafkaVersion::V2_8) return std::nullopt;
+  if (index_transactions(replica.log).ongoing.contains(batch.producer_id)) return std::nullopt;
+  const TransactionCoordinatorNode& c = state_.coordinator;
+  const std::int32_t host = coordinator_broker();
+  using S = TransactionCoordinator::State;
+  if (host < 0 || !broker_available(host))
+    return std::pair{Errors::NOT_ENOUGH_REPLICAS, std::string("transaction verification: COORDINATOR_NOT_AVAILABLE")};
+  if (!c.metadata || c.metadata->producer_id() != batch.producer_id)
+    return std::pair{Errors::INVALID_TXN_STATE, std::string("transaction verification: INVALID_PRODUCER_ID_MAPPING")};
+  if (c.metadata->producer_epoch() != batch.producer_epoch)
+    return std::pair{Errors::INVALID_PRODUCER_EPOCH,
+                     fmt::format("transaction verification: PRODUCER_FENCED (the coordinator's epoch is {})",
+                                 c.metadata->producer_epoch())};
+  if (c.metadata->state() == S::PrepareCommit || c.metadata->state() == S::PrepareAbort)
+    return std::pair{Errors::NOT_ENOUGH_REPLICAS, std::string("transaction verification: CONCURRENT_TRANSACTIONS")};
+  const auto& partitions = c.metadata->partitions();
+  if (std::find(partitions.begin(), partitions.end(), batch.partition) == partitions.end())
+    return std::pair{Errors::INVALID_TXN_STATE,
+                     fmt::format("transaction verification: p{} was not added to the transaction (coordinator: {})",
+                                 batch.partition, TransactionCoordinator::name(c.metadata->state()))};
+  return std::nullopt;
+}
+
 bool World::coordinator_idle() const {
   const bool holds = std::any_of(state_.coordinator.held.begin(), state_.coordinator.held.end(), [&](const TxnRequest& r) {
     return state_.brokers.at(static_cast<std::size_t>(r.broker)).alive;

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -177,6 +178,8 @@ class World {
   bool coordinator_idle() const;
   std::int32_t coordinator_broker() const;
   void write_txn_marker(std::int32_t leader, const PendingMarker& marker);
+  std::optional<std::pair<Errors, std::string>> txn_verify_partition(const Replica& replica,
+                                                                     const WireBatch& batch) const;
 
   // ---- cluster.cpp
   void cluster_start();

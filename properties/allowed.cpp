@@ -187,12 +187,25 @@ constexpr const char* kReadUncommitted =
     "Kafka docs (isolation.level): read_uncommitted, the default, returns all messages, even transactional messages "
     "which have been aborted or are not yet committed";
 
+KnownException late_transaction_write(const Configuration& c) {
+  return {"a late transactional write", "KAFKA-17754 (also KAFKA-14053)",
+          c.version == KafkaVersion::V2_8
+              ? "Kafka 2.8 has no partition verification; KIP-890 part 1 (3.6) narrows it, Transactions V2 (4.0) closes it"
+              : "open upstream for Transactions V1 (which the model runs); Transactions V2 (4.0, KIP-890 part 2) closes it",
+          "a produce request of a transaction reaches the leader after that transaction's marker (it waited unread "
+          "behind another request of its connection while the producer expired the batch and ended the "
+          "transaction); the leader appends it as an open transaction of the producer id, which the next "
+          "transaction's marker completes, or no marker ever ends"};
+}
+
 Promise no_aborted_reads(const Configuration& c) {
   if (!c.transactional())
     return {false, "without transactional.id there are no transactions: nothing to abort, nothing exercised"};
   if (!c.consumer.read_committed) return {false, kReadUncommitted};
-  return {true, "KIP-98 / Kafka docs (isolation.level): a read_committed consumer reads up to the last stable offset "
-                "and skips the batches of aborted transactions (the fetch's aborted-transaction index)"};
+  return {true,
+          "KIP-98 / Kafka docs (isolation.level): a read_committed consumer reads up to the last stable offset "
+          "and skips the batches of aborted transactions (the fetch's aborted-transaction index)",
+          {late_transaction_write(c)}};
 }
 
 Promise transactions_atomic(const Configuration& c) {
@@ -200,8 +213,10 @@ Promise transactions_atomic(const Configuration& c) {
     return {false, "without transactional.id there are no transactions: nothing exercised"};
   if (!c.consumer.read_committed) return {false, kReadUncommitted};
   if (!durable_acks(c)) return {false, why_not_durable(c) + ", and with it part of a committed transaction"};
-  return {true, "KIP-98: a transaction's writes commit together (markers on every partition it wrote), and a "
-                "read_committed consumer returns nothing past the first open transaction (the last stable offset)"};
+  return {true,
+          "KIP-98: a transaction's writes commit together (markers on every partition it wrote), and a "
+          "read_committed consumer returns nothing past the first open transaction (the last stable offset)",
+          {late_transaction_write(c)}};
 }
 
 Promise zombie_fenced(const Configuration& c) {
@@ -216,8 +231,8 @@ Promise zombie_fenced(const Configuration& c) {
 Promise last_stable_offset_advances(const Configuration& c) {
   if (!c.transactional()) return {false, "without transactional.id there are no transactions: nothing exercised"};
   return {false, "KAFKA-14053 (Transactions V1): a produce request of a transaction that reaches the leader after "
-                 "the transaction's marker opens a transaction no marker ends; KIP-890 part 1's partition "
-                 "verification (3.6+) and Transactions V2 (4.0) close it, and the model has neither yet"};
+                 "the transaction's marker opens a transaction no marker may end; KIP-890 part 1's partition "
+                 "verification (3.6+, modelled) narrows it and Transactions V2 (4.0, not modelled) closes it"};
 }
 
 }  // namespace
@@ -260,7 +275,7 @@ std::string remedy(const Configuration& config, std::string_view guarantee) {
   if (guarantee == "zombie_fenced") return "set transactional.id (the same one for every instance of the application)";
   if (guarantee == "last_stable_offset_advances")
     return config.transactional() ? "Kafka 3.6+ brokers with transaction.partition.verification.enable=true "
-                                    "(KIP-890 part 1; not modelled yet), or abort the hanging transaction with "
+                                    "(KIP-890 part 1), and abort a hanging transaction with "
                                     "kafka-transactions.sh abort (KIP-664)"
                                   : "set transactional.id and run transactions";
   if (guarantee == "no_aborted_reads" || guarantee == "transactions_atomic") {

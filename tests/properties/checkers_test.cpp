@@ -13,6 +13,7 @@
 #include "properties/allowed.hpp"
 #include "properties/guarantee.hpp"
 #include "properties/known_races.hpp"
+#include "properties/late_transaction_write.hpp"
 #include "properties/restart_snapshot.hpp"
 #include "tests/model/scenario_support.hpp"
 
@@ -1213,6 +1214,43 @@ TEST(KnownRaces, TheRestartSnapshotRefusalIsRecognisedByItsEvidence) {
                             "11a-cache-smaller-than-in-flight.json", "10-kip-360-resend-after-expiry.json",
                             "05-acks-1-leader-crash-before-replication.json"})
     EXPECT_FALSE(restart_snapshot_refusal(load(other)).has_value()) << other;
+}
+
+}  // namespace
+}  // namespace kafka_model
+
+namespace kafka_model {
+namespace {
+
+History scenario_history(const char* name) {
+  const RunSpecParse parsed = load_run_spec(std::string(KAFKA_MODEL_SOURCE_DIR) + "/tests/scenarios/" + name);
+  EXPECT_TRUE(parsed.spec) << parsed.error;
+  return parsed.spec ? simulate(*parsed.spec).history : History{};
+}
+
+// KAFKA-17754's late transactional write is recognised by its evidence (a
+// batch of transaction T appended after T's marker), only where it is.
+TEST(LateTransactionWrite, Scenario19IsItAndTheVerifiedAndOrdinaryRunsAreNot) {
+  const auto late = late_transaction_write(scenario_history("19-late-transactional-write-aborted-read-2.8.json"));
+  ASSERT_TRUE(late.has_value());
+  EXPECT_NE(late->find("of transaction 0 (producer 1000, epoch 0) was appended at p0 offset 2"), std::string::npos)
+      << *late;
+  EXPECT_NE(late->find("ABORT marker at offset 1"), std::string::npos) << *late;
+  for (const char* other : {"19b-late-transactional-write-refused-by-verification-3.9.json",
+                            "18-transaction-committed-and-aborted-read-committed.json",
+                            "02-response-lost-idempotence-on.json"})
+    EXPECT_FALSE(late_transaction_write(scenario_history(other)).has_value()) << other;
+}
+
+TEST(KafkaPromises, TheLateTransactionalWriteIsReadCommittedsKnownException) {
+  Configuration c = configure(KafkaVersion::V3_9, {{"transactional.id", "t1"}}, {{"min.insync.replicas", "2"}});
+  ASSERT_FALSE(apply_consumer_properties(c, {{"isolation.level", "read_committed"}}).has_value());
+  for (const char* g : {"no_aborted_reads", "transactions_atomic"}) {
+    const Promise p = kafka_promises(c, g);
+    ASSERT_EQ(p.exceptions.size(), 1u) << g;
+    EXPECT_EQ(p.exceptions[0].name, "a late transactional write");
+    EXPECT_EQ(p.exceptions[0].tickets.rfind("KAFKA-17754", 0), 0u);
+  }
 }
 
 }  // namespace
