@@ -391,7 +391,7 @@ int run_check(CheckOptions o) {
         "docs/model.md \"Transactions\"): initTransactions, then {} send() calls per transaction, one "
         "transaction in {} aborted by the application, one with a failed send aborted too; the consumer reads with "
         "isolation.level={}{}. Not modelled yet: sendOffsetsToTransaction (consume-process-produce), "
-        "Transactions V2, zombie instances, transaction.timeout.ms.",
+        "Transactions V2, a zombie instance that keeps running.",
         Workload{}.records_per_transaction, Workload{}.abort_every, isolation_level_text(loaded.config->consumer),
         o.consumer_file.empty() ? " (Kafka's default; --consumer FILE sets it)" : ""));
   if (!prepare_out_dir(o.out_dir, guarantees)) return kBadInput;

@@ -103,7 +103,9 @@ void World::coordinator_receive(const TxnRequest& request) {
       response.error = error_of(error);
       if (error == E::NONE && state != TransactionCoordinator::State::Ongoing) {
         c.transaction = request.transaction;
+        c.txn_start_ms = state_.now_ms;
         coordinator_log_state(before);
+        coordinator_schedule_timeout_check(after(c.txn_start_ms, config_.producer.transaction_timeout_ms));
       }
       break;
     }
@@ -153,6 +155,38 @@ void World::coordinator_log_state(const std::string& from) {
   step.producer_epoch = c.metadata->producer_epoch();
   step.transaction = c.transaction;
   step.detail = fmt::format("{} -> {}", from, TransactionCoordinator::name(c.metadata->state()));
+}
+
+// TransactionStateManager runs abortTimedOutTransactions every
+// transaction.abort.timed.out.transaction.cleanup.interval.ms (10 s, from
+// the broker's start): the first run after `after_ms`.
+void World::coordinator_schedule_timeout_check(std::int64_t after_ms) {
+  constexpr std::int64_t kCleanupIntervalMs = 10000;
+  schedule((after_ms / kCleanupIntervalMs + 1) * kCleanupIntervalMs, EventKind::TxnTimeoutCheck,
+           state_.coordinator.txn_start_ms);
+}
+
+// TransactionCoordinator.abortTimedOutTransactions: an Ongoing transaction
+// older than the producer's transaction.timeout.ms (txnStartTimestamp +
+// txnTimeoutMs < now) is fenced and aborted: epoch + 1
+// (prepareFenceProducerEpoch), PrepareAbort, markers. The producer's next
+// AddPartitionsToTxn or EndTxn under the old epoch is PRODUCER_FENCED: the
+// ProducerFencedException of an application with one producer.
+void World::coordinator_timeout_check(std::int64_t txn_start_ms) {
+  TransactionCoordinatorNode& c = state_.coordinator;
+  if (!c.metadata || c.metadata->state() != TransactionCoordinator::State::Ongoing || c.txn_start_ms != txn_start_ms)
+    return;  // that transaction has ended (a later one has its own check)
+  const std::int32_t host = coordinator_broker();
+  if (host < 0 || !broker_available(host) ||
+      c.txn_start_ms + config_.producer.transaction_timeout_ms >= state_.now_ms) {
+    coordinator_schedule_timeout_check(state_.now_ms);
+    return;
+  }
+  c.metadata->transaction_timed_out();
+  if (c.metadata->state() != TransactionCoordinator::State::PrepareAbort) return;  // epoch exhausted: not modelled
+  coordinator_log_state(fmt::format("Ongoing (transaction.timeout.ms={} expired: epoch + 1)",
+                                    config_.producer.transaction_timeout_ms));
+  coordinator_queue_markers(false);
 }
 
 // TransactionMarkerChannelManager.addTxnMarkersToSend: one marker per

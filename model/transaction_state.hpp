@@ -64,6 +64,7 @@ struct PendingMarker {
 struct TransactionCoordinatorNode {
   std::optional<TransactionCoordinator> metadata;  // TransactionMetadata; created by the first InitProducerId
   std::int64_t transaction = -1;                   // the transaction the metadata's Ongoing/Prepare* belongs to
+  std::int64_t txn_start_ms = -1;                  // TransactionMetadata.txnStartTimestamp of the Ongoing one
   std::vector<PendingMarker> markers;              // WriteTxnMarkers not yet answered
   std::vector<TxnRequest> held;                    // arrived at a paused broker: read when it resumes
   bool tick_scheduled = false;

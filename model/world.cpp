@@ -217,6 +217,7 @@ void World::dispatch(const Event& event) {
       break;
     }
     case EventKind::TxnCoordinatorTick: coordinator_tick(); break;
+    case EventKind::TxnTimeoutCheck: coordinator_timeout_check(event.a); break;
   }
 }
 

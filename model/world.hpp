@@ -174,6 +174,8 @@ class World {
   void coordinator_log_state(const std::string& from);
   void coordinator_queue_markers(bool commit);
   void coordinator_tick();
+  void coordinator_schedule_timeout_check(std::int64_t after_ms);
+  void coordinator_timeout_check(std::int64_t txn_start_ms);
   void coordinator_schedule_tick();
   bool coordinator_idle() const;
   std::int32_t coordinator_broker() const;

@@ -188,7 +188,8 @@ void add(H& h, const PendingMarker& v) {
 }
 template <class H>
 void add(H& h, const TransactionCoordinatorNode& v) {
-  add(h, v.metadata), add(h, v.transaction), add(h, v.markers), add(h, v.held), add(h, v.tick_scheduled);
+  add(h, v.metadata), add(h, v.transaction), add(h, v.txn_start_ms), add(h, v.markers), add(h, v.held);
+  add(h, v.tick_scheduled);
 }
 template <class H>
 void add(H& h, const TransactionalClient& v) {

@@ -281,6 +281,7 @@ enum class EventKind : std::uint8_t {
   TxnRequestArrives,        // a = message id: a request reaches the transaction coordinator
   TxnResponseArrives,       // a = message id: its answer reaches the producer
   TxnCoordinatorTick,       // the coordinator's marker channel retries what is not yet written
+  TxnTimeoutCheck,          // a = txn_start_ms: TransactionStateManager's timed-out transaction check
 };
 
 struct Event {
