@@ -175,8 +175,8 @@ void add(H& h, const ApplicationState& v) {
 }
 template <class H>
 void add(H& h, const TxnRequest& v) {
-  add(h, v.api), add(h, v.correlation_id), add(h, v.instance), add(h, v.broker), add(h, v.producer_id), add(h, v.producer_epoch), add(h, v.partitions);
-  add(h, v.commit), add(h, v.transaction);
+  add(h, v.api), add(h, v.correlation_id), add(h, v.instance), add(h, v.broker), add(h, v.producer_id);
+  add(h, v.producer_epoch), add(h, v.partitions), add(h, v.commit), add(h, v.transaction);
 }
 template <class H>
 void add(H& h, const TxnResponse& v) {

@@ -22,15 +22,7 @@ std::vector<Anomaly> check_no_aborted_reads(const History& history) {
     const std::int64_t txn = checkers::transaction_of_read(txns, read);
     auto decided = txns.committed.find(txn);
     if (decided == txns.committed.end() || decided->second) continue;
-    Anomaly a;
-    a.guarantee = "no_aborted_reads";
-    a.kind = "G1a";
-    a.partition = read.partition;
-    a.records = {read.record};
-    a.sends = {read.send};
-    a.offsets = {read.offset};
-    a.producer_id = read.producer_id;
-    a.instance = read.instance;
+    Anomaly a = checkers::read_anomaly("no_aborted_reads", "G1a", read);
     if (auto it = called.find(read.send); it != called.end()) a.steps.push_back(it->second);
     a.steps.push_back(txns.decided.at(txn));
     a.steps.push_back(i);

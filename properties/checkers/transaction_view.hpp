@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model/history.hpp"
+#include "properties/anomaly.hpp"
 
 namespace kafka_model::checkers {
 
@@ -61,6 +62,20 @@ inline std::int64_t transaction_of_read(const TransactionView& v, const Step& re
 inline bool acknowledged(const TransactionView& v, const Step& callback) {
   auto it = v.transaction_of_send.find(callback.send);
   return it == v.transaction_of_send.end() || v.returned_committed.contains(it->second);
+}
+
+// An anomaly about one record the consumer read (its guarantee, kind and summary still to say).
+inline Anomaly read_anomaly(const std::string& guarantee, const std::string& kind, const Step& read) {
+  Anomaly a;
+  a.guarantee = guarantee;
+  a.kind = kind;
+  a.partition = read.partition;
+  a.records = {read.record};
+  a.sends = {read.send};
+  a.offsets = {read.offset};
+  a.producer_id = read.producer_id;
+  a.instance = read.instance;
+  return a;
 }
 
 // "read_committed" / "read_uncommitted" (History::config; absent: not transactional).

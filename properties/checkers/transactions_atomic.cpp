@@ -30,15 +30,7 @@ std::vector<Anomaly> check_transactions_atomic(const History& history) {
     seen[txn].insert(read.send);
     first_read.try_emplace(txn, i);
     if (txns.decided.contains(txn)) continue;
-    Anomaly a;
-    a.guarantee = "transactions_atomic";
-    a.kind = "torn-transaction";
-    a.partition = read.partition;
-    a.records = {read.record};
-    a.sends = {read.send};
-    a.offsets = {read.offset};
-    a.producer_id = read.producer_id;
-    a.instance = read.instance;
+    Anomaly a = checkers::read_anomaly("transactions_atomic", "torn-transaction", read);
     if (auto it = called.find(read.send); it != called.end()) a.steps.push_back(it->second);
     a.steps.push_back(i);
     checkers::sort_steps(a.steps);

@@ -147,16 +147,10 @@ TEST(TransactionLog, ReadCommittedSkipsAnAbortedTransactionsBatchesUntilItsMarke
 }  // namespace
 }  // namespace kafka_model
 
-#include "model/run_spec_io.hpp"
-
 namespace kafka_model {
 namespace {
 
-History scenario(const char* name) {
-  const RunSpecParse parsed = load_run_spec(std::string(KAFKA_MODEL_SOURCE_DIR) + "/tests/scenarios/" + name);
-  EXPECT_TRUE(parsed.spec) << parsed.error;
-  return parsed.spec ? simulate(*parsed.spec).history : History{};
-}
+using testing::scenario_history;
 
 bool any_step(const History& h, StepKind kind, const std::string& detail, const std::string& error = "") {
   return std::any_of(h.steps.begin(), h.steps.end(), [&](const Step& s) {
@@ -167,7 +161,7 @@ bool any_step(const History& h, StepKind kind, const std::string& detail, const 
 // TransactionCoordinator.abortTimedOutTransactions: the only producer is
 // fenced by its own transaction's timeout (ProducerFencedException).
 TEST(Transactions, TheCoordinatorAbortsATimedOutTransactionAndFencesItsProducer) {
-  const History h = scenario("20-transaction-timeout-fences-the-only-producer.json");
+  const History h = scenario_history("20-transaction-timeout-fences-the-only-producer.json");
   EXPECT_TRUE(any_step(h, StepKind::TransactionStateChanged, "transaction.timeout.ms=1000 expired: epoch + 1) -> PrepareAbort"));
   EXPECT_TRUE(any_step(h, StepKind::TxnResponseReceived, "EndTxn", "PRODUCER_FENCED"));
   EXPECT_TRUE(any_step(h, StepKind::ProduceRejected, "transaction verification: PRODUCER_FENCED", "INVALID_PRODUCER_EPOCH"));
@@ -177,8 +171,8 @@ TEST(Transactions, TheCoordinatorAbortsATimedOutTransactionAndFencesItsProducer)
 // KIP-890 part 1 (3.6+): the stale retry that Kafka 2.8 appends after its
 // transaction's marker is refused in 3.9.
 TEST(Transactions, PartitionVerificationRefusesALateWriteThatKafka28Appends) {
-  const History old = scenario("19-late-transactional-write-aborted-read-2.8.json");
-  const History verified = scenario("19b-late-transactional-write-refused-by-verification-3.9.json");
+  const History old = scenario_history("19-late-transactional-write-aborted-read-2.8.json");
+  const History verified = scenario_history("19b-late-transactional-write-refused-by-verification-3.9.json");
   EXPECT_FALSE(any_step(old, StepKind::ProduceRejected, "transaction verification"));
   EXPECT_TRUE(any_step(verified, StepKind::ProduceRejected, "transaction verification: CONCURRENT_TRANSACTIONS",
                        "NOT_ENOUGH_REPLICAS"));

@@ -1185,11 +1185,7 @@ TEST(KnownRaces, WithoutC1ThereIsNoRace) {
 }
 
 // The history of a scenario file in tests/scenarios/.
-History load(const char* name) {
-  const RunSpecParse parsed = load_run_spec(std::string(KAFKA_MODEL_SOURCE_DIR) + "/tests/scenarios/" + name);
-  EXPECT_TRUE(parsed.spec) << parsed.error;
-  return parsed.spec ? simulate(*parsed.spec).history : History{};
-}
+History load(const char* name) { return testing::scenario_history(name); }
 
 TEST(KnownRaces, TheScenarioFilesAreRecognisedOnlyWhereTheRaceIs) {
   const auto race = first_batch_race(load("12-known-race-refused-first-batch-of-a-new-producer-id.json"));
@@ -1222,16 +1218,10 @@ TEST(KnownRaces, TheRestartSnapshotRefusalIsRecognisedByItsEvidence) {
 namespace kafka_model {
 namespace {
 
-History scenario_history(const char* name) {
-  const RunSpecParse parsed = load_run_spec(std::string(KAFKA_MODEL_SOURCE_DIR) + "/tests/scenarios/" + name);
-  EXPECT_TRUE(parsed.spec) << parsed.error;
-  return parsed.spec ? simulate(*parsed.spec).history : History{};
-}
-
 // KAFKA-17754's late transactional write is recognised by its evidence (a
 // batch of transaction T appended after T's marker), only where it is.
 TEST(LateTransactionWrite, Scenario19IsItAndTheVerifiedAndOrdinaryRunsAreNot) {
-  const auto late = late_transaction_write(scenario_history("19-late-transactional-write-aborted-read-2.8.json"));
+  const auto late = late_transaction_write(load("19-late-transactional-write-aborted-read-2.8.json"));
   ASSERT_TRUE(late.has_value());
   EXPECT_NE(late->find("of transaction 0 (producer 1000, epoch 0) was appended at p0 offset 2"), std::string::npos)
       << *late;
@@ -1239,7 +1229,7 @@ TEST(LateTransactionWrite, Scenario19IsItAndTheVerifiedAndOrdinaryRunsAreNot) {
   for (const char* other : {"19b-late-transactional-write-refused-by-verification-3.9.json",
                             "18-transaction-committed-and-aborted-read-committed.json",
                             "02-response-lost-idempotence-on.json"})
-    EXPECT_FALSE(late_transaction_write(scenario_history(other)).has_value()) << other;
+    EXPECT_FALSE(late_transaction_write(load(other)).has_value()) << other;
 }
 
 TEST(KafkaPromises, TheLateTransactionalWriteIsReadCommittedsKnownException) {
