@@ -471,6 +471,7 @@ class Explorer {
     spec.version = space_.version;
     spec.producer = space_.producer;
     spec.broker = space_.broker;
+    spec.consumer = space_.consumer;
     spec.workload = space_.workload;
     spec.schedule = world.schedule();
     spec.seed = seed_;
@@ -556,6 +557,7 @@ ExploreResult explore(const std::vector<const Guarantee*>& guarantees, const Exp
                       const ExploreOptions& options) {
   ExploreResult result;
   ConfigResult built = build_configuration(space.version, space.producer, space.broker);
+  if (!built.error) built.error = apply_consumer_properties(*built.config, space.consumer);
   if (built.error) {
     result.config_error = built.error;
     return result;
