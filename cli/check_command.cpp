@@ -25,6 +25,8 @@
 #include "cli/commands.hpp"
 #include "cli/config_input.hpp"
 #include "cli/html_report.hpp"
+#include "cli/java_properties.hpp"
+#include "cli/junit.hpp"
 #include "cli/kafka_release.hpp"
 #include "cli/report.hpp"
 #include "cli/text_util.hpp"
@@ -40,6 +42,8 @@ int default_jobs() { return std::max(1, static_cast<int>(std::thread::hardware_c
 struct CheckOptions {
   std::string producer_file;
   std::string broker_file;
+  std::string consumer_file;                    // --consumer: consumer.properties (isolation.level)
+  std::map<std::string, std::string> consumer;  // its keys, once read
   std::string kafka_version = "3.9";
   std::vector<std::string> guarantees;  // empty = all
   std::vector<std::string> require;     // empty = the guarantees Kafka promises; "all", "none"
@@ -124,6 +128,7 @@ void search_all(CheckPart& part, const ConfigInput& input, const CheckOptions& o
   space.version = input.version;
   space.producer = input.producer.values;
   space.broker = input.broker_values();
+  space.consumer = o.consumer;
   // Kafka's promises are judged under every fault but a transient refusal,
   // which opens a known race in the idempotent producer (docs/model.md).
   if (!o.with_refusals) space.fault_kinds = idempotence_fault_kinds();
@@ -302,15 +307,25 @@ int run_check(CheckOptions o) {
     }
     return emit_report(report, setup.header, o.producer_file, outputs, "check");
   }
+  if (!o.consumer_file.empty()) {  // the consumer that reads the final log: isolation.level
+    const PropertiesParse consumer = load_properties(o.consumer_file);
+    if (!consumer.file) return bad_input(o, escape_for_message(consumer.error), consumer.errors);
+    o.consumer = consumer.file->values;
+    if (auto error = apply_consumer_properties(*loaded.config, o.consumer))
+      return bad_input(o, escape_for_message(consumer.file->where(error->key) + ": " + error->message));
+  }
   set_effective_config(report, *loaded.config);
   report.warnings = loaded.warnings;
   report.fault_model = fault_model(o);
   if (loaded.config->transactional())
-    report.notes.push_back(
-        "Transactions are not modelled yet. This producer has a transactional.id, so the model runs it as Kafka "
-        "does outside a transaction (idempotence forced on, the producer id kept across restarts), but it never "
-        "calls beginTransaction/commitTransaction/abortTransaction and has no read_committed consumer: no verdict "
-        "below covers transactional writes.");
+    report.notes.push_back(fmt::format(
+        "This producer has a transactional.id: the model runs it in transactions (Kafka 3.9, Transactions V1; "
+        "docs/model.md \"Transactions\"): initTransactions, then {} send() calls per transaction, one "
+        "transaction in {} aborted by the application, one with a failed send aborted too; the consumer reads with "
+        "isolation.level={}{}. Not modelled yet: sendOffsetsToTransaction (consume-process-produce), "
+        "Transactions V2, a zombie instance that keeps running.",
+        Workload{}.records_per_transaction, Workload{}.abort_every, isolation_level_text(loaded.config->consumer),
+        o.consumer_file.empty() ? " (Kafka's default; --consumer FILE sets it)" : ""));
   std::vector<std::string> names;
   for (const Guarantee* g : guarantees) {
     names.push_back(g->name);
@@ -344,6 +359,8 @@ void add_check_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("check", "Search failure schedules for violations of each delivery guarantee");
   cmd->add_option("--producer", o->producer_file, "Producer .properties file (Java syntax)")->required();
   cmd->add_option("--broker", o->broker_file, "Broker/topic .properties file (model.brokers, min.insync.replicas, ...)");
+  cmd->add_option("--consumer", o->consumer_file,
+                  "Consumer .properties file: isolation.level (read_uncommitted, Kafka's default, or read_committed)");
   cmd->add_option("--kafka-version", o->kafka_version,
                   "Any Kafka release (3.5, 3.9.0, ...); runs the rules of 2.8, 3.9, 4.0 or 4.3 and says which "
                   "(default 3.9)");

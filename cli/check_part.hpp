@@ -35,6 +35,7 @@ struct CaseRecord {
   std::int64_t sends = 0;         // send() calls (count_exercise)
   std::int64_t acknowledged = 0;  // callbacks completed without error
   std::vector<std::uint64_t> fault_states;  // CaseRead::fault_states
+  std::int64_t transactions = 0;  // transactions that completed (what exercises a transaction guarantee)
 };
 
 struct GuaranteeOutcome {

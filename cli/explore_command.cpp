@@ -13,6 +13,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/config_input.hpp"
+#include "cli/java_properties.hpp"
 #include "cli/report.hpp"
 #include "properties/explorer.hpp"
 #include "properties/guarantee.hpp"
@@ -23,6 +24,7 @@ namespace {
 struct ExploreCliOptions {
   std::string producer_file;
   std::string broker_file;
+  std::string consumer_file;  // --consumer: isolation.level
   std::string kafka_version = "3.9";
   std::vector<std::string> guarantees;  // empty = all
   int records = 3;
@@ -126,6 +128,14 @@ int run_explore(const ExploreCliOptions& o) {
   space.version = *version;
   space.producer = loaded.input->producer.values;
   space.broker = loaded.input->broker.values;
+  if (!o.consumer_file.empty()) {
+    const PropertiesParse consumer = load_properties(o.consumer_file);
+    if (!consumer.file) {
+      fmt::print(stderr, "kafka-model explore: {}\n", consumer.error);
+      return kBadInput;
+    }
+    space.consumer = consumer.file->values;
+  }
   space.workload.records = o.records;
   space.workload.mode = mode;
   ExploreOptions options;
@@ -210,6 +220,7 @@ void add_explore_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("explore", "Explore every behaviour of a small world under at most K faults");
   cmd->add_option("--producer", o->producer_file, "Producer .properties file (Java syntax)")->required();
   cmd->add_option("--broker", o->broker_file, "Broker/topic .properties file");
+  cmd->add_option("--consumer", o->consumer_file, "Consumer .properties file: isolation.level (default read_uncommitted)");
   cmd->add_option("--kafka-version", o->kafka_version, "2.8, 3.9, 4.0 or 4.3 (default 3.9)");
   cmd->add_option("--records", o->records, "Records the application sends (default 3)")->check(CLI::Range(1, 20));
   cmd->add_option("--faults", o->faults, "At most this many faults per behaviour (default 1)")->check(CLI::Range(0, 6));

@@ -1,6 +1,7 @@
 #include "cli/report.hpp"
 
 #include "properties/known_races.hpp"
+#include "properties/late_transaction_write.hpp"
 #include "properties/restart_snapshot.hpp"
 
 #include <fmt/core.h>
@@ -100,9 +101,11 @@ std::optional<ExceptionMatch> known_exception(const Verdict& v) {
   const History& history = v.counterexample->history;
   const auto race = first_batch_race_for(history, v.guarantee);
   const auto snapshot = race ? std::nullopt : restart_snapshot_refusal(history);
+  const auto late = late_transaction_write(history);
   for (const KnownException& e : v.promise.exceptions) {
     if (race && e.name == "the first-batch race") return ExceptionMatch{&e, race->evidence};
     if (snapshot && e.name == "the restart snapshot") return ExceptionMatch{&e, *snapshot};
+    if (late && e.name == "a late transactional write") return ExceptionMatch{&e, *late};
   }
   return std::nullopt;
 }
@@ -169,11 +172,19 @@ std::string meaning_text(const Report& r) {
       "holds = no counterexample in that many schedules of this fault model ({}), not a proof; \"acked\" counts "
       "the sends acknowledged across them.\n",
       r.fault_model);
-  bool any_idle = false;
-  for (const Verdict& v : r.verdicts) any_idle = any_idle || !exercised(v);
+  bool any_idle = false, any_idle_transactional = false;
+  for (const Verdict& v : r.verdicts) {
+    const Guarantee* g = find_guarantee(v.guarantee);
+    const bool transactional = g != nullptr && g->transactional;
+    any_idle = any_idle || (!exercised(v) && !transactional);
+    any_idle_transactional = any_idle_transactional || (!exercised(v) && transactional);
+  }
   if (any_idle)
     out += "NOT EXERCISED = no send was acknowledged in any schedule, so the guarantee was never put to the test: "
            "every write was refused or nothing was sent (see the warnings and the configuration).\n";
+  if (any_idle_transactional)
+    out += "NOT EXERCISED for a transaction guarantee = no transaction completed in any schedule: "
+           "without transactional.id the producer runs none.\n";
   for (const Verdict& v : r.verdicts)
     if (v.exercise.cut_short > 0)
       out += fmt::format("{}: {} schedule(s) hit the model's bounds before settling and were not judged.\n",
@@ -262,7 +273,12 @@ nlohmann::ordered_json counterexample_json(const Verdict& v) {
 
 }  // namespace
 
-bool exercised(const Verdict& v) { return v.violated || v.exercise.acknowledged > 0; }
+// A transaction guarantee is exercised by a completed transaction, any other by an acknowledged send.
+bool exercised(const Verdict& v) {
+  const Guarantee* g = find_guarantee(v.guarantee);
+  if (g != nullptr && g->transactional) return v.violated || v.exercise.transactions > 0;
+  return v.violated || v.exercise.acknowledged > 0;
+}
 
 const char* verdict_name(const Verdict& v) {
   if (v.violated) return "violated";
@@ -279,6 +295,7 @@ void count_exercise(const History& history, Exercise& e) {
   for (const Step& s : history.steps) {
     if (s.kind == StepKind::SendCalled) ++e.sends;
     if (s.kind == StepKind::CallbackCompleted && s.error.empty()) ++acked;
+    if (s.kind == StepKind::TransactionEnded && s.error.empty()) ++e.transactions;
   }
   e.acknowledged += acked;
   e.schedules_with_ack += acked > 0 ? 1 : 0;
@@ -300,13 +317,6 @@ int exit_code_for(const Report& r) {
 void set_promise(Verdict& verdict, const Configuration& config) {
   verdict.promise = kafka_promises(config, verdict.guarantee);
   verdict.remedy = remedy(config, verdict.guarantee);
-  // Until the world runs transactions, advising transactions to a producer
-  // that already has a transactional.id is advice the model cannot back.
-  if (config.transactional() && verdict.remedy.find("transactional.id") != std::string::npos)
-    verdict.remedy =
-        "transactions are not modelled yet: this producer has a transactional.id, but the model never runs "
-        "beginTransaction/commitTransaction, so it cannot say whether transactions with read_committed rule "
-        "this out";
 }
 
 Verdict judge_run(const std::string& guarantee, const Configuration& config, const RunSpec& spec,

@@ -36,6 +36,7 @@ struct Exercise {
   int schedules_with_ack = 0;         // of them, with at least one acknowledged send
   std::int64_t sends = 0;             // send() calls across them
   std::int64_t acknowledged = 0;      // callbacks completed without error
+  std::int64_t transactions = 0;      // transactions that completed (committed or aborted)
   int cut_short = 0;                  // schedules that hit the model's bounds (never judged)
 };
 

@@ -11,6 +11,10 @@ namespace kafka_model {
 
 
 void World::app_send_due() {
+  if (config_.transactional()) {
+    app_transaction_due();
+    return;
+  }
   ApplicationState& app = state_.app;
   app.send_scheduled = false;
   const bool waiting_for_callback = workload_.mode == DeliveryMode::Synchronous && app.outstanding_sends > 0;
@@ -45,6 +49,10 @@ void World::app_send(std::int64_t record) {
   step.partition = partition;
   step.instance = state_.producer.instance;
   step.detail = workload_.keys > 0 ? fmt::format("key=k{}", record % workload_.keys) : "key=null";
+  if (config_.transactional()) {
+    step.transaction = state_.txn_app.transaction;
+    txn_maybe_add_partition(partition);
+  }
   if (!producer_append(record, send, partition)) {  // buffer.memory full: send() blocks
     app.blocked.emplace_back(send, state_.now_ms, partition);
     wake_sender_at(after(state_.now_ms, config_.producer.max_block_ms));
@@ -70,6 +78,17 @@ void World::app_callback(std::int64_t send, std::int64_t offset, Errors error) {
     r.outstanding_send = -1;
     --app.outstanding_sends;
   }
+  if (config_.transactional()) {
+    // A transaction's send is not re-sent alone: the transaction aborts and
+    // its records go into a later one (transactional_client.cpp).
+    if (error == Errors::NONE) {
+      r.acknowledged = true;
+      state_.txn_app.progress_ms = state_.now_ms;
+    } else {
+      state_.txn_app.send_failed = true;
+    }
+    return;
+  }
   if (error == Errors::NONE) {
     r.acknowledged = true;
   } else if (workload_.mode != DeliveryMode::FireAndForget && !r.acknowledged) {
@@ -90,6 +109,23 @@ void World::app_callback(std::int64_t send, std::int64_t offset, Errors error) {
 void World::app_producer_restarted() {
   ApplicationState& app = state_.app;
   app.blocked.clear();
+  if (config_.transactional()) {
+    // The open transaction is lost with the instance (the new one's
+    // initTransactions aborts it); its records go into a later one.
+    for (auto& [record, r] : app.records)
+      if (r.outstanding_send >= 0) {
+        r.outstanding_send = -1;
+        --app.outstanding_sends;
+      }
+    app_transaction_lost();
+    state_.txn_app.transaction = -1;
+    state_.txn_app.completing = false;
+    if (!app.send_scheduled) {
+      app.send_scheduled = true;
+      schedule(state_.now_ms, EventKind::AppSendDue);
+    }
+    return;
+  }
   for (auto& [record, r] : app.records) {
     if (r.outstanding_send < 0) continue;
     r.outstanding_send = -1;
@@ -108,6 +144,7 @@ void World::app_producer_restarted() {
 }
 
 bool World::app_done() const {
+  if (config_.transactional()) return app_transactions_done();
   const ApplicationState& app = state_.app;
   return app.next_new_record >= workload_.records && app.resend_queue.empty() && app.blocked.empty() &&
          app.outstanding_sends == 0;

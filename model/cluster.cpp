@@ -232,6 +232,8 @@ PartitionResponse World::leader_append(BrokerNode& broker, const ProduceRequest&
   Replica& replica = broker.replicas.at(batch.partition);
   const std::int64_t log_end = replica.log.log_end_offset();
   bool fresh = false;  // the leader had no state for this producer id here (the first-batch race's C1)
+  if (batch.transactional)  // KIP-890 part 1 (3.6+): the transaction's first batch here is verified
+    if (auto refused = txn_verify_partition(replica, batch)) return reject(refused->first, refused->second);
   if (batch.producer_id >= 0) {
     // What-if for KAFKA-15591 (apache/kafka PR 23234, Kafka 4.5): a producer
     // with no state whose first batch has a non-zero sequence is refused with
@@ -270,8 +272,11 @@ PartitionResponse World::leader_append(BrokerNode& broker, const ProduceRequest&
   replica.log.batches.push_back(LogBatch{log_end, partition.leader_epoch, batch.batch, request.instance,
                                          batch.producer_id, batch.producer_epoch, batch.base_sequence,
                                          batch.last_sequence, batch.records, state_.now_ms});
+  replica.log.batches.back().transactional = batch.transactional;
+  replica.log.batches.back().transaction = batch.transaction;
   Step& step = log_batch_step(StepKind::BatchAppended, broker.id, request.request, batch);
   step.offset = log_end;
+  step.transaction = batch.transaction;  // -1 outside transactions
   step.instance = request.instance;
   step.producer_state_created = fresh;
   std::string sends;

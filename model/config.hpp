@@ -98,10 +98,19 @@ struct BrokerConfig {
   bool operator==(const BrokerConfig&) const = default;
 };
 
+// The consumer that reads the final log (consumer.properties). Only
+// isolation.level changes what it returns (ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+// default read_uncommitted; the values are case-insensitive as IsolationLevel's).
+struct ConsumerConfig {
+  bool read_committed = false;  // isolation.level=read_committed: up to the LSO, aborted records dropped
+  bool operator==(const ConsumerConfig&) const = default;
+};
+
 struct Configuration {
   KafkaVersion version = KafkaVersion::V3_9;
   ProducerConfig producer;
   BrokerConfig broker;
+  ConsumerConfig consumer;
   // What Kafka would log while building this configuration (unknown keys,
   // idempotence silently disabled, delivery.timeout.ms raised), plus the
   // model's own warnings (min.insync.replicas > replication factor).
@@ -147,6 +156,12 @@ struct ConfigResult {
 // config / error is set.
 ConfigResult build_configuration(KafkaVersion version, const Properties& producer, const Properties& broker,
                                  bool strict = false);
+
+// Applies consumer properties (isolation.level; any other consumer key is
+// accepted and not modelled) to `config`; an invalid value is an error
+// naming the key and Kafka's valid values.
+std::optional<ConfigError> apply_consumer_properties(Configuration& config, const Properties& consumer);
+const char* isolation_level_text(const ConsumerConfig& consumer);  // "read_committed" / "read_uncommitted"
 
 // A broker/topic key (model.brokers, min.insync.replicas, ...), as opposed to
 // a producer key: which file a key belongs in.

@@ -22,6 +22,14 @@ enum class Errors : std::uint8_t {
   // (DUPLICATE_SEQUENCE_NUMBER). Neither exception is a RetriableException.
   UNKNOWN_PRODUCER_ID,               // the broker has no state for the producer id
   DUPLICATE_SEQUENCE_NUMBER,         // already written, offset no longer cached: success, offset -1
+  // Transactions (the transaction coordinator's answers; TransactionManager's
+  // handlers: retriable ones are retried, PRODUCER_FENCED is fatal).
+  COORDINATOR_NOT_AVAILABLE,         // retriable: the coordinator's broker is down
+  NOT_COORDINATOR,                   // retriable: look the coordinator up again
+  CONCURRENT_TRANSACTIONS,           // retriable: the previous transaction is still completing
+  PRODUCER_FENCED,                   // a newer epoch of the transactional.id exists
+  INVALID_TXN_STATE,                 // the request does not fit the coordinator's state
+  TRANSACTION_ABORTED,               // client side: TransactionAbortedException for a batch of an aborted transaction
   TIMEOUT,                           // (stays last) client-side TimeoutException: delivery.timeout.ms or max.block.ms
 };
 
@@ -37,6 +45,12 @@ constexpr std::string_view to_string(Errors e) {
     case Errors::NETWORK_EXCEPTION: return "NETWORK_EXCEPTION";
     case Errors::UNKNOWN_PRODUCER_ID: return "UNKNOWN_PRODUCER_ID";
     case Errors::DUPLICATE_SEQUENCE_NUMBER: return "DUPLICATE_SEQUENCE_NUMBER";
+    case Errors::COORDINATOR_NOT_AVAILABLE: return "COORDINATOR_NOT_AVAILABLE";
+    case Errors::NOT_COORDINATOR: return "NOT_COORDINATOR";
+    case Errors::CONCURRENT_TRANSACTIONS: return "CONCURRENT_TRANSACTIONS";
+    case Errors::PRODUCER_FENCED: return "PRODUCER_FENCED";
+    case Errors::INVALID_TXN_STATE: return "INVALID_TXN_STATE";
+    case Errors::TRANSACTION_ABORTED: return "TransactionAbortedException";
     case Errors::TIMEOUT: return "TimeoutException";
   }
   return "?";

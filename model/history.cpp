@@ -38,7 +38,16 @@ std::string_view to_string(StepKind kind) {
     case StepKind::BrokerStalled: return "BrokerStalled";
     case StepKind::ProducerStateExpired: return "ProducerStateExpired";
     case StepKind::ProducerCrashed: return "ProducerCrashed";
+    case StepKind::TransactionBegun: return "TransactionBegun";
+    case StepKind::TransactionEnding: return "TransactionEnding";
+    case StepKind::TransactionEnded: return "TransactionEnded";
+    case StepKind::TxnRequestSent: return "TxnRequestSent";
+    case StepKind::TxnResponseReceived: return "TxnResponseReceived";
+    case StepKind::TransactionStateChanged: return "TransactionStateChanged";
+    case StepKind::MarkerWritten: return "MarkerWritten";
+    case StepKind::TransactionHanging: return "TransactionHanging";
     case StepKind::FaultsHealed: return "FaultsHealed";
+    case StepKind::OtherConsumerRead: return "OtherConsumerRead";
     case StepKind::ConsumerRead: return "ConsumerRead";
   }
   return "?";
@@ -61,6 +70,7 @@ void add_step(CanonicalHasher& h, const Step& s) {
   h.add(s.producer_id).add(s.producer_epoch).add(s.sequence).add(s.last_sequence).add(s.instance);
   h.add(std::string_view(s.error)).add(std::string_view(s.detail));
   h.add(static_cast<std::uint8_t>(s.producer_state_created ? 1 : 0));
+  if (s.transaction != -1) h.add(s.transaction);
 }
 
 }  // namespace

@@ -48,8 +48,18 @@ enum class StepKind : std::uint8_t {
   BrokerStalled,
   ProducerCrashed,
   ProducerStateExpired,    // a replica dropped an idle producer's state (producer.id.expiration.ms)
+  // transactions (KIP-98, Transactions V1)
+  TransactionBegun,        // beginTransaction(): transaction ordinal
+  TransactionEnding,       // commitTransaction() / abortTransaction() called; detail says which and why
+  TransactionEnded,        // the call returned; error set when commitTransaction failed
+  TxnRequestSent,          // InitProducerId / AddPartitionsToTxn / EndTxn to the coordinator
+  TxnResponseReceived,     // its answer: error
+  TransactionStateChanged, // the coordinator's TransactionMetadata moved: detail "From -> To"
+  MarkerWritten,           // a partition leader wrote a COMMIT/ABORT control batch (WriteTxnMarkers)
+  TransactionHanging,      // at the end: a partition's open transaction no marker will end (offset: its first offset)
   // the end of the run
   FaultsHealed,
+  OtherConsumerRead,       // transactional runs: what a consumer with the other isolation.level reads (not judged)
   ConsumerRead,            // one record of the final committed log (up to the high watermark)
 };
 
@@ -85,6 +95,9 @@ struct Step {
   // the first condition of the first-batch race (docs/model.md). Absent from
   // JSON when false, so histories written before it load unchanged.
   bool producer_state_created = false;
+  // The application's transaction ordinal (0, 1, ...) a step belongs to, -1
+  // outside transactions (absent from JSON then).
+  std::int64_t transaction = -1;
   bool operator==(const Step&) const = default;
 };
 

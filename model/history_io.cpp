@@ -50,6 +50,7 @@ const IntField kIntFields[] = {
     {"sequence", nullptr, &Step::sequence},
     {"last_sequence", nullptr, &Step::last_sequence},
     {"instance", nullptr, &Step::instance},
+    {"transaction", &Step::transaction},
 };
 
 ordered_json step_to_json(const Step& s) {
@@ -70,7 +71,7 @@ Step step_from_json(const json& j, const std::string& path) {
   reject_unknown_keys(j, path, "step",
                       {"time_ms", "kind", "node", "record", "send", "batch", "request", "partition", "broker",
                        "offset", "producer_id", "producer_epoch", "sequence", "last_sequence", "instance", "error",
-                       "detail", "producer_state_created"});
+                       "detail", "producer_state_created", "transaction"});
   Step s;
   if (!j.contains("kind")) fail(member(path, "kind"), "missing");
   const std::string kind = read_string(j["kind"], member(path, "kind"));
@@ -117,12 +118,12 @@ History history_from_document(const json& root) {
 // engineer reads them (a produce response: request, partition, error, offset).
 // Fields present but not listed follow in declaration order, so a timeline
 // never hides a field the world recorded.
-enum class Field { Record, Send, Partition, Batch, Request, Broker, Offset, Pid, Epoch, Seq, Instance, Error, NewState };
+enum class Field { Record, Send, Partition, Batch, Request, Broker, Offset, Pid, Epoch, Seq, Instance, Error, NewState, Txn };
 using Fields = std::vector<Field>;
 
 const Fields kDeclarationOrder = {Field::Record, Field::Send, Field::Batch, Field::Request, Field::Partition,
                                   Field::Broker, Field::Offset, Field::Pid,   Field::Epoch,   Field::Seq,
-                                  Field::Instance, Field::Error, Field::NewState};
+                                  Field::Instance, Field::Error, Field::NewState, Field::Txn};
 
 Fields lead_fields(StepKind kind) {
   using F = Field;
@@ -159,6 +160,15 @@ Fields lead_fields(StepKind kind) {
     case StepKind::BrokerStalled: return {F::Broker};
     case StepKind::ProducerCrashed: return {F::Instance};
     case StepKind::ProducerStateExpired: return {F::Partition, F::Broker, F::Pid};
+    case StepKind::TransactionBegun:
+    case StepKind::TransactionEnding:
+    case StepKind::TransactionEnded: return {F::Txn, F::Instance, F::Error};
+    case StepKind::TxnRequestSent:
+    case StepKind::TxnResponseReceived: return {F::Txn, F::Pid, F::Epoch, F::Error};
+    case StepKind::TransactionStateChanged: return {F::Txn, F::Pid, F::Epoch};
+    case StepKind::MarkerWritten: return {F::Partition, F::Offset, F::Txn, F::Pid, F::Epoch};
+    case StepKind::TransactionHanging: return {F::Partition, F::Offset, F::Pid, F::Epoch, F::Broker};
+    case StepKind::OtherConsumerRead: return {F::Partition, F::Offset, F::Record, F::Send, F::Txn};
     case StepKind::FaultsHealed: return {};
     case StepKind::ConsumerRead: return {F::Partition, F::Offset, F::Record, F::Send, F::Pid, F::Epoch, F::Seq};
   }
@@ -180,6 +190,7 @@ bool present(const Step& s, Field f) {
     case Field::Instance: return s.instance != -1;
     case Field::Error: return !s.error.empty();
     case Field::NewState: return s.producer_state_created;
+    case Field::Txn: return s.transaction != -1;
   }
   return false;
 }
@@ -206,6 +217,7 @@ std::string render(const Step& s, Field f) {
     case Field::Instance: return fmt::format("instance={}", s.instance);
     case Field::Error: return "error=" + s.error;
     case Field::NewState: return "new-producer-state";
+    case Field::Txn: return fmt::format("txn={}", s.transaction);
   }
   return {};
 }
@@ -312,6 +324,7 @@ std::string timeline_legend() {
     error=X      Kafka error name (org.apache.kafka.common.protocol.Errors)
     new-producer-state  the leader had no state for this producer id on the partition
                  and created it for this batch (any sequence is accepted then)
+    txn=T        the application's transaction (0, 1, ...; with transactional.id)
 )";
 }
 

@@ -14,6 +14,10 @@ struct LogRecord {
   bool operator==(const LogRecord&) const = default;
 };
 
+// A control batch's one record (ControlRecordType): the transaction marker
+// the coordinator's WriteTxnMarkers writes (EndTransactionMarker).
+enum class ControlType : std::uint8_t { None, Commit, Abort };
+
 struct LogBatch {
   std::int64_t base_offset = 0;
   std::int32_t leader_epoch = 0;    // the partition leader epoch that wrote it (KIP-101 truncation)
@@ -28,6 +32,15 @@ struct LogBatch {
   // for producer.id.expiration.ms). Kafka takes the batch's max timestamp,
   // CreateTime by default; the model uses the leader's append time.
   std::int64_t timestamp_ms = 0;
+  // RecordBatch.isTransactional: written inside a transaction (KIP-98).
+  bool transactional = false;
+  // RecordBatch.isControlBatch: a COMMIT/ABORT marker (one record, no
+  // application data), None for a data batch.
+  ControlType control = ControlType::None;
+  // Model bookkeeping, not on Kafka's disk: which application transaction
+  // (TransactionalApp's ordinal) the batch or marker belongs to; -1 = none.
+  std::int64_t transaction = -1;
+  bool is_control() const { return control != ControlType::None; }
   std::int64_t next_offset() const { return base_offset + static_cast<std::int64_t>(records.size()); }
   bool operator==(const LogBatch&) const = default;
 };

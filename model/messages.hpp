@@ -18,6 +18,8 @@ struct WireBatch {
   std::int32_t base_sequence = -1;
   std::int32_t last_sequence = -1;
   std::vector<LogRecord> records;
+  bool transactional = false;     // RecordBatch.isTransactional
+  std::int64_t transaction = -1;  // model bookkeeping (LogBatch::transaction)
   bool operator==(const WireBatch&) const = default;
 };
 

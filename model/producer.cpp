@@ -36,6 +36,10 @@ void World::producer_start() {
   refresh_metadata();
   log_step(StepKind::ProducerStarted, producer_node(p.instance)).instance = p.instance;
   if (!config_.idempotent()) return;
+  if (config_.transactional()) {  // initTransactions: InitProducerId from the coordinator
+    txn_init_transactions();
+    return;
+  }
   // InitProducerId. A transactional.id keeps its producer id across
   // restarts and bumps the epoch (fencing the old instance); without one,
   // every instance gets a new producer id: a new "PID session".
@@ -150,6 +154,7 @@ void World::sender_run() {
       sender_maybe_resolve_sequences();
       sender_bump_epoch_if_needed();
     }
+    if (config_.transactional() && sender_send_transactional_request()) break;
     // Metadata is refreshed after an error that says the leader may have moved
     // (Sender.completeBatch -> metadata.requestUpdate) or while a partition
     // has no known leader; otherwise the producer keeps sending where it was.
@@ -284,6 +289,9 @@ void World::sender_maybe_resolve_sequences() {
     if (!entry.unresolved || !entry.in_flight.empty()) continue;
     const bool is_next_sequence = static_cast<std::int64_t>(entry.next_sequence) - entry.last_acked_sequence == 1;
     if (!is_next_sequence && !config_.transactional()) request_epoch_bump_for_partition(partition);
+    // The transactional producer: "It is safe to abort the transaction and
+    // continue": an epoch bump after the abort, and an abortable error now.
+    if (!is_next_sequence && config_.transactional()) txn_sequence_unresolvable();
     entry.unresolved = false;
     entry.unresolved_sequence = -1;
   }

@@ -7,6 +7,7 @@
 
 #include "model/sim_time.hpp"
 #include "model/step_text.hpp"
+#include "model/transaction_log.hpp"
 #include "model/world.hpp"
 
 namespace kafka_model {
@@ -204,8 +205,7 @@ void World::fetch_response_arrives(std::int32_t follower, std::int32_t partition
       if (batch.producer_id >= 0) {
         auto [entry, fresh] =
             mine.producers.try_emplace(batch.producer_id, config_.broker.producer_state_batches_to_retain);
-        entry->second.replicate_batch(static_cast<std::int16_t>(batch.producer_epoch), batch.base_sequence,
-                                      batch.last_sequence, batch.base_offset);
+        replay_into_producer_state(entry->second, batch);
       }
     }
     mine.high_watermark =
@@ -524,8 +524,7 @@ void World::reload_producer_state(Replica& replica) const {
       last_before_snapshot[batch.producer_id] = &batch;
   auto replay = [&](const LogBatch& batch) {
     auto [it, fresh] = replica.producers.try_emplace(batch.producer_id, config_.broker.producer_state_batches_to_retain);
-    it->second.replicate_batch(static_cast<std::int16_t>(batch.producer_epoch), batch.base_sequence,
-                               batch.last_sequence, batch.base_offset);
+    replay_into_producer_state(it->second, batch);
   };
   for (const auto& [producer, batch] : last_before_snapshot) replay(*batch);
   for (const LogBatch& batch : replica.log.batches)

@@ -19,6 +19,7 @@ struct RunSpec {
   KafkaVersion version = KafkaVersion::V3_9;
   std::map<std::string, std::string> producer;  // producer.properties keys
   std::map<std::string, std::string> broker;    // broker/topic keys
+  std::map<std::string, std::string> consumer;  // consumer.properties keys (isolation.level)
   Workload workload;
   FaultSchedule schedule;
   std::uint64_t seed = 1;

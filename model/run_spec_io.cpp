@@ -135,6 +135,11 @@ ordered_json workload_to_json(const Workload& w) {
   j["record_size_bytes"] = w.record_size_bytes;
   j["max_resends_per_record"] = w.max_resends_per_record;
   j["mode"] = to_string(w.mode);
+  // Only when changed: a file written before transactions writes as it did.
+  const Workload defaults;
+  if (w.records_per_transaction != defaults.records_per_transaction)
+    j["records_per_transaction"] = w.records_per_transaction;
+  if (w.abort_every != defaults.abort_every) j["abort_every"] = w.abort_every;
   return j;
 }
 
@@ -155,7 +160,10 @@ std::string all_fault_kinds() {
 
 // Errors a broker can answer a produce request with: not NONE (that is no
 // fault) and not the client-side TimeoutException (never on the wire).
-bool broker_answers(Errors e) { return e != Errors::NONE && e != Errors::TIMEOUT; }
+// The transaction coordinator's answers are not produce errors either.
+bool broker_answers(Errors e) {
+  return e != Errors::NONE && e != Errors::TIMEOUT && (e < Errors::COORDINATOR_NOT_AVAILABLE || e > Errors::TRANSACTION_ABORTED);
+}
 
 std::string broker_error_names() {
   std::string out;
@@ -224,7 +232,8 @@ FaultSchedule read_faults(const json& v) {
 Workload read_workload(const json& j) {
   expect_object(j, "workload");
   reject_unknown_keys(j, "workload", "workload",
-                      {"records", "keys", "send_interval_ms", "record_size_bytes", "max_resends_per_record", "mode"});
+                      {"records", "keys", "send_interval_ms", "record_size_bytes", "max_resends_per_record", "mode",
+                       "records_per_transaction", "abort_every"});
   Workload w;
   // The model's limits keep one run a run (a search makes thousands):
   // Kafka's own max.request.size default bounds a record at 1 MiB.
@@ -236,6 +245,10 @@ Workload read_workload(const json& j) {
   int32_at("keys", w.keys, 1'000'000, "0 = null keys");
   int32_at("record_size_bytes", w.record_size_bytes, 1 << 20);
   int32_at("max_resends_per_record", w.max_resends_per_record, 1000);
+  int32_at("records_per_transaction", w.records_per_transaction, 1'000'000);
+  if (j.contains("records_per_transaction") && w.records_per_transaction < 1)
+    fail("workload.records_per_transaction", "must be at least 1");
+  int32_at("abort_every", w.abort_every, 1'000'000, "0 = abort only after a failed send");
   if (j.contains("send_interval_ms"))
     w.send_interval_ms = read_int(j["send_interval_ms"], "workload.send_interval_ms", 0, 86'400'000);
   if (j.contains("mode")) {
@@ -304,7 +317,7 @@ std::vector<std::string> read_names(const json& v, const std::string& path) {
 RunSpec spec_from_document(const json& root) {
   expect_object(root, "");
   reject_unknown_keys(root, "", "top-level",
-                      {"description", "kafka_version", "seed", "producer", "broker", "workload", "faults",
+                      {"description", "kafka_version", "seed", "producer", "broker", "consumer", "workload", "faults",
                        "choices", "expect_violated", "expect_holds"});
   RunSpec spec;
   if (root.contains("description")) spec.description = read_string(root["description"], "description");
@@ -312,6 +325,7 @@ RunSpec spec_from_document(const json& root) {
   if (root.contains("seed")) spec.seed = read_seed(root["seed"]);
   if (root.contains("producer")) spec.producer = read_properties(root["producer"], "producer");
   if (root.contains("broker")) spec.broker = read_properties(root["broker"], "broker");
+  if (root.contains("consumer")) spec.consumer = read_properties(root["consumer"], "consumer");
   if (root.contains("workload")) spec.workload = read_workload(root["workload"]);
   if (root.contains("faults")) spec.schedule = read_faults(root["faults"]);
   if (root.contains("choices")) spec.choices = read_choices(root["choices"]);
@@ -329,6 +343,7 @@ std::string to_json(const RunSpec& spec) {
   j["seed"] = spec.seed;
   j["producer"] = properties_to_json(spec.producer);
   j["broker"] = properties_to_json(spec.broker);
+  if (!spec.consumer.empty()) j["consumer"] = properties_to_json(spec.consumer);
   j["workload"] = workload_to_json(spec.workload);
   j["faults"] = ordered_json::array();
   for (const Fault& fault : spec.schedule.faults) j["faults"].push_back(fault_to_json(fault));

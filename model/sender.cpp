@@ -127,6 +127,7 @@ bool World::should_stop_drain_batches_for_partition(const ClientBatch& first) {
   ProducerClient& p = state_.producer;
   if (!config_.idempotent()) return false;
   if (p.producer_id < 0) return true;  // !producerIdAndEpoch.isValid()
+  if (config_.transactional() && !txn_send_to_partition_allowed(first.partition)) return true;
   TxnPartitionEntry& entry = p.sequences[first.partition];
   const bool has_in_flight = !entry.in_flight.empty();
   if (first.base_sequence < 0) {
@@ -232,7 +233,8 @@ ProduceRequest World::build_produce_request(std::int32_t broker, const std::vect
     batch.request = request.request;
     request.batches.push_back(WireBatch{batch.partition, id, batch.producer_id, batch.producer_epoch,
                                         batch.base_sequence,
-                                        batch.base_sequence < 0 ? -1 : batch.last_sequence(), batch.records});
+                                        batch.base_sequence < 0 ? -1 : batch.last_sequence(), batch.records,
+                                        config_.transactional(), config_.transactional() ? state_.txn_app.transaction : -1});
   }
   if (config_.producer.acks != Acks::Zero)
     p.in_flight.emplace(request.request,
@@ -570,6 +572,7 @@ void World::finish_batch(ClientBatch& batch, std::int64_t base_offset, Errors er
   const ClientBatch done = batch;
   p.batches.erase(batch.id);
   p.buffered_bytes -= done.bytes;
+  if (config_.transactional() && error != Errors::NONE) txn_batch_failed();
   for (std::size_t i = 0; i < done.records.size(); ++i) {
     const std::int64_t offset = base_offset < 0 ? -1 : base_offset + static_cast<std::int64_t>(i);
     app_callback(done.records[i].send, error == Errors::NONE ? offset : -1, error);

@@ -31,6 +31,10 @@ SimulationResult simulate(const RunSpec& spec, const ModelParameters& parameters
     result.config_error = built.error;
     return result;
   }
+  if (auto error = apply_consumer_properties(*built.config, spec.consumer)) {
+    result.config_error = error;
+    return result;
+  }
   if (auto error = check_faults_against(spec.schedule, *built.config)) {
     result.config_error = error;
     return result;

@@ -27,6 +27,12 @@ struct Workload {
   std::int32_t record_size_bytes = 100;
   std::int32_t max_resends_per_record = 3;  // the application gives up after this many re-sends
   DeliveryMode mode = DeliveryMode::AtLeastOnce;
+  // A transactional producer (transactional.id set): send() this many records
+  // per transaction, and abortTransaction() instead of commitTransaction()
+  // for every abort_every-th transaction (0: abort only after a failed send).
+  // Unused without transactional.id.
+  std::int32_t records_per_transaction = 3;
+  std::int32_t abort_every = 3;
   bool operator==(const Workload&) const = default;
 };
 

@@ -1,5 +1,7 @@
 // The event loop, fault application, healing and the final consumer read.
 #include "model/sim_time.hpp"
+#include "model/step_text.hpp"
+#include "model/transaction_log.hpp"
 #include "model/world.hpp"
 
 #include <fmt/core.h>
@@ -20,6 +22,9 @@ World::World(Configuration config, Workload workload, FaultSchedule faults, Choo
   history_.config.merge(config_.effective_broker_properties());
   history_.config["kafka.version"] = to_string(config_.version);
   history_.steps.reserve(64);  // a search's runs take a few dozen steps: no regrowth for most
+  // The consumer's isolation.level changes what it reads only for a
+  // transactional producer: recorded only then (other histories unchanged).
+  if (config_.transactional()) history_.config["isolation.level"] = isolation_level_text(config_.consumer);
   cluster_start();
   first_fault_seq_ = state_.next_event_seq;
   for (std::size_t i = 0; i < schedule_.faults.size(); ++i)
@@ -84,7 +89,7 @@ bool World::can_inject() const { return injection_time() >= 0; }
 
 bool World::would_heal() const {
   return !ended_ && !state_.queue.empty() && !state_.healed && state_.pending_faults == 0 &&
-         state_.producer.batches.empty() && app_done();
+         ((state_.producer.batches.empty() && app_done()) || txn_app_blocked());
 }
 
 void World::inject(Fault fault) {
@@ -101,8 +106,11 @@ void World::inject(Fault fault) {
 }
 
 // Every timed fault applied, the application finished, the producer idle.
+// A transactional application blocked on the cluster for max.block.ms
+// (txn_app_blocked) lets the faults heal too.
 bool World::finished() const {
-  return !heal_held_ && state_.pending_faults == 0 && state_.producer.batches.empty() && app_done();
+  return !heal_held_ && state_.pending_faults == 0 &&
+         ((state_.producer.batches.empty() && app_done()) || txn_app_blocked());
 }
 
 // After healing: every partition has a leader, every replica holds the
@@ -122,7 +130,8 @@ bool World::converged() const {
         return false;
     }
   }
-  return state_.producer.batches.empty() && state_.requests_on_wire.empty() && state_.responses_on_wire.empty();
+  return state_.producer.batches.empty() && state_.requests_on_wire.empty() && state_.responses_on_wire.empty() &&
+         coordinator_idle() && (!config_.transactional() || app_done());
 }
 
 void World::run() {
@@ -139,7 +148,15 @@ bool World::step() {
   }
   if (!over) {
     const Event event = state_.queue.front();
-    over = settle_until_ >= 0 && (event.time_ms > settle_until_ || converged());
+    // A transactional application may still run after the heal
+    // (txn_app_blocked): the settle time counts from its last progress.
+    const std::int64_t settle_until = settle_until_ >= 0 && config_.transactional()
+                                          ? std::max(settle_until_, after(state_.txn_app.progress_ms, parameters_.settle_ms))
+                                          : settle_until_;
+    over = settle_until >= 0 && (event.time_ms > settle_until || converged());
+    // A transactional application still running when the settle time is
+    // over has not finished after the heal: the run is cut, never judged.
+    if (over && !converged() && config_.transactional() && !app_done()) cut_short_ = true;
     if (!over) {
       state_.queue.pop_front();
       state_.now_ms = event.time_ms;
@@ -195,10 +212,23 @@ void World::dispatch(const Event& event) {
       complete_pending(broker.id);  // what expired or completed during the pause is answered first
       complete_delayed_fetches(broker.id, -1, true);
       broker_read_all(broker.id);   // then the sockets are read again, one request per connection
+      coordinator_resume(broker.id);
       break;
     }
     case EventKind::DelayedProduceExpires: complete_pending(static_cast<std::int32_t>(event.a)); break;
     case EventKind::ProducerExpirationCheck: remove_expired_producers(static_cast<std::int32_t>(event.a)); break;
+    case EventKind::TxnRequestArrives: {
+      auto node = state_.txn_requests_on_wire.extract(event.a);
+      coordinator_receive(node.mapped());
+      break;
+    }
+    case EventKind::TxnResponseArrives: {
+      auto node = state_.txn_responses_on_wire.extract(event.a);
+      txn_client_receive(node.mapped());
+      break;
+    }
+    case EventKind::TxnCoordinatorTick: coordinator_tick(); break;
+    case EventKind::TxnTimeoutCheck: coordinator_timeout_check(event.a); break;
   }
 }
 
@@ -278,9 +308,15 @@ void World::heal() {
       }
 }
 
-// A read_uncommitted consumer reads every partition from its leader up to the
-// high watermark: the committed log the checkers judge.
+// The consumer reads every partition from its leader: with
+// isolation.level=read_uncommitted (Kafka's default) up to the high
+// watermark, with read_committed up to the last stable offset without the
+// records of aborted transactions (transaction_log.hpp). That read is the log
+// the checkers judge (ConsumerRead). For a transactional producer the other
+// isolation level's read is recorded too (OtherConsumerRead), for the reader.
 void World::consumer_read() {
+  const bool transactional = config_.transactional();
+  const bool read_committed = transactional && config_.consumer.read_committed;
   for (const PartitionState& partition : state_.partitions) {
     if (partition.leader < 0) {
       Step& step = log_step(StepKind::ConsumerRead, "consumer");
@@ -289,24 +325,63 @@ void World::consumer_read() {
       continue;
     }
     const Replica& replica = state_.brokers[static_cast<std::size_t>(partition.leader)].replicas.at(partition.id);
-    for (const LogBatch& batch : replica.log.batches) {
-      for (std::size_t i = 0; i < batch.records.size(); ++i) {
-        const std::int64_t offset = batch.base_offset + static_cast<std::int64_t>(i);
-        if (offset >= replica.high_watermark) break;  // later batches are past it too
-        Step& step = log_step(StepKind::ConsumerRead, "consumer");
+    auto record_reads = [&](bool committed, StepKind kind, const std::string& node) {
+      for (const ConsumedRecord& read : consume(replica.log, replica.high_watermark, committed)) {
+        const LogBatch& batch = replica.log.batches[read.batch];
+        Step& step = log_step(kind, node);
         step.partition = partition.id;
         step.broker = partition.leader;
-        step.offset = offset;
-        step.record = batch.records[i].record;
-        step.send = batch.records[i].send;
+        step.offset = read.offset;
+        step.record = batch.records[read.index].record;
+        step.send = batch.records[read.index].send;
         step.batch = batch.batch;
         step.instance = batch.instance;
         step.producer_id = batch.producer_id;
         step.producer_epoch = batch.producer_epoch;
         step.sequence = batch.base_sequence;
         step.last_sequence = batch.last_sequence;
+        step.transaction = batch.transaction;
+        if (transactional) step.detail = committed ? "read_committed" : "read_uncommitted";
       }
+    };
+    record_reads(read_committed, StepKind::ConsumerRead, "consumer");
+    if (transactional)
+      record_reads(!read_committed, StepKind::OtherConsumerRead,
+                   fmt::format("consumer-{}", read_committed ? "read_uncommitted" : "read_committed"));
+    if (transactional) record_hanging_transactions(partition, replica);
+  }
+}
+
+// A transaction still open on a partition at the end that no marker will
+// end: the coordinator is not completing a transaction of that producer on
+// that partition (it is done with it, or never added the partition). Its first
+// offset holds the last stable offset back for good: read_committed consumers
+// stop there (a hanging transaction, KAFKA-14053).
+void World::record_hanging_transactions(const PartitionState& partition, const Replica& leader) {
+  const TransactionCoordinatorNode& c = state_.coordinator;
+  for (const auto& [producer, first] : index_transactions(leader.log).ongoing) {
+    using S = TransactionCoordinator::State;
+    const bool marker_coming =
+        c.metadata && c.metadata->producer_id() == producer &&
+        (c.metadata->state() == S::Ongoing || c.metadata->state() == S::PrepareCommit ||
+         c.metadata->state() == S::PrepareAbort || c.metadata->state() == S::PrepareEpochFence) &&
+        std::find(c.metadata->partitions().begin(), c.metadata->partitions().end(), partition.id) !=
+            c.metadata->partitions().end();
+    if (marker_coming) continue;
+    const auto batch = std::find_if(leader.log.batches.begin(), leader.log.batches.end(),
+                                    [&](const LogBatch& b) { return b.base_offset == first; });
+    Step& step = log_step(StepKind::TransactionHanging, "consumer");
+    step.partition = partition.id;
+    step.broker = partition.leader;
+    step.offset = first;
+    step.producer_id = producer;
+    if (batch != leader.log.batches.end()) {
+      step.producer_epoch = batch->producer_epoch;
+      step.transaction = batch->transaction;
+      step.batch = batch->batch;
     }
+    step.detail = fmt::format("no marker will end it: the last stable offset stays at {} below the high watermark {}",
+                              last_stable_offset(leader.log, leader.high_watermark), leader.high_watermark);
   }
 }
 

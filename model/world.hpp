@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -89,9 +90,11 @@ class World {
   void dispatch(const Event& event);
   void apply_fault(const Fault& fault);
   bool finished() const;
+  bool txn_app_blocked() const;
   bool converged() const;
   void heal();
   void consumer_read();
+  void record_hanging_transactions(const PartitionState& partition, const Replica& leader);
   Step& log_step(StepKind kind, std::string node);
   std::int64_t network_delay();
   std::int64_t deliver_in_order(int direction, std::int32_t instance, std::int32_t broker, std::int64_t delay_ms);
@@ -145,6 +148,40 @@ class World {
   std::int32_t choose_partition(std::int64_t record);
   void refresh_metadata();
   void log_sequence_assigned(const ClientBatch& batch, std::string detail);
+
+  // ---- transactional_client.cpp: TransactionManager's requests and the
+  // application's transaction loop (Transactions V1)
+  void txn_init_transactions();
+  bool sender_send_transactional_request();
+  void txn_abort_undrained_batches();
+  void transmit_txn_request(TxnRequest request);
+  void txn_client_receive(const TxnResponse& response);
+  void txn_fatal_error(Errors error);
+  void txn_batch_failed();
+  void txn_sequence_unresolvable();
+  void txn_maybe_add_partition(std::int32_t partition);
+  bool txn_send_to_partition_allowed(std::int32_t partition) const;
+  void app_transaction_due();
+  void app_end_transaction(bool commit, std::string why);
+  void app_transaction_completed(bool committed);
+  void app_transaction_lost();
+  bool app_transactions_done() const;
+
+  // ---- transaction_coordinator_node.cpp: TransactionCoordinator + TransactionMarkerChannelManager
+  void coordinator_receive(const TxnRequest& request);
+  void coordinator_respond(const TxnResponse& response);
+  void coordinator_resume(std::int32_t broker);
+  void coordinator_log_state(const std::string& from);
+  void coordinator_queue_markers(bool commit);
+  void coordinator_tick();
+  void coordinator_schedule_timeout_check(std::int64_t after_ms);
+  void coordinator_timeout_check(std::int64_t txn_start_ms);
+  void coordinator_schedule_tick();
+  bool coordinator_idle() const;
+  std::int32_t coordinator_broker() const;
+  void write_txn_marker(std::int32_t leader, const PendingMarker& marker);
+  std::optional<std::pair<Errors, std::string>> txn_verify_partition(const Replica& replica,
+                                                                     const WireBatch& batch) const;
 
   // ---- cluster.cpp
   void cluster_start();

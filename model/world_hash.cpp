@@ -63,6 +63,10 @@ template <class H>
 void add(H& h, const ProducerStateEntry& v) { h.add(v.hash()); }
 template <class H>
 void add(H& h, const ProducerBatchLifecycle& v) { h.add(v.hash()); }
+template <class H>
+void add(H& h, const TransactionCoordinator& v) { h.add(v.hash()); }
+template <class H, class T>
+void add(H& h, const std::optional<T>& v);
 template <class H, class A, class B>
 void add(H& h, const std::pair<A, B>& v);
 template <class H, class... T>
@@ -81,11 +85,12 @@ void add(H& h, const LogBatch& v) {
   add(h, v.base_offset), add(h, v.leader_epoch), add(h, v.batch), add(h, v.instance), add(h, v.producer_id);
   add(h, v.producer_epoch), add(h, v.base_sequence), add(h, v.last_sequence), add(h, v.records);
   add(h, v.timestamp_ms);
+  add(h, v.transactional), add(h, v.control), add(h, v.transaction);
 }
 template <class H>
 void add(H& h, const WireBatch& v) {
   add(h, v.partition), add(h, v.batch), add(h, v.producer_id), add(h, v.producer_epoch), add(h, v.base_sequence);
-  add(h, v.last_sequence), add(h, v.records);
+  add(h, v.last_sequence), add(h, v.records), add(h, v.transactional), add(h, v.transaction);
 }
 template <class H>
 void add(H& h, const PartitionResponse& v) {
@@ -174,6 +179,45 @@ void add(H& h, const ApplicationState& v) {
   add(h, v.send_record), add(h, v.outstanding_sends), add(h, v.send_scheduled);
 }
 template <class H>
+void add(H& h, const TxnRequest& v) {
+  add(h, v.api), add(h, v.correlation_id), add(h, v.instance), add(h, v.broker), add(h, v.producer_id);
+  add(h, v.producer_epoch), add(h, v.partitions), add(h, v.commit), add(h, v.transaction);
+}
+template <class H>
+void add(H& h, const TxnResponse& v) {
+  add(h, v.request), add(h, v.error), add(h, v.producer_id), add(h, v.producer_epoch);
+}
+template <class H>
+void add(H& h, const PendingMarker& v) {
+  add(h, v.partition), add(h, v.producer_id), add(h, v.producer_epoch), add(h, v.commit), add(h, v.transaction);
+}
+template <class H>
+void add(H& h, const TransactionCoordinatorNode& v) {
+  add(h, v.metadata), add(h, v.transaction), add(h, v.txn_start_ms), add(h, v.markers), add(h, v.held);
+  add(h, v.tick_scheduled);
+}
+template <class H>
+void add(H& h, const TransactionalClient& v) {
+  add(h, v.init_needed), add(h, v.request_in_flight), add(h, v.correlation_id), add(h, v.sent_ms), add(h, v.retry_at_ms), add(h, v.partitions_in_transaction);
+  add(h, v.new_partitions), add(h, v.pending_partitions), add(h, v.end_txn_needed), add(h, v.committing);
+  add(h, v.epoch_bump_required), add(h, v.fenced);
+}
+template <class H>
+void add(H& h, const TransactionalApp& v) {
+  add(h, v.next_transaction), add(h, v.transaction), add(h, v.records), add(h, v.sends), add(h, v.send_failed);
+  add(h, v.completing), add(h, v.progress_ms);
+}
+// The transactional components: nothing is added for a run without them, so
+// its hash is what it was before transactions were modelled.
+template <class H>
+void add_transactions(H& h, const WorldState& s) {
+  if (s.coordinator == TransactionCoordinatorNode{} && s.txn_client == TransactionalClient{} &&
+      s.txn_app == TransactionalApp{} && s.txn_requests_on_wire.empty() && s.txn_responses_on_wire.empty())
+    return;
+  add(h, s.txn_requests_on_wire), add(h, s.txn_responses_on_wire), add(h, s.coordinator), add(h, s.txn_client);
+  add(h, s.txn_app);
+}
+template <class H>
 void add(H& h, const Event& v) {
   add(h, v.time_ms), add(h, v.seq), add(h, v.kind), add(h, v.a), add(h, v.b);
 }
@@ -182,6 +226,11 @@ template <class H, class A, class B>
 void add(H& h, const std::pair<A, B>& v) {
   add(h, v.first);
   add(h, v.second);
+}
+template <class H, class T>
+void add(H& h, const std::optional<T>& v) {
+  add(h, v.has_value());
+  if (v) add(h, *v);
 }
 template <class H, class... T>
 void add(H& h, const std::tuple<T...>& v) {
@@ -203,6 +252,7 @@ std::uint64_t hash(const WorldState& s) {
   add(h, s.brokers), add(h, s.partitions), add(h, s.producer), add(h, s.next_instance), add(h, s.next_producer_id);
   add(h, s.transactional_ids), add(h, s.next_batch), add(h, s.next_request), add(h, s.app), add(h, s.wakeups);
   add(h, s.healed), add(h, s.black_holed), add(h, s.pending_faults);
+  add_transactions(h, s);
   return h.digest();
 }
 
@@ -244,6 +294,7 @@ std::uint64_t exploration_hash(const WorldState& s) {
   add(h, s.partitions), add(h, s.producer), add(h, s.next_instance), add(h, s.next_producer_id);
   add(h, s.transactional_ids), add(h, s.next_batch), add(h, s.next_request), add(h, s.app), add(h, s.wakeups);
   add(h, s.healed), add(h, s.black_holed), add(h, s.pending_faults);
+  add_transactions(h, s);
   return h.digest();
 }
 

@@ -15,6 +15,7 @@
 #include "model/fault_schedule.hpp"
 #include "model/log.hpp"
 #include "model/messages.hpp"
+#include "model/transaction_state.hpp"
 #include "model/workload.hpp"
 #include "statemachines/producer_batch_lifecycle.hpp"
 #include "statemachines/producer_state_entry.hpp"
@@ -31,6 +32,10 @@ struct ModelParameters {
   // per message, "fetch.jitter").
   std::int64_t fetch_delay_min_ms = 1;
   std::int64_t fetch_delay_max_ms = 3;
+  // The transaction coordinator's marker channel (TransactionMarkerChannelManager)
+  // sends its pending WriteTxnMarkers this often: their request and response
+  // latency, not messages on the wire of their own (transaction_coordinator_node.cpp).
+  std::int64_t marker_channel_interval_ms = 10;
   std::int64_t settle_ms = 2000;              // after faults heal, time for replicas to converge
   std::int64_t max_time_ms = 24 * 3600 * 1000;  // a run that has not finished by then is cut
   std::int64_t max_events = 2'000'000;
@@ -310,6 +315,10 @@ enum class EventKind : std::uint8_t {
   DelayedFetchExpires,      // a = follower broker, b = partition: its parked fetch's maxWait passed
   FetchResponseArrives,     // a = follower broker, b = partition: the leader's answer reaches it
   IsrExpiration,            // a = broker: ReplicaManager's isr-expiration task (maybeShrinkIsr)
+  TxnRequestArrives,        // a = message id: a request reaches the transaction coordinator
+  TxnResponseArrives,       // a = message id: its answer reaches the producer
+  TxnCoordinatorTick,       // the coordinator's marker channel retries what is not yet written
+  TxnTimeoutCheck,          // a = txn_start_ms: TransactionStateManager's timed-out transaction check
 };
 
 struct Event {
@@ -384,6 +393,13 @@ struct WorldState {
   // already in transit still arrive).
   std::set<std::tuple<std::int32_t, std::int32_t, std::int32_t>> black_holed;
   bool healed = false;
+  // Transactions (transaction_state.hpp): components of their own, untouched
+  // (and unhashed defaults) in a run without transactional.id.
+  std::map<std::int64_t, TxnRequest> txn_requests_on_wire;
+  std::map<std::int64_t, TxnResponse> txn_responses_on_wire;
+  TransactionCoordinatorNode coordinator;
+  TransactionalClient txn_client;
+  TransactionalApp txn_app;
   bool operator==(const WorldState&) const = default;
 };
 

@@ -175,8 +175,7 @@ Promise no_send_failed_out_of_order(const Configuration& c) {
                   "OUT_OF_ORDER_SEQUENCE_NUMBER"};
   if (c.transactional())
     return {false, "KIP-98: a transactional producer fails a batch refused OUT_OF_ORDER_SEQUENCE_NUMBER "
-                   "(TransactionManager.canRetry) and the application aborts and retries the transaction; "
-                   "transactions are not modelled yet"};
+                   "(TransactionManager.canRetry) and the application aborts and retries the transaction"};
   return {true,
           "Kafka docs (enable.idempotence): \"the producer will ensure that exactly one copy of each message is "
           "written in the stream\", retrying a refused batch until delivery.timeout.ms; a batch refused as out of "
@@ -197,6 +196,58 @@ Promise no_out_of_order_for_written_batch(const Configuration& c) {
                 "as a duplicate (ProducerStateEntry.findDuplicateBatch)"};
 }
 
+constexpr const char* kReadUncommitted =
+    "Kafka docs (isolation.level): read_uncommitted, the default, returns all messages, even transactional messages "
+    "which have been aborted or are not yet committed";
+
+KnownException late_transaction_write(const Configuration& c) {
+  return {"a late transactional write", "KAFKA-17754 (also KAFKA-14053)",
+          c.version == KafkaVersion::V2_8
+              ? "Kafka 2.8 has no partition verification; KIP-890 part 1 (3.6) narrows it, Transactions V2 (4.0) closes it"
+              : "open upstream for Transactions V1 (which the model runs); Transactions V2 (4.0, KIP-890 part 2) closes it",
+          "a produce request of a transaction reaches the leader after that transaction's marker (it waited unread "
+          "behind another request of its connection while the producer expired the batch and ended the "
+          "transaction); the leader appends it as an open transaction of the producer id, which the next "
+          "transaction's marker completes, or no marker ever ends"};
+}
+
+Promise no_aborted_reads(const Configuration& c) {
+  if (!c.transactional())
+    return {false, "without transactional.id there are no transactions: nothing to abort, nothing exercised"};
+  if (!c.consumer.read_committed) return {false, kReadUncommitted};
+  return {true,
+          "KIP-98 / Kafka docs (isolation.level): a read_committed consumer reads up to the last stable offset "
+          "and skips the batches of aborted transactions (the fetch's aborted-transaction index)",
+          {late_transaction_write(c)}};
+}
+
+Promise transactions_atomic(const Configuration& c) {
+  if (!c.transactional())
+    return {false, "without transactional.id there are no transactions: nothing exercised"};
+  if (!c.consumer.read_committed) return {false, kReadUncommitted};
+  if (!durable_acks(c)) return {false, why_not_durable(c) + ", and with it part of a committed transaction"};
+  return {true,
+          "KIP-98: a transaction's writes commit together (markers on every partition it wrote), and a "
+          "read_committed consumer returns nothing past the first open transaction (the last stable offset)",
+          {late_transaction_write(c)}};
+}
+
+Promise zombie_fenced(const Configuration& c) {
+  if (!c.transactional())
+    return {false, "without transactional.id a new instance gets a new producer id and fences nothing (its "
+                   "predecessor's writes are duplicates Kafka cannot see: no_duplicates)"};
+  return {true, "KIP-98: InitProducerId bumps the transactional.id's epoch and aborts its open transaction; the "
+                "coordinator answers an older epoch PRODUCER_FENCED and the leaders refuse its batches "
+                "(INVALID_PRODUCER_EPOCH) once the abort marker is written"};
+}
+
+Promise last_stable_offset_advances(const Configuration& c) {
+  if (!c.transactional()) return {false, "without transactional.id there are no transactions: nothing exercised"};
+  return {false, "KAFKA-14053 (Transactions V1): a produce request of a transaction that reaches the leader after "
+                 "the transaction's marker opens a transaction no marker may end; KIP-890 part 1's partition "
+                 "verification (3.6+, modelled) narrows it and Transactions V2 (4.0, not modelled) closes it"};
+}
+
 }  // namespace
 
 Promise kafka_promises(const Configuration& config, std::string_view guarantee) {
@@ -207,6 +258,10 @@ Promise kafka_promises(const Configuration& config, std::string_view guarantee) 
   if (guarantee == "acknowledged_offsets_correct") return acknowledged_offsets_correct(config);
   if (guarantee == "no_send_failed_out_of_order") return no_send_failed_out_of_order(config);
   if (guarantee == "no_out_of_order_for_written_batch") return no_out_of_order_for_written_batch(config);
+  if (guarantee == "no_aborted_reads") return no_aborted_reads(config);
+  if (guarantee == "transactions_atomic") return transactions_atomic(config);
+  if (guarantee == "zombie_fenced") return zombie_fenced(config);
+  if (guarantee == "last_stable_offset_advances") return last_stable_offset_advances(config);
   return {false, "unknown guarantee '" + std::string(guarantee) + "'"};
 }
 
@@ -223,9 +278,27 @@ std::string remedy(const Configuration& config, std::string_view guarantee) {
                ? std::string(kIdempotenceRemedy) + ", or max.in.flight.requests.per.connection=1"
                : std::string(kIdempotenceRemedy);
   }
-  if (guarantee == "no_duplicates")
-    return "set transactional.id and use transactions (read_committed), so a re-sent record's aborted copy is "
-           "never read";
+  if (guarantee == "no_duplicates") {
+    if (!config.transactional())
+      return "set transactional.id and use transactions (read_committed), so a re-sent record's aborted copy is "
+             "never read";
+    if (!config.consumer.read_committed)
+      return "isolation.level=read_committed on the consumer, so a re-sent record's aborted copy is never read";
+    return "commit the consumed input offsets in the same transaction (sendOffsetsToTransaction; not modelled "
+           "yet), so a restarted application does not send again what a committed transaction wrote";
+  }
+  if (guarantee == "zombie_fenced") return "set transactional.id (the same one for every instance of the application)";
+  if (guarantee == "last_stable_offset_advances")
+    return config.transactional() ? "Kafka 3.6+ brokers with transaction.partition.verification.enable=true "
+                                    "(KIP-890 part 1), and abort a hanging transaction with "
+                                    "kafka-transactions.sh abort (KIP-664)"
+                                  : "set transactional.id and run transactions";
+  if (guarantee == "no_aborted_reads" || guarantee == "transactions_atomic") {
+    if (!config.transactional())
+      return "set transactional.id and run transactions, with isolation.level=read_committed on the consumer";
+    if (!config.consumer.read_committed) return "isolation.level=read_committed on the consumer";
+    return durability_remedy(config);
+  }
   if (guarantee == "no_lost_acknowledged_writes" || guarantee == "acknowledged_offsets_correct")
     return durability_remedy(config);
   return "";  // no_send_failed_out_of_order: a transactional producer aborts and retries the transaction

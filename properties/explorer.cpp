@@ -241,6 +241,7 @@ class Explorer {
     spec_.version = space.version;
     spec_.producer = space.producer;
     spec_.broker = space.broker;
+    spec_.consumer = space.consumer;
     spec_.workload = space.workload;
     std::vector<FaultKind> kinds = options.fault_kinds.empty() ? idempotence_fault_kinds() : options.fault_kinds;
     menu_ = explore_fault_menu(config, kinds, options.error_responses.empty() ? default_error_responses()
@@ -530,6 +531,7 @@ ExploreResult explore(const std::vector<const Guarantee*>& guarantees, const Exp
                       const ExploreOptions& options) {
   ExploreResult result;
   ConfigResult built = build_configuration(space.version, space.producer, space.broker);
+  if (!built.error) built.error = apply_consumer_properties(*built.config, space.consumer);
   if (built.error) {
     result.config_error = built.error;
     return result;

@@ -35,6 +35,7 @@ struct ExploreSpace {
   KafkaVersion version = KafkaVersion::V3_9;
   std::map<std::string, std::string> producer;
   std::map<std::string, std::string> broker;
+  std::map<std::string, std::string> consumer;  // isolation.level (RunSpec::consumer)
   Workload workload{.records = 3};
 };
 

@@ -273,6 +273,7 @@ inline RunSpec to_run_spec(const SearchSpace& space, const CaseDraw& draw) {
   spec.version = space.version;
   spec.producer = space.producer;
   spec.broker = space.broker;
+  spec.consumer = space.consumer;
   if (draw.brokers > 0) {
     spec.broker["model.brokers"] = std::to_string(draw.brokers);
     spec.broker["default.replication.factor"] = std::to_string(draw.brokers);

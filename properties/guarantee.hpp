@@ -26,6 +26,9 @@ struct Guarantee {
   std::string jepsen_name;  // duplicate, nonmonotonic-send, ...
   std::string holds_when;   // one sentence
   CheckFn check;
+  // A guarantee about transactions: exercised only by a run that completed a
+  // transaction (a non-transactional producer never exercises it).
+  bool transactional = false;
 };
 
 const std::vector<Guarantee>& all_guarantees();
@@ -44,5 +47,9 @@ std::vector<Anomaly> check_no_lost_acknowledged_writes(const History& history);
 std::vector<Anomaly> check_acknowledged_offsets_correct(const History& history);
 std::vector<Anomaly> check_no_send_failed_out_of_order(const History& history);
 std::vector<Anomaly> check_no_out_of_order_for_written_batch(const History& history);
+std::vector<Anomaly> check_no_aborted_reads(const History& history);
+std::vector<Anomaly> check_transactions_atomic(const History& history);
+std::vector<Anomaly> check_zombie_fenced(const History& history);
+std::vector<Anomaly> check_last_stable_offset_advances(const History& history);
 
 }  // namespace kafka_model

@@ -28,6 +28,20 @@ const std::vector<Guarantee>& all_guarantees() {
        "no send fails unwritten because the leader refused its batch as out of order behind a later batch of the "
        "same producer id and epoch that it had already written",
        &check_no_send_failed_out_of_order},
+      {"no_aborted_reads", "G1a", "the consumer never returns a record of a transaction the coordinator aborted",
+       &check_no_aborted_reads, true},
+      {"transactions_atomic", "torn-transaction",
+       "the consumer reads all of a committed transaction or none of it, and never a record of a transaction "
+       "still open",
+       &check_transactions_atomic, true},
+      {"zombie_fenced", "zombie-write",
+       "once InitProducerId handed out a newer epoch, no transaction commits under an older one and no batch an "
+       "older epoch wrote afterwards reaches the consumer",
+       &check_zombie_fenced, true},
+      {"last_stable_offset_advances", "hanging-transaction",
+       "once faults heal, no transaction stays open on a partition with no marker to end it (read_committed "
+       "consumers would stop there for good)",
+       &check_last_stable_offset_advances, true},
   };
   return guarantees;
 }

@@ -30,6 +30,7 @@ struct SearchSpace {  // what is fixed and what the search may vary
   KafkaVersion version = KafkaVersion::V3_9;
   std::map<std::string, std::string> producer;  // the configuration under test (fixed)
   std::map<std::string, std::string> broker;
+  std::map<std::string, std::string> consumer;  // isolation.level (RunSpec::consumer)
   std::vector<FaultKind> fault_kinds;  // allowed kinds (empty = all); swarm testing picks a random subset per case
   int max_faults = 6;
   int max_records = 12;

@@ -184,20 +184,22 @@ run kafka-model transition READY ABORTING_TRANSACTION --transactional-id prod-0
 run kafka-model transition IN_TRANSACTION ABORTING_TRANSACTION --transactional-id prod-0
 say "## 12. What changes without sendOffsetsToTransaction? Does a transactional producer give exactly once?"
 say ""
-say "**Not answered by the model yet.** The simulated world has no transactions:"
-say "no beginTransaction/commitTransaction, no consumer group offsets, no"
-say "read_committed consumer. A producer with transactional.id runs as an"
-say "idempotent producer that keeps its producer id across restarts. What exists:"
-say "the client's TransactionManager and the broker's TransactionCoordinator"
-say "state machines, their diagrams in docs/state-machines.md, and the"
-say "\`transition\` command (answer 11). Kafka's documented behaviour: without"
-say "sendOffsetsToTransaction the consumed offsets are committed separately from"
-say "the transaction's output, so a crash between the two re-processes input"
+say "**Partly answered.** The model runs transactions (Kafka 3.9, Transactions V1:"
+say "docs/model.md \"Transactions\"): initTransactions, beginTransaction, send,"
+say "commitTransaction/abortTransaction, the coordinator, markers, the last stable"
+say "offset and both isolation levels. It does not run consume-process-produce yet"
+say "(no input topic, no consumer group offsets, no sendOffsetsToTransaction), so"
+say "the first question is not answered by running. Kafka's documented behaviour:"
+say "without sendOffsetsToTransaction the consumed offsets are committed separately"
+say "from the transaction's output, so a crash between the two re-processes input"
 say "(duplicates downstream) or skips it."
 say ""
-say "What the model does say about examples/producer-transactional.properties:"
+say "What the model does say: with Kafka's default consumer (read_uncommitted) an"
+say "aborted transaction's records are read; with read_committed they are not, and"
+say "each committed transaction is read whole:"
 say ""
-run kafka-model check --producer examples/producer-transactional.properties --guarantee no_duplicates_within_session --budget 300
+run kafka-model check --producer examples/producer-transactional.properties --guarantee no_aborted_reads --budget 300
+run kafka-model check --producer examples/producer-transactional.properties --broker examples/broker-min-isr-2.properties --consumer examples/consumer-read-committed.properties --guarantee no_aborted_reads --guarantee transactions_atomic --guarantee no_duplicates --budget 300
 
 say "## 13. Is the idempotent producer airtight within its session?"
 say ""

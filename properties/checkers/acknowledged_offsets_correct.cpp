@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "properties/checkers/log_view.hpp"
+#include "properties/checkers/transaction_view.hpp"
 #include "properties/guarantee.hpp"
 
 namespace kafka_model {
@@ -108,9 +109,10 @@ std::optional<Anomaly> judge(const Context& c, std::size_t cb_step) {
 std::vector<Anomaly> check_acknowledged_offsets_correct(const History& history) {
   const Context context{history, checkers::send_called_steps(history), index_by_offset(history),
                         index_copies(history), checkers::acks_is_zero(history)};
+  const checkers::TransactionView txns = checkers::transactions_of(history);
   std::vector<Anomaly> out;
   for (std::size_t i = 0; i < history.steps.size(); ++i)
-    if (checkers::is_success_callback(history.steps[i]))
+    if (checkers::is_success_callback(history.steps[i]) && checkers::acknowledged(txns, history.steps[i]))
       if (auto anomaly = judge(context, i)) out.push_back(std::move(*anomaly));
   return out;
 }

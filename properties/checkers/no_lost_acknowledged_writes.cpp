@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "properties/checkers/log_view.hpp"
+#include "properties/checkers/transaction_view.hpp"
 #include "properties/guarantee.hpp"
 
 namespace kafka_model {
@@ -75,10 +76,11 @@ std::string lost_summary(const History& history, const Step& cb, std::int32_t pa
 std::vector<Anomaly> check_no_lost_acknowledged_writes(const History& history) {
   const auto called = checkers::send_called_steps(history);
   const FinalLog log = read_final_log(history);
+  const checkers::TransactionView txns = checkers::transactions_of(history);
   std::vector<Anomaly> out;
   for (std::size_t i = 0; i < history.steps.size(); ++i) {
     const Step& cb = history.steps[i];
-    if (!checkers::is_success_callback(cb)) continue;
+    if (!checkers::is_success_callback(cb) || !checkers::acknowledged(txns, cb)) continue;
     const std::int32_t partition = checkers::partition_of_send(history, called, cb);
     if (in_log(log, partition, cb.send)) continue;
     Anomaly a;

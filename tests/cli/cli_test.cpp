@@ -158,9 +158,14 @@ TEST_F(Cli, JsonHasTheDocumentedShape) {
   EXPECT_EQ(doc["effective_config"]["enable.idempotence"], "false");
   EXPECT_EQ(doc["effective_config"]["min.insync.replicas"], "1");
   EXPECT_TRUE(doc["config_error"].is_null());
-  ASSERT_EQ(doc["guarantees"].size(), 6u);
+  ASSERT_EQ(doc["guarantees"].size(), 10u);
   bool saw_violation = false;
   for (const auto& g : doc["guarantees"]) {
+    if (g["name"] == "no_aborted_reads" || g["name"] == "transactions_atomic" || g["name"] == "zombie_fenced" ||
+        g["name"] == "last_stable_offset_advances") {
+      EXPECT_EQ(g["verdict"], "not_exercised");  // no transactional.id: no transaction ran
+      continue;
+    }
     EXPECT_TRUE(g["verdict"] == "holds" || g["verdict"] == "violated");
     EXPECT_EQ(g["required"], g["kafka_promises"]);
     EXPECT_GT(g["acknowledged_sends"].get<int>(), 0);
@@ -412,12 +417,36 @@ TEST_F(Cli, ASingleBrokerDevelopmentSetupIsExpressible) {
       << r.out;
 }
 
-TEST_F(Cli, ATransactionalIdSaysTransactionsAreNotModelled) {
+// A transactional.id runs transactions; the transaction guarantees are
+// found, never advised to a producer that has one; without --consumer the
+// consumer is read_uncommitted (Kafka's default) and reads aborted records.
+TEST_F(Cli, ATransactionalIdRunsTransactions) {
   const CliRun r = run("check --producer " + source("examples/producer-transactional.properties") +
-                       " --budget 50 --guarantee no_duplicates --out " + (dir_ / "cx").string());
-  EXPECT_TRUE(contains(r.out, "NOTE Transactions are not modelled yet.")) << r.out;
+                       " --budget 50 --guarantee no_duplicates --guarantee no_aborted_reads --out " +
+                       (dir_ / "cx").string());
+  EXPECT_TRUE(contains(r.out, "NOTE This producer has a transactional.id: the model runs it in transactions")) << r.out;
+  EXPECT_TRUE(contains(r.out, "isolation.level=read_uncommitted (Kafka's default")) << r.out;
   EXPECT_FALSE(contains(r.out, "Remedy: set transactional.id")) << r.out;
-  EXPECT_TRUE(contains(r.out, "Remedy: transactions are not modelled yet")) << r.out;
+  EXPECT_TRUE(contains(r.out, "Remedy: isolation.level=read_committed on the consumer")) << r.out;
+  EXPECT_TRUE(contains(r.out, "== no_aborted_reads: violated")) << r.out;
+  const std::string consumer = file("consumer.properties", "isolation.level=read_committed\n");
+  const CliRun committed = run("check --producer " + source("examples/producer-transactional.properties") +
+                               " --consumer " + consumer + " --budget 50 --guarantee no_aborted_reads --out " +
+                               (dir_ / "cx2").string());
+  EXPECT_EQ(committed.exit_code, 0) << committed.out << committed.err;
+  EXPECT_TRUE(contains(committed.out, "no_aborted_reads               holds")) << committed.out;
+  const std::string bad = file("bad.properties", "isolation.level=serializable\n");
+  const CliRun refused = run("check --producer " + source("examples/producer-transactional.properties") +
+                             " --consumer " + bad + " --budget 5");
+  EXPECT_EQ(refused.exit_code, 2) << refused.out;
+  EXPECT_TRUE(contains(refused.err + refused.out, "isolation.level")) << refused.err;
+}
+
+TEST_F(Cli, ANonTransactionalProducerNeverExercisesTheTransactionGuarantees) {
+  const CliRun r = check("acks=all\n", "--guarantee no_aborted_reads --guarantee transactions_atomic");
+  EXPECT_TRUE(contains(r.out, "no_aborted_reads               NOT EXERCISED")) << r.out;
+  EXPECT_TRUE(contains(r.out, "transactions_atomic            NOT EXERCISED")) << r.out;
+  EXPECT_TRUE(contains(r.out, "no transaction completed in any schedule")) << r.out;
 }
 
 // A known exception (the restart snapshot on a single broker; the
@@ -496,11 +525,11 @@ TEST_F(Cli, JunitHasOneTestCasePerGuarantee) {
   const CliRun r = check("enable.idempotence=false\n", "--require no_duplicates_within_session --junit " + junit_path);
   EXPECT_EQ(r.exit_code, 1);
   const std::string xml = slurp(junit_path);
-  EXPECT_EQ(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kafka-model\" tests=\"6\"", 0), 0u)
+  EXPECT_EQ(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kafka-model\" tests=\"10\"", 0), 0u)
       << xml;
   std::size_t cases = 0;
   for (std::size_t at = 0; (at = xml.find("<testcase ", at)) != std::string::npos; ++at) ++cases;
-  EXPECT_EQ(cases, 6u);
+  EXPECT_EQ(cases, 10u);
   EXPECT_TRUE(contains(xml, "name=\"no_duplicates_within_session\">\n      <failure type=\"violated\"")) << xml;
   EXPECT_TRUE(contains(xml, "failures=\"1\"")) << xml;
   EXPECT_TRUE(contains(xml, "<skipped message=\"not required: no_duplicates: violated")) << xml;
@@ -574,7 +603,7 @@ TEST_F(Cli, SpringBootPropertiesAndYamlAreReadAsTheProducerTheyConfigure) {
     const std::string notes = doc["notes"].dump();
     EXPECT_TRUE(contains(notes, "read as Spring Boot")) << notes;
     EXPECT_TRUE(contains(notes, "spring.kafka.producer.transaction-id-prefix is a prefix")) << notes;
-    EXPECT_TRUE(contains(notes, "Transactions are not modelled yet.")) << notes;
+    EXPECT_TRUE(contains(notes, "the model runs it in transactions")) << notes;
   }
   const CliRun yml = run("check --budget 2 --guarantee order_within_session --producer " +
                          source("tests/cli/configs/17-spring-boot-application.yml") + " --out " + (dir_ / "cx").string());

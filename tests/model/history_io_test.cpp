@@ -136,7 +136,7 @@ TEST(HistoryJson, BadDocumentsNameTheFieldAndNeverThrow) {
       {R"({"steps": [{"kind": "SendCalled", "colour": 1}]})",
        "h.json: steps[0].colour: unknown step key (one of: time_ms, kind, node, record, send, batch, request, partition, "
        "broker, offset, producer_id, producer_epoch, sequence, last_sequence, instance, error, detail, "
-       "producer_state_created)"},
+       "producer_state_created, transaction)"},
       {R"({"steps": [{"kind": "BatchAppended", "producer_state_created": 1}]})",
        "h.json: steps[0].producer_state_created: expected true or false, got number 1"},
       {R"({"steps": {}})", "h.json: steps: expected an array, got object"},

@@ -264,10 +264,10 @@ TEST(RunSpecJsonErrors, UnknownNamesListTheKnownOnes) {
        "synchronous)"},
       {R"({"fualts": []})",
        "replay.json: fualts: unknown top-level key (one of: description, kafka_version, seed, producer, broker, "
-       "workload, faults, choices, expect_violated, expect_holds)"},
+       "consumer, workload, faults, choices, expect_violated, expect_holds)"},
       {R"({"workload": {"record": 3}})",
        "replay.json: workload.record: unknown workload key (one of: records, keys, send_interval_ms, "
-       "record_size_bytes, max_resends_per_record, mode)"},
+       "record_size_bytes, max_resends_per_record, mode, records_per_transaction, abort_every)"},
       {R"({"faults": [{"kind": "BrokerCrash", "at_ms": 1, "brokers": 0}]})",
        "replay.json: faults[0].brokers: unknown fault key (one of: kind, request, at_ms, broker, duration_ms, error)"},
   });

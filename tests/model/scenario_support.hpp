@@ -11,6 +11,7 @@
 
 #include "model/history.hpp"
 #include "model/history_io.hpp"
+#include "model/run_spec_io.hpp"
 #include "model/simulation.hpp"
 
 namespace kafka_model::testing {
@@ -83,6 +84,13 @@ inline ScenarioRun simulate_ok(const RunSpec& spec) {
       << (run.result.config_error ? run.result.config_error->message : "");
   EXPECT_FALSE(run.result.cut_short) << "the run hit the model's time/event bound";
   return run;
+}
+
+// The history of a scenario file in tests/scenarios/ (needs KAFKA_MODEL_SOURCE_DIR).
+inline History scenario_history(const std::string& name) {
+  const RunSpecParse parsed = load_run_spec(std::string(KAFKA_MODEL_SOURCE_DIR) + "/tests/scenarios/" + name);
+  EXPECT_TRUE(parsed.spec) << parsed.error;
+  return parsed.spec ? simulate(*parsed.spec).history : History{};
 }
 
 }  // namespace kafka_model::testing

@@ -3,6 +3,7 @@
 // and the table of what Kafka promises per configuration.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "properties/allowed.hpp"
 #include "properties/guarantee.hpp"
 #include "properties/known_races.hpp"
+#include "properties/late_transaction_write.hpp"
 #include "properties/restart_snapshot.hpp"
 #include "tests/model/scenario_support.hpp"
 
@@ -116,6 +118,51 @@ class HistoryBuilder {
     s.partition = partition;
     s.batch = batch;
     return last();
+  }
+  // Transactions: a send inside application transaction `txn`, the
+  // coordinator's decision, commitTransaction returning.
+  std::size_t txn_send(std::int64_t record, std::int64_t send, std::int64_t txn, std::int32_t partition = 0) {
+    const std::size_t i = this->send(record, send, partition);
+    h_.steps[i].transaction = txn;
+    return i;
+  }
+  std::size_t decided(std::int64_t txn, bool commit, std::int64_t pid = -1, std::int32_t epoch = -1) {
+    Step& s = add(StepKind::TransactionStateChanged);
+    s.node = "broker-0";
+    s.transaction = txn;
+    s.producer_id = pid;
+    s.producer_epoch = epoch;
+    s.detail = commit ? "Ongoing -> PrepareCommit" : "Ongoing -> PrepareAbort";
+    return last();
+  }
+  std::size_t epoch(std::int32_t instance, std::int64_t pid, std::int32_t epoch) {
+    const std::size_t i = producer_id(instance, pid);
+    h_.steps[i].producer_epoch = epoch;
+    return i;
+  }
+  std::size_t hanging(std::int32_t partition, std::int64_t first_offset, std::int64_t pid) {
+    Step& s = add(StepKind::TransactionHanging);
+    s.node = "consumer";
+    s.partition = partition;
+    s.offset = first_offset;
+    s.producer_id = pid;
+    s.producer_epoch = 0;
+    s.detail = "no marker will end it";
+    return last();
+  }
+  std::size_t committed(std::int64_t txn) {
+    Step& s = add(StepKind::TransactionEnded);
+    s.node = "app";
+    s.transaction = txn;
+    s.detail = "committed";
+    return last();
+  }
+  std::size_t txn_read(std::int32_t partition, std::int64_t offset, std::int64_t record, std::int64_t send,
+                       std::int64_t txn, std::int64_t batch = -1, std::int32_t epoch = -1) {
+    const std::size_t i = read(partition, offset, record, send, 1000, 1, epoch);
+    h_.steps[i].transaction = txn;
+    h_.steps[i].batch = batch;
+    return i;
   }
   std::size_t offline(std::int32_t partition) {
     add(StepKind::ConsumerRead).partition = partition;
@@ -581,12 +628,190 @@ TEST(NoSendFailedOutOfOrder, AnotherProducerIdOrEpochWritingAheadIsNotItsOwnGap)
 
 // ---------------------------------------------------------------- registry
 
+// ---------------------------------------------------------------- no_aborted_reads
+
+TEST(NoAbortedReads, ARecordOfAnAbortedTransactionReadIsAnAbortedRead) {
+  HistoryBuilder b;
+  b.config("isolation.level", "read_uncommitted");
+  const std::size_t sent = b.txn_send(7, 3, 2);
+  const std::size_t abort = b.decided(2, false);
+  const std::size_t read = b.txn_read(0, 5, 7, 3, 2);
+  const auto found = check_no_aborted_reads(b.history());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].kind, "G1a");
+  EXPECT_EQ(found[0].sends, (Ids{3}));
+  EXPECT_EQ(found[0].offsets, (Ids{5}));
+  EXPECT_EQ(found[0].steps, (Steps{sent, abort, read}));  // the record, its transaction, the abort
+  EXPECT_TRUE(contains(found[0].summary, "transaction 2, which the coordinator aborted")) << found[0].summary;
+  EXPECT_TRUE(contains(found[0].summary, "read_uncommitted consumer")) << found[0].summary;
+}
+
+TEST(NoAbortedReads, CommittedOpenAndNonTransactionalReadsAreNotAbortedReads) {
+  HistoryBuilder b;
+  b.txn_send(0, 0, 0);
+  b.decided(0, true);
+  b.txn_send(1, 1, 1);  // open
+  b.send(2, 2);         // outside transactions
+  b.txn_read(0, 0, 0, 0, 0);
+  b.txn_read(0, 1, 1, 1, 1);
+  b.read(0, 2, 2, 2);
+  EXPECT_TRUE(check_no_aborted_reads(b.history()).empty());
+}
+
+TEST(NoAbortedReads, TheTransactionOfARecordIsItsSendsWhenTheReadDoesNotSay) {
+  HistoryBuilder b;
+  b.txn_send(0, 0, 4);
+  b.decided(4, false);
+  b.read(0, 0, 0, 0);  // no transaction on the read step
+  EXPECT_EQ(check_no_aborted_reads(b.history()).size(), 1u);
+}
+
+// ---------------------------------------------------------------- transactions_atomic
+
+TEST(TransactionsAtomic, PartOfACommittedTransactionReadIsTorn) {
+  HistoryBuilder b;
+  b.config("isolation.level", "read_committed");
+  b.txn_send(0, 0, 1);
+  b.txn_send(1, 1, 1, 1);
+  b.txn_send(2, 2, 1);
+  const std::size_t commit = b.decided(1, true);
+  b.txn_read(0, 0, 0, 0, 1);
+  b.txn_read(0, 1, 2, 2, 1);  // send 1 (partition 1) is missing
+  const auto found = check_transactions_atomic(b.history());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].kind, "torn-transaction");
+  EXPECT_EQ(found[0].sends, (Ids{0, 1, 2}));
+  EXPECT_TRUE(contains(found[0].summary, "sends 0 and 2 are in the log, sends 1 are not")) << found[0].summary;
+  EXPECT_NE(std::find(found[0].steps.begin(), found[0].steps.end(), commit), found[0].steps.end());
+}
+
+TEST(TransactionsAtomic, ARecordOfAnUndecidedTransactionReadIsReported) {
+  HistoryBuilder b;
+  b.txn_send(0, 0, 3);
+  const std::size_t read = b.txn_read(0, 0, 0, 0, 3);
+  const auto found = check_transactions_atomic(b.history());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_TRUE(contains(found[0].summary, "never decided")) << found[0].summary;
+  EXPECT_EQ(found[0].steps.back(), read);
+}
+
+TEST(TransactionsAtomic, AllOrNoneOfACommittedTransactionAndAnAbortedOneAreAtomic) {
+  HistoryBuilder b;
+  b.txn_send(0, 0, 0);
+  b.txn_send(1, 1, 0);
+  b.decided(0, true);
+  b.txn_send(2, 2, 1);
+  b.txn_send(3, 3, 1);
+  b.decided(1, true);  // committed, none of it read (held back by the LSO): atomic
+  b.txn_send(4, 4, 2);
+  b.decided(2, false);  // aborted: no_aborted_reads' business, not this one's
+  b.txn_read(0, 0, 0, 0, 0);
+  b.txn_read(0, 1, 1, 1, 0);
+  b.txn_read(0, 2, 4, 4, 2);
+  EXPECT_TRUE(check_transactions_atomic(b.history()).empty());
+}
+
+TEST(TransactionsAtomic, ASendOfAnAbortedTransactionIsNotAnAcknowledgedWrite) {
+  HistoryBuilder b;
+  b.txn_send(0, 0, 0);
+  b.callback(0, 0, 0);  // acknowledged, then the transaction aborted: not in a read_committed log
+  b.decided(0, false);
+  b.txn_send(1, 1, 1);
+  b.callback(1, 1, 2);
+  b.decided(1, true);
+  b.committed(1);
+  b.txn_read(0, 2, 1, 1, 1);
+  EXPECT_TRUE(check_no_lost_acknowledged_writes(b.history()).empty());
+  EXPECT_TRUE(check_acknowledged_offsets_correct(b.history()).empty());
+  HistoryBuilder c;
+  c.txn_send(1, 1, 1);
+  c.callback(1, 1, 2);
+  c.decided(1, true);
+  c.committed(1);
+  c.read(0, 0, 9, 9);
+  EXPECT_EQ(check_no_lost_acknowledged_writes(c.history()).size(), 1u);
+}
+
+// ---------------------------------------------------------------- zombie_fenced
+
+TEST(ZombieFenced, ACommitUnderAnEpochOlderThanTheNewestHandedOutIsAZombie) {
+  HistoryBuilder b;
+  b.epoch(1, 1000, 0);
+  b.txn_send(0, 0, 0);
+  const std::size_t newer = b.epoch(2, 1000, 1);  // a new instance initialised
+  const std::size_t commit = b.decided(0, true, 1000, 0);
+  const auto found = check_zombie_fenced(b.history());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].kind, "zombie-write");
+  EXPECT_EQ(found[0].steps, (Steps{newer, commit}));
+  EXPECT_TRUE(contains(found[0].summary, "committed under epoch 0 after InitProducerId had handed out epoch 1"))
+      << found[0].summary;
+}
+
+TEST(ZombieFenced, AnOldEpochsBatchAppendedAfterTheNewEpochAndReadIsAZombieWrite) {
+  HistoryBuilder b;
+  b.epoch(1, 1000, 0);
+  b.txn_send(0, 0, 0);
+  b.epoch(2, 1000, 1);
+  const std::size_t append = b.appended(0, 7, 1000, 0, 0, 0);
+  b.decided(0, true, 1000, 0);  // a zombie commit too
+  const std::size_t read = b.txn_read(0, 0, 0, 0, 0, 7, 0);
+  const auto found = check_zombie_fenced(b.history());
+  ASSERT_EQ(found.size(), 2u);  // the commit, then the read
+  EXPECT_EQ(found[1].offsets, (Ids{0}));
+  EXPECT_NE(std::find(found[1].steps.begin(), found[1].steps.end(), append), found[1].steps.end());
+  EXPECT_EQ(found[1].steps.back(), read);
+  EXPECT_TRUE(contains(found[1].summary, "under epoch 0 after InitProducerId had handed out epoch 1")) << found[1].summary;
+}
+
+TEST(ZombieFenced, AFencedEpochsAbortedOrEarlierWritesAndCurrentCommitsAreFine) {
+  HistoryBuilder b;
+  b.epoch(1, 1000, 0);
+  b.txn_send(0, 0, 0);
+  b.appended(0, 7, 1000, 0, 0, 0);  // written before the new epoch existed
+  b.epoch(2, 1000, 1);
+  b.decided(0, false, 1000, 1);  // the fence aborts it under epoch + 1
+  b.txn_send(1, 1, 1);
+  b.decided(1, true, 1000, 1);
+  b.txn_read(0, 0, 0, 0, 0);  // an aborted read is no_aborted_reads' business
+  EXPECT_TRUE(check_zombie_fenced(b.history()).empty());
+}
+
+// ---------------------------------------------------------------- last_stable_offset_advances
+
+TEST(LastStableOffsetAdvances, AnOpenTransactionNoMarkerWillEndIsAHangingTransaction) {
+  HistoryBuilder b;
+  const std::size_t marker = b.decided(0, false, 1000, 0);  // (a marker-like step of another kind is not evidence)
+  const std::size_t late = b.appended(0, 4, 1000, 0, 3, 7);  // a late batch after its transaction ended
+  const std::size_t hang = b.hanging(0, 7, 1000);
+  const auto found = check_last_stable_offset_advances(b.history());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].kind, "hanging-transaction");
+  EXPECT_EQ(found[0].offsets, (Ids{7}));
+  EXPECT_EQ(found[0].steps, (Steps{late, hang}));
+  EXPECT_TRUE(contains(found[0].summary, "p0 holds an open transaction of producer 1000 from offset 7")) << found[0].summary;
+  (void)marker;
+}
+
+TEST(LastStableOffsetAdvances, NoHangingStepNoAnomaly) {
+  HistoryBuilder b;
+  b.txn_send(0, 0, 0);
+  b.decided(0, true, 1000, 0);
+  b.txn_read(0, 0, 0, 0, 0);
+  EXPECT_TRUE(check_last_stable_offset_advances(b.history()).empty());
+}
+
 TEST(Registry, ListsTheGuaranteesInTheContractOrder) {
   std::vector<std::string> names;
   for (const Guarantee& g : all_guarantees()) names.push_back(g.name);
   EXPECT_EQ(names, (std::vector<std::string>{"no_duplicates_within_session", "no_duplicates", "order_within_session",
                                              "no_lost_acknowledged_writes", "acknowledged_offsets_correct",
-                                             "no_send_failed_out_of_order"}));
+                                             "no_send_failed_out_of_order", "no_aborted_reads",
+                                             "transactions_atomic", "zombie_fenced",
+                                             "last_stable_offset_advances"}));
+  EXPECT_TRUE(find_guarantee("no_aborted_reads")->transactional);
+  EXPECT_TRUE(find_guarantee("transactions_atomic")->transactional);
+  EXPECT_FALSE(find_guarantee("no_duplicates")->transactional);
   EXPECT_EQ(find_guarantee("no_send_failed_out_of_order")->check, &check_no_send_failed_out_of_order);
   ASSERT_NE(find_guarantee("order_within_session"), nullptr);
   EXPECT_EQ(find_guarantee("order_within_session")->jepsen_name, "nonmonotonic-send");
@@ -611,6 +836,14 @@ TEST(Registry, EveryAnomalyNamesItsGuaranteeAndJepsenKind) {
   b.read(0, 0, 1, 1);
   b.read(0, 1, 0, 0);
   b.read(0, 2, 0, 0);
+  b.txn_send(4, 4, 0);  // transaction 0 aborted but read; transaction 1 never decided but read
+  b.decided(0, false);
+  b.txn_send(5, 5, 1);
+  b.txn_read(0, 3, 4, 4, 0);
+  b.txn_read(0, 4, 5, 5, 1);
+  b.epoch(2, 1000, 1);  // a new instance's epoch, then a commit under the old one
+  b.decided(2, true, 1000, 0);
+  b.hanging(0, 3, 1000);
   for (const Guarantee& g : all_guarantees()) {
     const auto found = g.check(b.history());
     ASSERT_FALSE(found.empty()) << g.name;
@@ -761,9 +994,11 @@ TEST(KafkaPromises, Kafka28DefaultsAcksOneWithoutIdempotence) {
   EXPECT_TRUE(contains(kafka_promises(c, "acknowledged_offsets_correct").why, "acks=1"));
 }
 
+// (The transaction guarantees need transactional.id: below.)
 TEST(KafkaPromises, AcksAllMinInsyncTwoIdempotentPromisesAllButNoDuplicates) {
   const Configuration c = configure(KafkaVersion::V3_9, {{"acks", "all"}}, {{"min.insync.replicas", "2"}});
   for (const Guarantee& g : all_guarantees()) {
+    if (g.transactional) continue;
     EXPECT_EQ(promised(c, g.name.c_str()), g.name != "no_duplicates") << g.name;
     EXPECT_FALSE(kafka_promises(c, g.name).why.empty()) << g.name;
     if (g.name != "no_duplicates") {
@@ -817,6 +1052,31 @@ TEST(KafkaPromises, NoDuplicatesIsNeverPromisedEvenTransactional) {
   const Configuration c = configure(KafkaVersion::V4_0, {{"transactional.id", "t1"}}, {{"min.insync.replicas", "2"}});
   EXPECT_FALSE(promised(c, "no_duplicates"));
   EXPECT_TRUE(promised(c, "no_duplicates_within_session"));
+}
+
+// The transaction guarantees: promised with transactional.id and a
+// read_committed consumer (transactions_atomic also needs durable writes);
+// the remedy names what is missing, never transactional.id to a producer
+// that has one.
+TEST(KafkaPromises, TransactionGuaranteesNeedTransactionalIdAndReadCommitted) {
+  Configuration c = configure(KafkaVersion::V3_9, {{"transactional.id", "t1"}}, {{"min.insync.replicas", "2"}});
+  EXPECT_FALSE(promised(c, "no_aborted_reads"));  // read_uncommitted is Kafka's default
+  EXPECT_EQ(remedy(c, "no_aborted_reads"), "isolation.level=read_committed on the consumer");
+  EXPECT_EQ(remedy(c, "no_duplicates").find("transactional.id"), std::string::npos);
+  ASSERT_FALSE(apply_consumer_properties(c, {{"isolation.level", "READ_COMMITTED"}}).has_value());
+  EXPECT_TRUE(promised(c, "no_aborted_reads"));
+  EXPECT_TRUE(promised(c, "transactions_atomic"));
+  EXPECT_EQ(remedy(c, "no_duplicates").find("transactional.id"), std::string::npos);
+  EXPECT_NE(remedy(c, "no_duplicates").find("sendOffsetsToTransaction"), std::string::npos);
+  Configuration min_isr_1 = configure(KafkaVersion::V3_9, {{"transactional.id", "t1"}}, {});
+  ASSERT_FALSE(apply_consumer_properties(min_isr_1, {{"isolation.level", "read_committed"}}).has_value());
+  EXPECT_TRUE(promised(min_isr_1, "no_aborted_reads"));
+  EXPECT_FALSE(promised(min_isr_1, "transactions_atomic"));
+  const Configuration plain = configure(KafkaVersion::V3_9, {}, {});
+  EXPECT_FALSE(promised(plain, "no_aborted_reads"));
+  EXPECT_NE(remedy(plain, "transactions_atomic").find("transactional.id"), std::string::npos);
+  Configuration bad = plain;
+  EXPECT_TRUE(apply_consumer_properties(bad, {{"isolation.level", "serializable"}}).has_value());
 }
 
 // The idempotence promises and no_send_failed_out_of_order name their known
@@ -925,11 +1185,7 @@ TEST(KnownRaces, WithoutC1ThereIsNoRace) {
 }
 
 // The history of a scenario file in tests/scenarios/.
-History load(const char* name) {
-  const RunSpecParse parsed = load_run_spec(std::string(KAFKA_MODEL_SOURCE_DIR) + "/tests/scenarios/" + name);
-  EXPECT_TRUE(parsed.spec) << parsed.error;
-  return parsed.spec ? simulate(*parsed.spec).history : History{};
-}
+History load(const char* name) { return testing::scenario_history(name); }
 
 TEST(KnownRaces, TheScenarioFilesAreRecognisedOnlyWhereTheRaceIs) {
   const auto race = first_batch_race(load("12-known-race-refused-first-batch-of-a-new-producer-id.json"));
@@ -954,6 +1210,37 @@ TEST(KnownRaces, TheRestartSnapshotRefusalIsRecognisedByItsEvidence) {
                             "11a-cache-smaller-than-in-flight.json", "10-kip-360-resend-after-expiry.json",
                             "05-acks-1-leader-crash-before-replication.json"})
     EXPECT_FALSE(restart_snapshot_refusal(load(other)).has_value()) << other;
+}
+
+}  // namespace
+}  // namespace kafka_model
+
+namespace kafka_model {
+namespace {
+
+// KAFKA-17754's late transactional write is recognised by its evidence (a
+// batch of transaction T appended after T's marker), only where it is.
+TEST(LateTransactionWrite, Scenario19IsItAndTheVerifiedAndOrdinaryRunsAreNot) {
+  const auto late = late_transaction_write(load("19-late-transactional-write-aborted-read-2.8.json"));
+  ASSERT_TRUE(late.has_value());
+  EXPECT_NE(late->find("of transaction 0 (producer 1000, epoch 0) was appended at p0 offset 2"), std::string::npos)
+      << *late;
+  EXPECT_NE(late->find("ABORT marker at offset 1"), std::string::npos) << *late;
+  for (const char* other : {"19b-late-transactional-write-refused-by-verification-3.9.json",
+                            "18-transaction-committed-and-aborted-read-committed.json",
+                            "02-response-lost-idempotence-on.json"})
+    EXPECT_FALSE(late_transaction_write(load(other)).has_value()) << other;
+}
+
+TEST(KafkaPromises, TheLateTransactionalWriteIsReadCommittedsKnownException) {
+  Configuration c = configure(KafkaVersion::V3_9, {{"transactional.id", "t1"}}, {{"min.insync.replicas", "2"}});
+  ASSERT_FALSE(apply_consumer_properties(c, {{"isolation.level", "read_committed"}}).has_value());
+  for (const char* g : {"no_aborted_reads", "transactions_atomic"}) {
+    const Promise p = kafka_promises(c, g);
+    ASSERT_EQ(p.exceptions.size(), 1u) << g;
+    EXPECT_EQ(p.exceptions[0].name, "a late transactional write");
+    EXPECT_EQ(p.exceptions[0].tickets.rfind("KAFKA-17754", 0), 0u);
+  }
 }
 
 }  // namespace

@@ -60,6 +60,19 @@ bool has_step(const History& h, StepKind kind) {
   return std::any_of(h.steps.begin(), h.steps.end(), [&](const Step& s) { return s.kind == kind; });
 }
 
+// A transactional producer read by a read_uncommitted consumer (Kafka's
+// default isolation.level): an aborted transaction's records are returned.
+// The shrunk case is the smallest abort: a producer restart whose new
+// instance's initTransactions fences and aborts the open transaction, or the
+// application's own abortTransaction.
+TEST(ExpectedViolation, ReadUncommittedReadsAbortedTransactions) {
+  const SearchResult r = expect_found({"transactional, read_uncommitted", "no_aborted_reads",
+                                       violation_space({{"transactional.id", "tx-1"}}, {{"min.insync.replicas", "2"}}), 1, 7});
+  ASSERT_TRUE(r.counterexample);
+  EXPECT_TRUE(has_step(r.counterexample->history, StepKind::MarkerWritten));
+  EXPECT_EQ(r.counterexample->anomalies.front().kind, "G1a");
+}
+
 TEST(ExpectedViolation, IdempotenceOffInFlightFiveDuplicates) {
   expect_found(expected_violation("idempotence off, in-flight 5: duplicate"));
 }

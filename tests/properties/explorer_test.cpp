@@ -94,6 +94,25 @@ TEST(Explore, IdempotenceHoldsWithinBoundsTwoFaults) {
     EXPECT_FALSE(v.counterexample) << v.guarantee << "\n" << describe(*v.counterexample, v.guarantee);
 }
 
+// A transactional producer with a read_committed consumer, 2 brokers,
+// min.insync.replicas=2: no single fault anywhere breaks the transaction
+// guarantees; with read_uncommitted the shortest aborted read replays.
+TEST(Explore, TransactionsHoldWithinBoundsOneFaultAndReadUncommittedReadsAborted) {
+  ExploreSpace space = small_world({{"transactional.id", "tx-1"}},
+                                   {{"model.brokers", "2"}, {"default.replication.factor", "2"}, {"min.insync.replicas", "2"}});
+  space.consumer = {{"isolation.level", "read_committed"}};
+  const ExploreResult r = run_explore("transactional 3.9, read_committed, K=1",
+                                      {"no_aborted_reads", "transactions_atomic", "zombie_fenced"}, space, bounds(1));
+  EXPECT_TRUE(r.complete);
+  EXPECT_GT(r.behaviours, 10);
+  for (const ExploreVerdict& v : r.verdicts)
+    EXPECT_FALSE(v.counterexample) << v.guarantee << "\n" << describe(*v.counterexample, v.guarantee);
+  space.consumer = {{"isolation.level", "read_uncommitted"}};
+  const ExploreResult dirty = run_explore("transactional 3.9, read_uncommitted, K=1", {"no_aborted_reads"}, space, bounds(1));
+  ASSERT_TRUE(dirty.verdicts[0].counterexample);
+  expect_replays(dirty.verdicts[0]);
+}
+
 TEST(Explore, IdempotenceOffFindsTheShortestDuplicate) {
   const ExploreResult r = run_explore("idempotence off: duplicate", {"no_duplicates_within_session"},
                                       small_world({{"enable.idempotence", "false"}, {"acks", "all"}}, {}, 1), bounds(1));

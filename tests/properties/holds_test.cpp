@@ -52,6 +52,39 @@ SearchSpace idempotent_space(Properties producer = {{"enable.idempotence", "true
   return space(std::move(producer), std::move(broker));
 }
 
+// A transactional producer (Transactions V1) with a read_committed consumer,
+// min.insync.replicas=2, under every fault kind: the consumer never returns
+// an aborted transaction's record, sees each committed transaction whole or
+// not at all, and every send of a committed transaction is in the log.
+SearchSpace transactional_space() {
+  SearchSpace s = space({{"transactional.id", "tx-1"}}, {{"min.insync.replicas", "2"}});
+  s.consumer = {{"isolation.level", "read_committed"}};
+  return s;
+}
+
+TEST(Holds, TransactionsReadCommittedNoAbortedReads) {
+  expect_holds("transactional, read_committed", "no_aborted_reads", transactional_space(), 1, 1000);
+}
+
+TEST(Holds, TransactionsReadCommittedAtomic) {
+  expect_holds("transactional, read_committed", "transactions_atomic", transactional_space(), 1, 1000);
+}
+
+// A producer restart: the new instance's initTransactions fences the old
+// one, whose requests still on the wire are refused (PRODUCER_FENCED,
+// INVALID_PRODUCER_EPOCH) or land inside the aborted transaction.
+TEST(Holds, TransactionsZombieFenced) {
+  expect_holds("transactional, read_committed", "zombie_fenced", transactional_space(), 1, 1000);
+  SearchSpace restarts = transactional_space();
+  restarts.fault_kinds = {FaultKind::ProducerRestart, FaultKind::DelayResponse, FaultKind::DropResponse,
+                          FaultKind::BrokerStall};
+  expect_holds("transactional, restarts and late messages", "zombie_fenced", restarts, 2, 1000);
+}
+
+TEST(Holds, TransactionsReadCommittedNoLostCommittedWrites) {
+  expect_holds("transactional, read_committed", "no_lost_acknowledged_writes", transactional_space(), 1, 1000);
+}
+
 // Idempotence on (3.x default: acks=all, retries MAX, in-flight 5): one PID
 // session never writes a send twice nor two sends out of order.
 TEST(Holds, IdempotenceNoDuplicatesWithinSession) {

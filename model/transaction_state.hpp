@@ -1,0 +1,106 @@
+// The transactional components of the world, as plain values (copyable,
+// comparable, hashed in world_hash.cpp): the transaction coordinator, the
+// producer's transactional half (TransactionManager's request side) and the
+// application's transaction loop, plus the coordinator requests on the wire.
+// Behaviour: transaction_coordinator_node.cpp, transactional_client.cpp.
+// Transactions V1 (Kafka 3.9): AddPartitionsToTxn from the client, the
+// producer epoch stays the same across transactions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "model/errors.hpp"
+#include "statemachines/transaction_coordinator.hpp"
+
+namespace kafka_model {
+
+// The coordinator APIs the client calls (TransactionManager's handlers:
+// InitProducerIdHandler, AddPartitionsToTxnHandler, EndTxnHandler).
+enum class TxnApi : std::uint8_t { InitProducerId, AddPartitionsToTxn, EndTxn };
+const char* to_string(TxnApi api);
+
+struct TxnRequest {
+  TxnApi api = TxnApi::InitProducerId;
+  std::int64_t correlation_id = 0;  // the client's; a response to an abandoned request is ignored
+  std::int32_t instance = 0;       // the producer instance that sent it
+  std::int32_t broker = 0;         // the broker it was sent to (the coordinator FindCoordinator named)
+  std::int64_t producer_id = -1;
+  std::int32_t producer_epoch = -1;
+  std::vector<std::int32_t> partitions;  // AddPartitionsToTxn
+  bool commit = false;                   // EndTxn
+  std::int64_t transaction = -1;         // model bookkeeping: the application's transaction ordinal
+  bool operator==(const TxnRequest&) const = default;
+};
+
+struct TxnResponse {
+  TxnRequest request;  // what it answers
+  Errors error = Errors::NONE;
+  std::int64_t producer_id = -1;  // InitProducerId
+  std::int32_t producer_epoch = -1;
+  bool operator==(const TxnResponse&) const = default;
+};
+
+// One WriteTxnMarkers entry the coordinator still has to get written:
+// TransactionMarkerChannelManager keeps it (retrying, re-looking up the
+// leader) until the partition leader answers, which it does once the marker
+// is replicated (the marker append uses acks=all).
+struct PendingMarker {
+  std::int32_t partition = 0;
+  std::int64_t producer_id = -1;
+  std::int32_t producer_epoch = -1;
+  bool commit = false;
+  std::int64_t transaction = -1;
+  bool operator==(const PendingMarker&) const = default;
+};
+
+// The transaction coordinator for the run's one transactional.id. It runs on
+// the lowest-numbered live broker (World::coordinator_broker: the leader of
+// the transactional.id's __transaction_state partition, replicated on every
+// broker); its state is shared by whichever broker hosts it (docs/model.md
+// "Transactions": the state log is assumed never to lose a write).
+struct TransactionCoordinatorNode {
+  std::optional<TransactionCoordinator> metadata;  // TransactionMetadata; created by the first InitProducerId
+  std::int64_t transaction = -1;                   // the transaction the metadata's Ongoing/Prepare* belongs to
+  std::int64_t txn_start_ms = -1;                  // TransactionMetadata.txnStartTimestamp of the Ongoing one
+  std::vector<PendingMarker> markers;              // WriteTxnMarkers not yet answered
+  std::vector<TxnRequest> held;                    // arrived at a paused broker: read when it resumes
+  bool tick_scheduled = false;
+  bool operator==(const TransactionCoordinatorNode&) const = default;
+};
+
+// The producer's transactional requests (TransactionManager's request queue):
+// one at a time, in Kafka's order (Sender.maybeSendAndPollTransactionalRequest).
+struct TransactionalClient {
+  bool init_needed = false;          // initTransactions called (or an epoch bump required), not yet answered
+  bool request_in_flight = false;    // a coordinator request is out
+  std::int64_t correlation_id = 0;   // of the request out (or the last one)
+  std::int64_t sent_ms = 0;          // when it was sent (request.timeout.ms)
+  std::int64_t retry_at_ms = 0;      // backoff after a retriable coordinator error
+  std::set<std::int32_t> partitions_in_transaction;  // partitionsInTransaction
+  std::set<std::int32_t> new_partitions;             // newPartitionsInTransaction: to add
+  std::set<std::int32_t> pending_partitions;         // pendingPartitionsInTransaction: being added
+  bool end_txn_needed = false;       // commitTransaction / abortTransaction called
+  bool committing = false;           // EndTxn(commit) rather than abort
+  bool epoch_bump_required = false;  // TransactionManager.epochBumpRequired: InitProducerId after the abort
+  bool fenced = false;               // PRODUCER_FENCED: fatal, the instance stops
+  bool operator==(const TransactionalClient&) const = default;
+};
+
+// The application's transaction loop: initTransactions, then
+// beginTransaction, records_per_transaction sends, commitTransaction (or
+// abortTransaction for every abort_every-th), waiting for each to return.
+struct TransactionalApp {
+  std::int64_t next_transaction = 0;
+  std::int64_t transaction = -1;         // the open transaction, -1 between transactions
+  std::vector<std::int64_t> records;     // records sent in it
+  std::int32_t sends = 0;                // send() calls made in it
+  bool send_failed = false;              // a callback of it reported an error (KAFKA-9279: commit must fail)
+  bool completing = false;               // commitTransaction / abortTransaction called, not returned
+  std::int64_t progress_ms = 0;          // when a transaction or initTransactions last returned
+  bool operator==(const TransactionalApp&) const = default;
+};
+
+}  // namespace kafka_model

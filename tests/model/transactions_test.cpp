@@ -1,0 +1,182 @@
+// model: the world runs transactions (Kafka 3.9, Transactions V1): the
+// coordinator, AddPartitionsToTxn before a partition's first batch, EndTxn,
+// markers as control batches, the last stable offset, the aborted-transaction
+// index, and what each isolation.level reads. Names: <area>: <what>.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "model/run_spec.hpp"
+#include "model/simulation.hpp"
+#include "model/transaction_log.hpp"
+#include "tests/model/scenario_support.hpp"
+
+namespace kafka_model {
+namespace {
+
+using namespace kafka_model::testing;
+
+// Transactions of three records on one partition, every second one aborted
+// by the application (abort_every = 2) and its records sent again in the
+// next; a send every 50 ms, so each batch is written before the transaction ends.
+RunSpec transactional_spec(const std::string& isolation) {
+  RunSpec spec;
+  spec.producer = {{"transactional.id", "tx-1"}, {"linger.ms", "0"}, {"batch.size", "100"}};
+  spec.broker = {{"min.insync.replicas", "2"}};
+  spec.consumer = {{"isolation.level", isolation}};
+  spec.workload.records = 6;
+  spec.workload.send_interval_ms = 50;
+  spec.workload.records_per_transaction = 3;
+  spec.workload.abort_every = 2;
+  spec.workload.max_resends_per_record = 1;
+  return spec;
+}
+
+std::vector<Step> with_detail(const History& h, StepKind kind, const std::string& detail) {
+  std::vector<Step> out;
+  for (const Step& s : h.steps)
+    if (s.kind == kind && s.detail.find(detail) != std::string::npos) out.push_back(s);
+  return out;
+}
+
+TEST(Transactions, TheWorldRunsInitTransactionsBeginSendCommitThroughTheCoordinator) {
+  const ScenarioRun run = simulate_ok(transactional_spec("read_committed"));
+  SCOPED_TRACE(run.timeline());
+  const History& h = run.history();
+  EXPECT_EQ(with_detail(h, StepKind::TxnRequestSent, "InitProducerId").size(), 1u);
+  EXPECT_FALSE(with_detail(h, StepKind::TxnRequestSent, "AddPartitionsToTxn [p0]").empty());
+  EXPECT_EQ(with_detail(h, StepKind::TransactionStateChanged, "Ongoing -> PrepareCommit").size(), 2u);
+  EXPECT_EQ(with_detail(h, StepKind::TransactionStateChanged, "PrepareCommit -> CompleteCommit").size(), 2u);
+  EXPECT_EQ(with_detail(h, StepKind::TransactionStateChanged, "Ongoing -> PrepareAbort").size(), 1u);
+  EXPECT_EQ(with_detail(h, StepKind::MarkerWritten, "COMMIT").size(), 2u);
+  EXPECT_EQ(with_detail(h, StepKind::MarkerWritten, "ABORT").size(), 1u);
+  EXPECT_EQ(with_detail(h, StepKind::TransactionEnded, "committed").size(), 2u);
+  EXPECT_TRUE(steps_of(h, StepKind::TransactionHanging).empty());
+  EXPECT_EQ(with_detail(h, StepKind::TransactionEnded, "aborted").size(), 1u);
+  // V1: AddPartitionsToTxn answered before the partition's first batch is sent.
+  const auto added = std::find_if(h.steps.begin(), h.steps.end(), [](const Step& s) {
+    return s.kind == StepKind::TxnResponseReceived && s.detail == "AddPartitionsToTxn" && s.error.empty();
+  });
+  const auto first_produce = std::find_if(h.steps.begin(), h.steps.end(),
+                                          [](const Step& s) { return s.kind == StepKind::ProduceRequestSent; });
+  ASSERT_NE(added, h.steps.end());
+  EXPECT_LT(added - h.steps.begin(), first_produce - h.steps.begin());
+}
+
+TEST(Transactions, ReadCommittedDropsTheAbortedTransactionReadUncommittedReturnsIt) {
+  const ScenarioRun committed = simulate_ok(transactional_spec("read_committed"));
+  SCOPED_TRACE(committed.timeline());
+  EXPECT_EQ(committed.history().config.at("isolation.level"), "read_committed");
+  // Transaction 1 is aborted and its records (3, 4, 5) committed again in transaction 2.
+  std::vector<std::int64_t> committed_txns, other_txns;
+  for (const Step& s : committed.history().steps) {
+    if (s.kind == StepKind::ConsumerRead && s.offset >= 0) committed_txns.push_back(s.transaction);
+    if (s.kind == StepKind::OtherConsumerRead) other_txns.push_back(s.transaction);
+  }
+  EXPECT_EQ(committed_txns, (std::vector<std::int64_t>{0, 0, 0, 2, 2, 2}));
+  EXPECT_EQ(other_txns, (std::vector<std::int64_t>{0, 0, 0, 1, 1, 1, 2, 2, 2}));
+}
+
+TEST(Transactions, AnAbortedTransactionIsInTheLogAndOnlyReadUncommittedReturnsIt) {
+  RunSpec spec = transactional_spec("read_uncommitted");
+  spec.workload.records = 3;
+  spec.workload.abort_every = 1;  // every transaction aborted: the records are re-sent once, then given up
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  std::size_t uncommitted = 0, committed = 0;
+  for (const Step& s : run.history().steps) {
+    if (s.kind == StepKind::ConsumerRead && s.offset >= 0) ++uncommitted;
+    if (s.kind == StepKind::OtherConsumerRead) ++committed;
+  }
+  EXPECT_EQ(uncommitted, 6u);  // two aborted transactions of three records
+  EXPECT_EQ(committed, 0u);
+}
+
+TEST(Transactions, ANonTransactionalRunRecordsNoTransactionStep) {
+  RunSpec spec = transactional_spec("read_committed");
+  spec.producer.erase("transactional.id");
+  const ScenarioRun run = simulate_ok(spec);
+  for (const Step& s : run.history().steps) {
+    EXPECT_EQ(s.transaction, -1);
+    EXPECT_NE(s.kind, StepKind::OtherConsumerRead);
+    EXPECT_NE(s.kind, StepKind::TxnRequestSent);
+  }
+  EXPECT_FALSE(run.history().config.contains("isolation.level"));
+}
+
+// ---- the log's transaction index, pure -------------------------------------------
+
+LogBatch data(std::int64_t base, std::int64_t pid, int records, bool transactional) {
+  LogBatch b;
+  b.base_offset = base;
+  b.producer_id = pid;
+  b.records.assign(static_cast<std::size_t>(records), LogRecord{base, base});
+  b.transactional = transactional;
+  return b;
+}
+LogBatch marker(std::int64_t base, std::int64_t pid, ControlType type) {
+  LogBatch b = data(base, pid, 1, true);
+  b.control = type;
+  return b;
+}
+
+TEST(TransactionLog, TheLastStableOffsetStopsAtTheFirstOpenTransaction) {
+  PartitionLog log;
+  log.batches = {data(0, 7, 2, true), data(2, 8, 1, false), data(3, 9, 1, true), marker(4, 7, ControlType::Commit)};
+  // pid 7 committed at 4, pid 9 open from 3.
+  EXPECT_EQ(last_stable_offset(log, 5), 3);
+  // A completed transaction whose marker is not below the high watermark is still unstable.
+  EXPECT_EQ(last_stable_offset(log, 4), 0);
+  const TransactionIndex index = index_transactions(log);
+  EXPECT_EQ(index.ongoing, (std::map<std::int64_t, std::int64_t>{{9, 3}}));
+  EXPECT_TRUE(index.aborted.empty());
+}
+
+TEST(TransactionLog, ReadCommittedSkipsAnAbortedTransactionsBatchesUntilItsMarker) {
+  PartitionLog log;
+  log.batches = {data(0, 7, 2, true), data(2, 8, 1, false), data(3, 7, 1, true), marker(4, 7, ControlType::Abort),
+                 data(5, 7, 1, true), marker(6, 7, ControlType::Commit)};
+  ASSERT_EQ(index_transactions(log).aborted, (std::vector<AbortedTxn>{{7, 0, 4}}));
+  std::vector<std::int64_t> committed, uncommitted;
+  for (const ConsumedRecord& r : consume(log, 7, true)) committed.push_back(r.offset);
+  for (const ConsumedRecord& r : consume(log, 7, false)) uncommitted.push_back(r.offset);
+  EXPECT_EQ(committed, (std::vector<std::int64_t>{2, 5}));            // the non-transactional write, the committed one
+  EXPECT_EQ(uncommitted, (std::vector<std::int64_t>{0, 1, 2, 3, 5}));  // markers are never returned
+}
+
+}  // namespace
+}  // namespace kafka_model
+
+namespace kafka_model {
+namespace {
+
+using testing::scenario_history;
+
+bool any_step(const History& h, StepKind kind, const std::string& detail, const std::string& error = "") {
+  return std::any_of(h.steps.begin(), h.steps.end(), [&](const Step& s) {
+    return s.kind == kind && s.detail.find(detail) != std::string::npos && (error.empty() || s.error == error);
+  });
+}
+
+// TransactionCoordinator.abortTimedOutTransactions: the only producer is
+// fenced by its own transaction's timeout (ProducerFencedException).
+TEST(Transactions, TheCoordinatorAbortsATimedOutTransactionAndFencesItsProducer) {
+  const History h = scenario_history("20-transaction-timeout-fences-the-only-producer.json");
+  EXPECT_TRUE(any_step(h, StepKind::TransactionStateChanged, "transaction.timeout.ms=1000 expired: epoch + 1) -> PrepareAbort"));
+  EXPECT_TRUE(any_step(h, StepKind::TxnResponseReceived, "EndTxn", "PRODUCER_FENCED"));
+  EXPECT_TRUE(any_step(h, StepKind::ProduceRejected, "transaction verification: PRODUCER_FENCED", "INVALID_PRODUCER_EPOCH"));
+  EXPECT_TRUE(any_step(h, StepKind::TransactionEnded, "committed"));
+}
+
+// KIP-890 part 1 (3.6+): the stale retry that Kafka 2.8 appends after its
+// transaction's marker is refused in 3.9.
+TEST(Transactions, PartitionVerificationRefusesALateWriteThatKafka28Appends) {
+  const History old = scenario_history("19-late-transactional-write-aborted-read-2.8.json");
+  const History verified = scenario_history("19b-late-transactional-write-refused-by-verification-3.9.json");
+  EXPECT_FALSE(any_step(old, StepKind::ProduceRejected, "transaction verification"));
+  EXPECT_TRUE(any_step(verified, StepKind::ProduceRejected, "transaction verification: CONCURRENT_TRANSACTIONS",
+                       "NOT_ENOUGH_REPLICAS"));
+}
+
+}  // namespace
+}  // namespace kafka_model
