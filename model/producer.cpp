@@ -176,7 +176,18 @@ void World::sender_run() {
   for (const auto& [partition, queue] : p.accumulator) {
     if (queue.empty()) continue;
     const auto leader = p.metadata.find(partition);
-    if (leader == p.metadata.end() || leader->second < 0) continue;
+    // A partition with batches and no known leader: Sender.sendProducerData
+    // requests a metadata update (unknownLeaderTopics, Sender.java:372-382),
+    // which NetworkClient sends once Metadata.timeToNextUpdate allows it: the
+    // refresh backoff grows from retry.backoff.ms to retry.backoff.max.ms
+    // while the answers show no leader (Metadata.timeToAllowUpdate,
+    // equivalentResponseCount). The model looks again after retry.backoff.max.ms,
+    // the steady state of that backoff, so a leader that comes back (a broker
+    // restart) is found without another event waking the Sender.
+    if (leader == p.metadata.end() || leader->second < 0) {
+      consider(after(state_.now_ms, config_.producer.retry_backoff_max_ms));
+      continue;
+    }
     const NodeConnection& node = p.node_state[leader->second];
     if (!node.connected) consider(after(node.last_connect_attempt_ms, node.reconnect_backoff_ms));
   }

@@ -363,6 +363,13 @@ void World::producer_connection_failed(std::int32_t broker, std::int64_t timed_o
   ProducerClient& p = state_.producer;
   if (!p.alive) return;
   p.connection[broker] += 1;
+  // The next connection is a new socket: its messages do not queue behind
+  // the closed one's (whose late answers are discarded on arrival:
+  // NetworkClient forgets a closed connection's in-flight requests). Without
+  // this, one response delayed for hours held every later answer from the
+  // broker back for as long.
+  state_.last_delivery_ms.erase({0, p.instance, broker});
+  state_.last_delivery_ms.erase({1, p.instance, broker});
   p.metadata_stale = true;
   NodeConnection& node = p.node_state[broker];
   node.connected = false;

@@ -62,7 +62,14 @@ std::int64_t World::deliver_in_order(int direction, std::int32_t instance, std::
   return last;
 }
 
+// A request sent after the heal meets no fault (the fault model: every fault
+// healed before the final read, the settle time then counts from the last
+// progress): a message fault on it -- a producer goes on after a heal that
+// txn_app_blocked or producer_retries_past_bound let happen -- would leave a
+// connection black-holed for request.timeout.ms, past the settle time. A
+// request sent before the heal keeps its fault.
 const Fault* World::message_fault(FaultKind kind, std::int64_t request) const {
+  if (state_.healed && request >= state_.first_request_after_heal) return nullptr;
   for (const Fault& fault : schedule_.faults)
     if (fault.kind == kind && fault.request == request) {
       ++message_fault_matches_;
@@ -89,7 +96,7 @@ bool World::can_inject() const { return injection_time() >= 0; }
 
 bool World::would_heal() const {
   return !ended_ && !state_.queue.empty() && !state_.healed && state_.pending_faults == 0 &&
-         ((state_.producer.batches.empty() && app_done()) || txn_app_blocked());
+         ((state_.producer.batches.empty() && app_done()) || txn_app_blocked() || producer_retries_past_bound());
 }
 
 void World::inject(Fault fault) {
@@ -107,10 +114,35 @@ void World::inject(Fault fault) {
 
 // Every timed fault applied, the application finished, the producer idle.
 // A transactional application blocked on the cluster for max.block.ms
-// (txn_app_blocked) lets the faults heal too.
+// (txn_app_blocked), or a producer retrying a batch that cannot expire within
+// the model's time bound (producer_retries_past_bound), lets the faults heal too.
 bool World::finished() const {
   return !heal_held_ && state_.pending_faults == 0 &&
-         ((state_.producer.batches.empty() && app_done()) || txn_app_blocked());
+         ((state_.producer.batches.empty() && app_done()) || txn_app_blocked() || producer_retries_past_bound());
+}
+
+// The producer has held a batch for max.block.ms, and no batch it holds can
+// reach delivery.timeout.ms before the model's time bound (max_time_ms). Kafka
+// fails a batch only when it has reached the delivery timeout
+// (ProducerBatch.hasReachedDeliveryTimeout: deliveryTimeoutMs <= now -
+// createdMs, checked by RecordAccumulator.expiredBatches and
+// Sender.getExpiredInflightBatches) and otherwise retries it (Sender.canRetry,
+// retries=MAX_VALUE): with delivery.timeout.ms=2147483647 (Kafka Streams'
+// exactly_once_v2 producer) a batch on an offline partition or a paused
+// broker waits 24.8 days, until the fault ends. Waiting for the producer to
+// go idle would run the world into its bound and leave the run unjudged;
+// the faults heal here instead (a fault that ends now is one Kafka can
+// have), and the producer delivers after the heal. A batch that can expire
+// within the bound is waited for as before.
+bool World::producer_retries_past_bound() const {
+  const auto& batches = state_.producer.batches;
+  if (batches.empty()) return false;
+  std::int64_t oldest = state_.now_ms;
+  for (const auto& [id, batch] : batches) {
+    if (after(batch.created_ms, config_.producer.delivery_timeout_ms) <= parameters_.max_time_ms) return false;
+    oldest = std::min(oldest, batch.created_ms);
+  }
+  return state_.now_ms - oldest >= config_.producer.max_block_ms;
 }
 
 // After healing: every partition has a leader, every replica holds the
@@ -289,6 +321,7 @@ void World::apply_fault(const Fault& fault) {
 // "committed at the end" means after faults heal.
 void World::heal() {
   state_.healed = true;
+  state_.first_request_after_heal = state_.next_request;
   log_step(StepKind::FaultsHealed, "world").detail = "crashed brokers restart, stalls end";
   for (BrokerNode& broker : state_.brokers) {
     broker.fetch_stalled_until_ms = std::min(broker.fetch_stalled_until_ms, state_.now_ms);

@@ -91,6 +91,7 @@ class World {
   void apply_fault(const Fault& fault);
   bool finished() const;
   bool txn_app_blocked() const;
+  bool producer_retries_past_bound() const;
   bool converged() const;
   void heal();
   void consumer_read();

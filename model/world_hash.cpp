@@ -251,7 +251,7 @@ std::uint64_t hash(const WorldState& s) {
   add(h, s.requests_on_wire), add(h, s.responses_on_wire), add(h, s.next_message), add(h, s.last_delivery_ms);
   add(h, s.brokers), add(h, s.partitions), add(h, s.producer), add(h, s.next_instance), add(h, s.next_producer_id);
   add(h, s.transactional_ids), add(h, s.next_batch), add(h, s.next_request), add(h, s.app), add(h, s.wakeups);
-  add(h, s.healed), add(h, s.black_holed), add(h, s.pending_faults);
+  add(h, s.healed), add(h, s.first_request_after_heal), add(h, s.black_holed), add(h, s.pending_faults);
   add_transactions(h, s);
   return h.digest();
 }
@@ -293,7 +293,7 @@ std::uint64_t exploration_hash(const WorldState& s) {
   }
   add(h, s.partitions), add(h, s.producer), add(h, s.next_instance), add(h, s.next_producer_id);
   add(h, s.transactional_ids), add(h, s.next_batch), add(h, s.next_request), add(h, s.app), add(h, s.wakeups);
-  add(h, s.healed), add(h, s.black_holed), add(h, s.pending_faults);
+  add(h, s.healed), add(h, s.first_request_after_heal), add(h, s.black_holed), add(h, s.pending_faults);
   add_transactions(h, s);
   return h.digest();
 }

@@ -393,6 +393,7 @@ struct WorldState {
   // already in transit still arrive).
   std::set<std::tuple<std::int32_t, std::int32_t, std::int32_t>> black_holed;
   bool healed = false;
+  std::int64_t first_request_after_heal = -1;  // next_request at the heal: no message fault from it on
   // Transactions (transaction_state.hpp): components of their own, untouched
   // (and unhashed defaults) in a run without transactional.id.
   std::map<std::int64_t, TxnRequest> txn_requests_on_wire;
