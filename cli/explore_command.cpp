@@ -169,6 +169,14 @@ int run_explore(const ExploreCliOptions& o) {
     Verdict v;
     v.guarantee = ev.guarantee;
     v.schedules_explored = static_cast<int>(std::min<std::int64_t>(result.behaviours, 2147483647));
+    // What every judged behaviour exercised, as check counts it per schedule:
+    // a guarantee no behaviour exercised is NOT EXERCISED, never "holds".
+    v.exercise.schedules_judged = static_cast<int>(std::min<std::int64_t>(result.behaviours - result.cut_short, 2147483647));
+    v.exercise.schedules_with_ack = static_cast<int>(std::min<std::int64_t>(result.behaviours_with_ack, 2147483647));
+    v.exercise.sends = result.sends;
+    v.exercise.acknowledged = result.acknowledged_sends;
+    v.exercise.transactions = result.transactions_completed;
+    v.exercise.cut_short = static_cast<int>(std::min<std::int64_t>(result.cut_short, 2147483647));
     set_promise(v, *loaded.config);
     if (ev.counterexample) {
       v.violated = true;

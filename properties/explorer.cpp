@@ -471,6 +471,14 @@ class Explorer {
       ++result_.cut_short;
       return;
     }
+    std::int64_t acked = 0;
+    for (const Step& s : run.history.steps) {
+      if (s.kind == StepKind::SendCalled) ++result_.sends;
+      if (s.kind == StepKind::CallbackCompleted && s.error.empty()) ++acked;
+      if (s.kind == StepKind::TransactionEnded && s.error.empty()) ++result_.transactions_completed;
+    }
+    result_.acknowledged_sends += acked;
+    result_.behaviours_with_ack += acked > 0 ? 1 : 0;
     for (std::size_t i = 0; i < guarantees_.size(); ++i) {
       ExploreVerdict& v = result_.verdicts[i];
       if (v.counterexample && v.length_events <= run.events) continue;

@@ -86,6 +86,13 @@ struct ExploreResult {
   std::int64_t distinct_states = 0;  // states kept after the visited set
   std::int64_t behaviours = 0;       // complete runs judged (terminal states)
   std::int64_t cut_short = 0;        // terminal runs that hit ModelParameters' bounds (not judged)
+  // What the judged runs exercised (a "holds" nothing exercised is not one:
+  // cli/report.cpp's exercised()): sends, those acknowledged, runs with an
+  // acknowledged send, transactions completed (committed or aborted).
+  std::int64_t sends = 0;
+  std::int64_t acknowledged_sends = 0;
+  std::int64_t behaviours_with_ack = 0;
+  std::int64_t transactions_completed = 0;
   std::int64_t choice_branches = 0;  // transitions re-run with an enumerated decision forced to another value
   int depth = 0;                     // deepest BFS layer reached
   bool complete = true;              // false when max_states stopped it

@@ -799,3 +799,41 @@ TEST_F(Cli, TransitionPrintsKafkasIllegalStateException) {
 
 }  // namespace
 }  // namespace kafka_model::cli_test
+
+// ------------------------------------------------------------ explore
+
+namespace kafka_model::cli_test {
+namespace {
+
+// explore --json has the fields, and a guarantee's verdict says what
+// the behaviours exercised, as check's does: "holds" for the idempotence
+// promises every behaviour acknowledged sends for, NOT EXERCISED for the
+// transaction guarantees of a producer without transactional.id (no
+// transaction ran), never "holds" for what nothing exercised.
+TEST_F(Cli, ExploreJsonHasItsFieldsAndVerdictsSayWhatWasExercised) {
+  const CliRun r = run("explore --producer " + file("producer.properties", "enable.idempotence=true\n") +
+                       " --records 2 --faults 1 --json --out " + (dir_ / "cx").string());
+  const auto doc = nlohmann::json::parse(r.out);
+  for (const char* key : {"states_explored", "distinct_states", "states_per_second", "peak_memory_bytes", "depth"})
+    EXPECT_TRUE(doc.contains(key)) << key;
+  EXPECT_GT(doc["distinct_states"].get<std::int64_t>(), 0);
+  EXPECT_TRUE(doc["complete"].get<bool>());
+  std::map<std::string, std::string> verdict;
+  for (const auto& g : doc["guarantees"]) {
+    verdict[g["name"]] = g["verdict"];
+    if (g["verdict"] != "violated") EXPECT_TRUE(g["holds_within_bounds"].get<bool>()) << g["name"];
+  }
+  EXPECT_EQ(verdict["no_duplicates_within_session"], "holds");
+  EXPECT_EQ(verdict["order_within_session"], "holds");
+  EXPECT_EQ(verdict["no_aborted_reads"], "not_exercised");
+  EXPECT_EQ(verdict["zombie_fenced"], "not_exercised");
+  // A transactional producer exercises them.
+  const CliRun t = run("explore --producer " + source("examples/producer-transactional.properties") +
+                       " --records 2 --faults 1 --json --out " + (dir_ / "cx2").string());
+  const auto tdoc = nlohmann::json::parse(t.out);
+  for (const auto& g : tdoc["guarantees"])
+    if (g["name"] == "zombie_fenced" || g["name"] == "transactions_atomic") EXPECT_EQ(g["verdict"], "holds") << g["name"];
+}
+
+}  // namespace
+}  // namespace kafka_model::cli_test
