@@ -229,6 +229,32 @@ TEST(Transactions, ARequestToALiveBrokerThatNoLongerHostsTheCoordinatorIsNotCoor
   EXPECT_TRUE(any_step(run.history(), StepKind::TransactionEnded, "committed"));
 }
 
+// TransactionManager.maybeTransitionToErrorState: a failed send in an open
+// transaction (not fatal: INVALID_PRODUCER_EPOCH from a produce is an
+// InvalidProducerEpochException, abortable) sets epochBumpRequired; after the
+// abort completeTransaction goes to INITIALIZING, InitProducerId bumps the
+// epoch (KIP-360), and the next transaction commits the records once, under
+// the new epoch. The bump is asked for once: the transaction after it is
+// not aborted again.
+TEST(Transactions, AFailedSendInATransactionBumpsTheEpochOnceAndTheNextTransactionCommits) {
+  RunSpec spec = one_transaction_spec();
+  Fault refused;
+  refused.kind = FaultKind::ErrorResponse;
+  refused.request = 1;
+  refused.error = Errors::INVALID_PRODUCER_EPOCH;
+  spec.schedule.faults = {refused};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const History& h = run.history();
+  EXPECT_EQ(with_detail(h, StepKind::TransactionEnded, "aborted").size(), 1u);
+  EXPECT_EQ(with_detail(h, StepKind::TransactionEnded, "committed").size(), 1u);
+  std::vector<std::int32_t> epochs;
+  for (const Step& s : steps_of(h, StepKind::ProducerIdAssigned)) epochs.push_back(s.producer_epoch);
+  EXPECT_EQ(epochs, (std::vector<std::int32_t>{0, 1}));
+  for (const Step& read : final_log(h)) EXPECT_EQ(read.producer_epoch, 1);
+  EXPECT_EQ(logged_records(h), (std::vector<std::int64_t>{0, 1, 2}));
+}
+
 // TransactionManager.maybeResolveSequences, transactional branch: once a
 // partition's retried batch has expired unacknowledged and nothing else is
 // in flight there, its sequence cannot be resolved; with canBumpEpoch the
