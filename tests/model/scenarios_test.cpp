@@ -428,6 +428,28 @@ TEST(Replication, WithUncleanElectionEnabledALiveInSyncFirstReplicaIsElectedClea
   EXPECT_EQ(logged_sends(run.history()), (std::vector<std::int64_t>{0}));
 }
 
+// ProducerStateManager.isProducerExpired: a producer (with no open
+// transaction) expires once currentTimeMs - lastTimestamp >=
+// producer.id.expiration.ms: at exactly that age, not one tick later. With a
+// check every millisecond (producer.id.expiration.check.interval.ms = 1) the
+// leader drops the state the moment its last batch is that old.
+TEST(Replication, AProducerExpiresWhenItsIdleTimeReachesProducerIdExpirationMs) {
+  RunSpec spec;
+  spec.producer = {{"acks", "all"}, {"linger.ms", "0"}, {"batch.size", "100"}};
+  spec.broker = {{"producer.id.expiration.ms", "100"}, {"producer.id.expiration.check.interval.ms", "1"}};
+  spec.workload.records = 1;
+  spec.workload.record_size_bytes = 100;
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const auto appended = steps_of(run.history(), StepKind::BatchAppended);
+  ASSERT_EQ(appended.size(), 1u);
+  const auto expired = steps_of(run.history(), StepKind::ProducerStateExpired);
+  const auto on_leader = std::find_if(expired.begin(), expired.end(),
+                                      [&](const Step& s) { return s.node == appended[0].node; });
+  ASSERT_NE(on_leader, expired.end());
+  EXPECT_EQ(on_leader->time_ms, appended[0].time_ms + 100);
+}
+
 TEST(Replication, PreferredLeaderElectionMovesLeadershipBackToTheFirstReplica) {
   RunSpec spec;
   spec.producer = {{"acks", "all"}, {"linger.ms", "0"}, {"batch.size", "100"}};
