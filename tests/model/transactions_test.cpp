@@ -229,6 +229,30 @@ TEST(Transactions, ARequestToALiveBrokerThatNoLongerHostsTheCoordinatorIsNotCoor
   EXPECT_TRUE(any_step(run.history(), StepKind::TransactionEnded, "committed"));
 }
 
+// NetworkClient.handleTimedOutRequests: a coordinator request unanswered for
+// request.timeout.ms is failed as a disconnect (its connection closed), once;
+// the handler's retry then waits for a coordinator (FindCoordinator) like any
+// other (TransactionManager.lookupCoordinator, retry.backoff.ms). Here the
+// InitProducerId is held by a paused broker-0, every broker then crashes (the
+// request is lost with broker-0's process), the timeout fires with no broker
+// alive, and the brokers come back 50 ms later.
+TEST(Transactions, ATimedOutCoordinatorRequestIsFailedOnceThenRetriedWhenACoordinatorIsBack) {
+  RunSpec spec = one_transaction_spec();
+  spec.producer["request.timeout.ms"] = "1000";
+  spec.producer["delivery.timeout.ms"] = "3000";
+  spec.schedule.faults = {fault(FaultKind::BrokerStall, 0, 0, 5000), fault(FaultKind::BrokerCrash, 100, 1),
+                          fault(FaultKind::BrokerCrash, 100, 2),      fault(FaultKind::BrokerCrash, 200, 0),
+                          fault(FaultKind::BrokerRestart, 1050, 0),   fault(FaultKind::BrokerRestart, 1050, 1),
+                          fault(FaultKind::BrokerRestart, 1050, 2)};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const History& h = run.history();
+  EXPECT_EQ(with_detail(h, StepKind::TxnResponseReceived, "no answer within request.timeout.ms").size(), 1u);
+  EXPECT_EQ(with_detail(h, StepKind::TxnRequestSent, "InitProducerId").size(), 2u);
+  EXPECT_EQ(with_detail(h, StepKind::TransactionEnded, "committed").size(), 1u);
+  EXPECT_EQ(logged_records(h), (std::vector<std::int64_t>{0, 1, 2}));
+}
+
 // TransactionManager.maybeTransitionToErrorState: a failed send in an open
 // transaction (not fatal: INVALID_PRODUCER_EPOCH from a produce is an
 // InvalidProducerEpochException, abortable) sets epochBumpRequired; after the
