@@ -229,6 +229,50 @@ TEST(Transactions, ARequestToALiveBrokerThatNoLongerHostsTheCoordinatorIsNotCoor
   EXPECT_TRUE(any_step(run.history(), StepKind::TransactionEnded, "committed"));
 }
 
+// A send that fails while the transaction is already completing, and a
+// timeout check that finds the transaction no longer Ongoing. The partition
+// (replication factor 1) is offline from before the first batch: the batch
+// waits in the accumulator, the application commits, the batch expires
+// (delivery.timeout.ms), the commit fails and the application aborts; the
+// ABORT marker waits for the partition until broker-0 is back (10.5 s), past
+// the coordinator's first check at 10 s (the transaction started at ~0.1 s,
+// transaction.timeout.ms = 5000, the batch expired at ~9.6 s); then the
+// records commit in the next transaction.
+//  - TransactionManager.maybeTransitionToErrorState: no epoch bump while
+//    completing (canBumpEpoch() && !isCompleting()), so the next
+//    transaction runs under epoch 0, without InitProducerId.
+//  - TransactionStateManager.timedOutTransactions: only an Ongoing
+//    transaction times out; one in PrepareAbort is not fenced or aborted again.
+TEST(Transactions, ASendFailedWhileCommittingBumpsNoEpochAndAPreparedAbortDoesNotTimeOut) {
+  RunSpec spec = one_transaction_spec();
+  spec.broker = {{"default.replication.factor", "1"}, {"min.insync.replicas", "1"}};
+  spec.producer["request.timeout.ms"] = "1000";
+  spec.producer["delivery.timeout.ms"] = "9500";
+  spec.producer["transaction.timeout.ms"] = "5000";
+  spec.workload.records = 1;
+  spec.workload.records_per_transaction = 1;
+  spec.schedule.faults = {fault(FaultKind::BrokerCrash, 2, 0), fault(FaultKind::BrokerRestart, 10500, 0)};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const History& h = run.history();
+  const auto committing = std::find_if(h.steps.begin(), h.steps.end(), [](const Step& s) {
+    return s.kind == StepKind::TransactionEnding && s.detail == "commitTransaction";
+  });
+  const auto expired = std::find_if(h.steps.begin(), h.steps.end(),
+                                    [](const Step& s) { return s.kind == StepKind::BatchExpired; });
+  ASSERT_NE(committing, h.steps.end());
+  ASSERT_NE(expired, h.steps.end());
+  EXPECT_LT(committing - h.steps.begin(), expired - h.steps.begin());  // it failed while committing
+  EXPECT_EQ(with_detail(h, StepKind::TransactionEnded, "aborted").size(), 1u);
+  EXPECT_EQ(with_detail(h, StepKind::TransactionEnded, "committed").size(), 1u);
+  std::vector<std::int32_t> epochs;
+  for (const Step& s : steps_of(h, StepKind::ProducerIdAssigned)) epochs.push_back(s.producer_epoch);
+  EXPECT_EQ(epochs, (std::vector<std::int32_t>{0}));
+  EXPECT_EQ(with_detail(h, StepKind::TransactionStateChanged, "-> PrepareAbort").size(), 1u);
+  EXPECT_TRUE(with_detail(h, StepKind::TransactionStateChanged, "transaction.timeout.ms").empty());
+  EXPECT_EQ(logged_records(h), (std::vector<std::int64_t>{0}));
+}
+
 // NetworkClient.handleTimedOutRequests: a coordinator request unanswered for
 // request.timeout.ms is failed as a disconnect (its connection closed), once;
 // the handler's retry then waits for a coordinator (FindCoordinator) like any
