@@ -404,6 +404,52 @@ TEST(Replication, LeaderMovedAwayAnswersTheWaitingProduceNotLeaderAndTheOldCopyI
 
 // PreferredLeaderElection moves leadership back to the first replica once it
 // is in sync again.
+// PartitionLeaderElectionAlgorithms.offlinePartitionLeaderElection: the
+// first live ISR member in replica order, and only when there is none (and
+// unclean.leader.election.enable) any live replica. With unclean elections
+// enabled, a clean choice stays clean and keeps the live ISR. Here the
+// second election's choice is broker-0 (back in the ISR), the first replica.
+TEST(Replication, WithUncleanElectionEnabledALiveInSyncFirstReplicaIsElectedCleanly) {
+  RunSpec spec;
+  spec.producer = {{"acks", "all"}, {"linger.ms", "0"}, {"batch.size", "100"}};
+  spec.broker = {{"unclean.leader.election.enable", "true"}, {"replica.fetch.wait.max.ms", "100"}};
+  spec.workload.records = 1;
+  spec.workload.record_size_bytes = 100;
+  spec.schedule.faults = {Fault{.kind = FaultKind::BrokerCrash, .at_ms = 5, .broker = 0},
+                          Fault{.kind = FaultKind::BrokerRestart, .at_ms = 50, .broker = 0},
+                          Fault{.kind = FaultKind::BrokerCrash, .at_ms = 400, .broker = 1}};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const auto elections = steps_of(run.history(), StepKind::LeaderElected);
+  ASSERT_GE(elections.size(), 2u);
+  EXPECT_EQ(elections[1].broker, 0);
+  EXPECT_EQ(elections[1].detail.rfind("clean election", 0), 0u) << elections[1].detail;
+  EXPECT_NE(elections[1].detail.find("isr=[0,2]"), std::string::npos) << elections[1].detail;
+  EXPECT_EQ(logged_sends(run.history()), (std::vector<std::int64_t>{0}));
+}
+
+// ProducerStateManager.isProducerExpired: a producer (with no open
+// transaction) expires once currentTimeMs - lastTimestamp >=
+// producer.id.expiration.ms: at exactly that age, not one tick later. With a
+// check every millisecond (producer.id.expiration.check.interval.ms = 1) the
+// leader drops the state the moment its last batch is that old.
+TEST(Replication, AProducerExpiresWhenItsIdleTimeReachesProducerIdExpirationMs) {
+  RunSpec spec;
+  spec.producer = {{"acks", "all"}, {"linger.ms", "0"}, {"batch.size", "100"}};
+  spec.broker = {{"producer.id.expiration.ms", "100"}, {"producer.id.expiration.check.interval.ms", "1"}};
+  spec.workload.records = 1;
+  spec.workload.record_size_bytes = 100;
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const auto appended = steps_of(run.history(), StepKind::BatchAppended);
+  ASSERT_EQ(appended.size(), 1u);
+  const auto expired = steps_of(run.history(), StepKind::ProducerStateExpired);
+  const auto on_leader = std::find_if(expired.begin(), expired.end(),
+                                      [&](const Step& s) { return s.node == appended[0].node; });
+  ASSERT_NE(on_leader, expired.end());
+  EXPECT_EQ(on_leader->time_ms, appended[0].time_ms + 100);
+}
+
 TEST(Replication, PreferredLeaderElectionMovesLeadershipBackToTheFirstReplica) {
   RunSpec spec;
   spec.producer = {{"acks", "all"}, {"linger.ms", "0"}, {"batch.size", "100"}};

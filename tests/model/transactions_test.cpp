@@ -180,3 +180,194 @@ TEST(Transactions, PartitionVerificationRefusesALateWriteThatKafka28Appends) {
 
 }  // namespace
 }  // namespace kafka_model
+
+namespace kafka_model {
+namespace {
+
+using namespace kafka_model::testing;
+
+RunSpec one_transaction_spec() {
+  RunSpec spec;
+  spec.producer = {{"transactional.id", "tx-1"}, {"linger.ms", "0"}, {"batch.size", "100"}};
+  spec.broker = {{"min.insync.replicas", "2"}};
+  spec.consumer = {{"isolation.level", "read_committed"}};
+  spec.workload.records = 3;
+  spec.workload.send_interval_ms = 50;
+  spec.workload.records_per_transaction = 3;
+  spec.workload.max_resends_per_record = 1;
+  return spec;
+}
+
+Fault fault(FaultKind kind, std::int64_t at_ms, std::int32_t broker, std::int64_t duration_ms = 0) {
+  Fault f;
+  f.kind = kind;
+  f.at_ms = at_ms;
+  f.broker = broker;
+  f.duration_ms = duration_ms;
+  return f;
+}
+
+// TransactionStateManager.getTransactionState answers NOT_COORDINATOR once
+// the broker no longer owns the transactional.id's __transaction_state
+// partition (TransactionCoordinator.handleInitProducerId); the client's
+// handler looks the coordinator up again (FindCoordinator) and retries
+// (TransactionManager.InitProducerIdHandler: NOT_COORDINATOR is retriable).
+// Here: broker-0 is down, the InitProducerId goes to broker-1, which is
+// paused; broker-0 is back (and hosts the coordinator again) before broker-1
+// reads the request.
+TEST(Transactions, ARequestToALiveBrokerThatNoLongerHostsTheCoordinatorIsNotCoordinator) {
+  RunSpec spec = one_transaction_spec();
+  spec.schedule.faults = {fault(FaultKind::BrokerCrash, 0, 0), fault(FaultKind::BrokerStall, 0, 1, 200),
+                          fault(FaultKind::BrokerRestart, 100, 0)};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const std::vector<Step> answers = steps_of(run.history(), StepKind::TxnResponseReceived);
+  ASSERT_FALSE(answers.empty());
+  EXPECT_EQ(answers.front().detail, "InitProducerId");
+  EXPECT_EQ(answers.front().error, "NOT_COORDINATOR");
+  EXPECT_TRUE(any_step(run.history(), StepKind::TxnRequestSent, "InitProducerId to the coordinator on broker-0"));
+  EXPECT_TRUE(any_step(run.history(), StepKind::TransactionEnded, "committed"));
+}
+
+// A send that fails while the transaction is already completing, and a
+// timeout check that finds the transaction no longer Ongoing. The partition
+// (replication factor 1) is offline from before the first batch: the batch
+// waits in the accumulator, the application commits, the batch expires
+// (delivery.timeout.ms), the commit fails and the application aborts; the
+// ABORT marker waits for the partition until broker-0 is back (10.5 s), past
+// the coordinator's first check at 10 s (the transaction started at ~0.1 s,
+// transaction.timeout.ms = 5000, the batch expired at ~9.6 s); then the
+// records commit in the next transaction.
+//  - TransactionManager.maybeTransitionToErrorState: no epoch bump while
+//    completing (canBumpEpoch() && !isCompleting()), so the next
+//    transaction runs under epoch 0, without InitProducerId.
+//  - TransactionStateManager.timedOutTransactions: only an Ongoing
+//    transaction times out; one in PrepareAbort is not fenced or aborted again.
+TEST(Transactions, ASendFailedWhileCommittingBumpsNoEpochAndAPreparedAbortDoesNotTimeOut) {
+  RunSpec spec = one_transaction_spec();
+  spec.broker = {{"default.replication.factor", "1"}, {"min.insync.replicas", "1"}};
+  spec.producer["request.timeout.ms"] = "1000";
+  spec.producer["delivery.timeout.ms"] = "9500";
+  spec.producer["transaction.timeout.ms"] = "5000";
+  spec.workload.records = 1;
+  spec.workload.records_per_transaction = 1;
+  spec.schedule.faults = {fault(FaultKind::BrokerCrash, 2, 0), fault(FaultKind::BrokerRestart, 10500, 0)};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const History& h = run.history();
+  const auto committing = std::find_if(h.steps.begin(), h.steps.end(), [](const Step& s) {
+    return s.kind == StepKind::TransactionEnding && s.detail == "commitTransaction";
+  });
+  const auto expired = std::find_if(h.steps.begin(), h.steps.end(),
+                                    [](const Step& s) { return s.kind == StepKind::BatchExpired; });
+  ASSERT_NE(committing, h.steps.end());
+  ASSERT_NE(expired, h.steps.end());
+  EXPECT_LT(committing - h.steps.begin(), expired - h.steps.begin());  // it failed while committing
+  EXPECT_EQ(with_detail(h, StepKind::TransactionEnded, "aborted").size(), 1u);
+  EXPECT_EQ(with_detail(h, StepKind::TransactionEnded, "committed").size(), 1u);
+  std::vector<std::int32_t> epochs;
+  for (const Step& s : steps_of(h, StepKind::ProducerIdAssigned)) epochs.push_back(s.producer_epoch);
+  EXPECT_EQ(epochs, (std::vector<std::int32_t>{0}));
+  EXPECT_EQ(with_detail(h, StepKind::TransactionStateChanged, "-> PrepareAbort").size(), 1u);
+  EXPECT_TRUE(with_detail(h, StepKind::TransactionStateChanged, "transaction.timeout.ms").empty());
+  EXPECT_EQ(logged_records(h), (std::vector<std::int64_t>{0}));
+}
+
+// NetworkClient.handleTimedOutRequests: a coordinator request unanswered for
+// request.timeout.ms is failed as a disconnect (its connection closed), once;
+// the handler's retry then waits for a coordinator (FindCoordinator) like any
+// other (TransactionManager.lookupCoordinator, retry.backoff.ms). Here the
+// InitProducerId is held by a paused broker-0, every broker then crashes (the
+// request is lost with broker-0's process), the timeout fires with no broker
+// alive, and the brokers come back 50 ms later.
+TEST(Transactions, ATimedOutCoordinatorRequestIsFailedOnceThenRetriedWhenACoordinatorIsBack) {
+  RunSpec spec = one_transaction_spec();
+  spec.producer["request.timeout.ms"] = "1000";
+  spec.producer["delivery.timeout.ms"] = "3000";
+  spec.schedule.faults = {fault(FaultKind::BrokerStall, 0, 0, 5000), fault(FaultKind::BrokerCrash, 100, 1),
+                          fault(FaultKind::BrokerCrash, 100, 2),      fault(FaultKind::BrokerCrash, 200, 0),
+                          fault(FaultKind::BrokerRestart, 1050, 0),   fault(FaultKind::BrokerRestart, 1050, 1),
+                          fault(FaultKind::BrokerRestart, 1050, 2)};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const History& h = run.history();
+  EXPECT_EQ(with_detail(h, StepKind::TxnResponseReceived, "no answer within request.timeout.ms").size(), 1u);
+  EXPECT_EQ(with_detail(h, StepKind::TxnRequestSent, "InitProducerId").size(), 2u);
+  EXPECT_EQ(with_detail(h, StepKind::TransactionEnded, "committed").size(), 1u);
+  EXPECT_EQ(logged_records(h), (std::vector<std::int64_t>{0, 1, 2}));
+}
+
+// TransactionManager.maybeTransitionToErrorState: a failed send in an open
+// transaction (not fatal: INVALID_PRODUCER_EPOCH from a produce is an
+// InvalidProducerEpochException, abortable) sets epochBumpRequired; after the
+// abort completeTransaction goes to INITIALIZING, InitProducerId bumps the
+// epoch (KIP-360), and the next transaction commits the records once, under
+// the new epoch. The bump is asked for once: the transaction after it is
+// not aborted again.
+TEST(Transactions, AFailedSendInATransactionBumpsTheEpochOnceAndTheNextTransactionCommits) {
+  RunSpec spec = one_transaction_spec();
+  Fault refused;
+  refused.kind = FaultKind::ErrorResponse;
+  refused.request = 1;
+  refused.error = Errors::INVALID_PRODUCER_EPOCH;
+  spec.schedule.faults = {refused};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const History& h = run.history();
+  EXPECT_EQ(with_detail(h, StepKind::TransactionEnded, "aborted").size(), 1u);
+  EXPECT_EQ(with_detail(h, StepKind::TransactionEnded, "committed").size(), 1u);
+  std::vector<std::int32_t> epochs;
+  for (const Step& s : steps_of(h, StepKind::ProducerIdAssigned)) epochs.push_back(s.producer_epoch);
+  EXPECT_EQ(epochs, (std::vector<std::int32_t>{0, 1}));
+  for (const Step& read : final_log(h)) EXPECT_EQ(read.producer_epoch, 1);
+  EXPECT_EQ(logged_records(h), (std::vector<std::int64_t>{0, 1, 2}));
+}
+
+// TransactionManager.maybeResolveSequences, transactional branch: once a
+// partition's retried batch has expired unacknowledged and nothing else is
+// in flight there, its sequence cannot be resolved; with canBumpEpoch the
+// manager sets epochBumpRequired ("It is safe to abort the transaction and
+// continue") whatever it is doing, even while the application is already
+// aborting (unlike maybeTransitionToErrorState, which skips the bump while
+// completing). So after the abort InitProducerId bumps the epoch (KIP-360)
+// before the next transaction. Here: the batch is refused once
+// (NOT_LEADER_OR_FOLLOWER, retried), the leader pauses, the application
+// aborts the transaction (abort_every = 1) and the batch expires in flight
+// (delivery.timeout.ms) while the abort waits for it.
+TEST(Transactions, ABatchExpiredInRetryWhileAbortingBumpsTheEpochAfterTheAbort) {
+  RunSpec spec = one_transaction_spec();
+  spec.workload.records = 1;
+  spec.workload.records_per_transaction = 1;
+  spec.workload.abort_every = 1;
+  spec.producer["request.timeout.ms"] = "1000";
+  spec.producer["delivery.timeout.ms"] = "3000";
+  Fault refused;
+  refused.kind = FaultKind::ErrorResponse;
+  refused.request = 1;
+  refused.error = Errors::NOT_LEADER_OR_FOLLOWER;
+  spec.schedule.faults = {refused, fault(FaultKind::BrokerStall, 10, 0, 10000)};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const History& h = run.history();
+  const auto aborting = std::find_if(h.steps.begin(), h.steps.end(), [](const Step& s) {
+    return s.kind == StepKind::TransactionEnding && s.detail.find("abortTransaction") != std::string::npos;
+  });
+  const auto expired = std::find_if(h.steps.begin(), h.steps.end(),
+                                    [](const Step& s) { return s.kind == StepKind::BatchExpired; });
+  ASSERT_NE(aborting, h.steps.end());
+  ASSERT_NE(expired, h.steps.end());
+  EXPECT_LT(aborting - h.steps.begin(), expired - h.steps.begin());  // it expired while aborting
+  const auto aborted = std::find_if(expired, h.steps.end(), [](const Step& s) {
+    return s.kind == StepKind::TransactionEnded && s.detail == "aborted";
+  });
+  ASSERT_NE(aborted, h.steps.end());
+  const auto next = std::find_if(aborted, h.steps.end(),
+                                 [](const Step& s) { return s.kind == StepKind::TransactionBegun; });
+  const auto bumped = std::find_if(aborted, next, [](const Step& s) {
+    return s.kind == StepKind::ProducerIdAssigned && s.producer_epoch == 1;
+  });
+  EXPECT_NE(bumped, next) << "no InitProducerId epoch bump between the abort and the next transaction";
+}
+
+}  // namespace
+}  // namespace kafka_model

@@ -158,8 +158,8 @@ class HistoryBuilder {
     return last();
   }
   std::size_t txn_read(std::int32_t partition, std::int64_t offset, std::int64_t record, std::int64_t send,
-                       std::int64_t txn, std::int64_t batch = -1, std::int32_t epoch = -1) {
-    const std::size_t i = read(partition, offset, record, send, 1000, 1, epoch);
+                       std::int64_t txn, std::int64_t batch = -1, std::int32_t epoch = -1, std::int64_t pid = 1000) {
+    const std::size_t i = read(partition, offset, record, send, pid, 1, epoch);
     h_.steps[i].transaction = txn;
     h_.steps[i].batch = batch;
     return i;
@@ -762,6 +762,23 @@ TEST(ZombieFenced, AnOldEpochsBatchAppendedAfterTheNewEpochAndReadIsAZombieWrite
   EXPECT_NE(std::find(found[1].steps.begin(), found[1].steps.end(), append), found[1].steps.end());
   EXPECT_EQ(found[1].steps.back(), read);
   EXPECT_TRUE(contains(found[1].summary, "under epoch 0 after InitProducerId had handed out epoch 1")) << found[1].summary;
+}
+
+// Producer id 0 is a real one: the controller's first producer id block
+// starts at 0 (ProducerIdControlManager from ProducerIdsBlock.EMPTY, first id
+// 0), so its zombie write counts too.
+TEST(ZombieFenced, ProducerIdZeroIsAProducerIdToo) {
+  HistoryBuilder b;
+  b.epoch(1, 0, 0);
+  b.txn_send(0, 0, 0);
+  b.epoch(2, 0, 1);
+  const std::size_t append = b.appended(0, 7, 0, 0, 0, 0);
+  const std::size_t read = b.txn_read(0, 0, 0, 0, 0, 7, 0, 0);
+  const auto found = check_zombie_fenced(b.history());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].producer_id, 0);
+  EXPECT_EQ(found[0].steps.back(), read);
+  EXPECT_NE(std::find(found[0].steps.begin(), found[0].steps.end(), append), found[0].steps.end());
 }
 
 TEST(ZombieFenced, AFencedEpochsAbortedOrEarlierWritesAndCurrentCommitsAreFine) {
