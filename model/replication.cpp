@@ -533,8 +533,10 @@ void World::reload_producer_state(Replica& replica) const {
 
 // ProducerStateManager.removeExpiredProducers, run on every replica by
 // LogManager every producer.id.expiration.check.interval.ms: a producer whose
-// last batch is at least producer.id.expiration.ms old loses its state
-// (isProducerExpired; no open transaction: the model runs none). Its next
+// last batch is at least producer.id.expiration.ms old and that has no open
+// transaction on the partition loses its state (isProducerExpired:
+// !currentTxnFirstOffset.isPresent() && now - lastTimestamp >=
+// producerIdExpirationMs). Its next
 // batch there is then a first write from a producer the leader has no state
 // for (ProducerAppendInfo accepts any sequence): condition C1 of the
 // first-batch race on a partition that holds data.
@@ -547,10 +549,11 @@ void World::remove_expired_producers(std::int32_t broker_id) {
     std::map<std::int64_t, std::int64_t> last_timestamp;
     for (const LogBatch& batch : replica.log.batches)
       if (batch.producer_id >= 0) last_timestamp[batch.producer_id] = std::max(last_timestamp[batch.producer_id], batch.timestamp_ms);
+    const TransactionIndex txns = index_transactions(replica.log);
     for (auto it = replica.producers.begin(); it != replica.producers.end();) {
       const auto seen = last_timestamp.find(it->first);
       const std::int64_t last = seen == last_timestamp.end() ? 0 : seen->second;
-      if (state_.now_ms - last < config_.broker.producer_id_expiration_ms) {
+      if (txns.ongoing.contains(it->first) || state_.now_ms - last < config_.broker.producer_id_expiration_ms) {
         ++it;
         continue;
       }

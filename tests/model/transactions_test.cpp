@@ -371,3 +371,35 @@ TEST(Transactions, ABatchExpiredInRetryWhileAbortingBumpsTheEpochAfterTheAbort) 
 
 }  // namespace
 }  // namespace kafka_model
+
+namespace kafka_model {
+namespace {
+
+using namespace kafka_model::testing;
+
+// ProducerStateManager.isProducerExpired: a producer with an open transaction
+// on the partition (currentTxnFirstOffset present) never expires, however
+// long it has been idle; it may once its marker closes the transaction.
+// Sends 50 ms apart with producer.id.expiration.ms=30: every gap inside a
+// transaction is longer than the expiration, none may expire the producer
+// before that transaction's marker.
+TEST(Transactions, AProducerWithAnOpenTransactionDoesNotExpire) {
+  RunSpec spec = transactional_spec("read_committed");
+  spec.broker["producer.id.expiration.ms"] = "30";
+  spec.broker["producer.id.expiration.check.interval.ms"] = "1";
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const History& h = run.history();
+  std::int64_t open_since = -1;  // the leader's first data batch of the open transaction
+  for (const Step& s : h.steps) {
+    if (s.kind == StepKind::BatchAppended && s.partition == 0 && open_since < 0) open_since = s.time_ms;
+    if (s.kind == StepKind::MarkerWritten && s.partition == 0) open_since = -1;
+    if (s.kind == StepKind::ProducerStateExpired)
+      EXPECT_LT(open_since, 0) << "producer state expired at " << s.time_ms << " ms on " << s.node
+                               << " with a transaction open since " << open_since << " ms";
+  }
+  EXPECT_EQ(with_detail(h, StepKind::TransactionEnded, "committed").size(), 2u);
+}
+
+}  // namespace
+}  // namespace kafka_model
