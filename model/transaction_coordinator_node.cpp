@@ -114,9 +114,17 @@ void World::coordinator_receive(const TxnRequest& request) {
         response.error = Errors::INVALID_TXN_STATE;
         break;
       }
+      const TransactionCoordinator::State was = c.metadata->state();
       const E error = c.metadata->end_txn(static_cast<std::int16_t>(request.producer_epoch), request.commit);
       response.error = error_of(error);
-      if (error == E::NONE) {
+      // A retried EndTxn of a transaction already completed the same way
+      // (CompleteCommit + commit, CompleteAbort + abort) is answered NONE
+      // with no transition and no markers (TransactionCoordinator.
+      // handleEndTransaction, 3.9 TransactionCoordinator.scala:544-553:
+      // `case CompleteAbort => if (txnMarkerResult ==
+      // TransactionResult.ABORT) Left(Errors.NONE)`): only a move into
+      // PrepareCommit/PrepareAbort writes markers.
+      if (error == E::NONE && c.metadata->state() != was) {
         coordinator_log_state(before);
         coordinator_queue_markers(request.commit);
       }

@@ -367,6 +367,16 @@ TEST(Transactions, ABatchExpiredInRetryWhileAbortingBumpsTheEpochAfterTheAbort) 
     return s.kind == StepKind::ProducerIdAssigned && s.producer_epoch == 1;
   });
   EXPECT_NE(bumped, next) << "no InitProducerId epoch bump between the abort and the next transaction";
+  // The EndTxn(abort) is retried after the coordinator completed the abort
+  // (its answer was lost in the stall): handleEndTransaction answers NONE in
+  // CompleteAbort with no transition and writes no second ABORT marker.
+  const auto of_txn0 = [](std::vector<Step> steps) {
+    std::erase_if(steps, [](const Step& s) { return s.transaction != 0; });
+    return steps.size();
+  };
+  EXPECT_TRUE(with_detail(h, StepKind::TransactionStateChanged, "CompleteAbort -> CompleteAbort").empty());
+  EXPECT_EQ(of_txn0(with_detail(h, StepKind::TransactionStateChanged, "PrepareAbort -> CompleteAbort")), 1u);
+  EXPECT_EQ(of_txn0(with_detail(h, StepKind::MarkerWritten, "ABORT")), 1u);
 }
 
 }  // namespace
