@@ -189,7 +189,8 @@ TEST(KafkaSenderTest, testCorrectHandlingOfOutOfOrderResponses) {
   EXPECT_NE(sent[2].detail.find("batch 0 "), std::string::npos);  // sequence 0 goes first ...
   EXPECT_NE(sent[3].detail.find("batch 1 "), std::string::npos);
   const Step* first_answered = nullptr;  // ... and the second only after it was answered
-  for (const Step& s : steps_of(h, StepKind::ProduceResponseReceived))
+  const auto answered = steps_of(h, StepKind::ProduceResponseReceived);  // kept: first_answered points into it
+  for (const Step& s : answered)
     if (s.request == sent[2].request) first_answered = &s;
   ASSERT_NE(first_answered, nullptr);
   EXPECT_GE(sent[3].time_ms, first_answered->time_ms);
