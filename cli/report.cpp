@@ -12,6 +12,7 @@
 
 #include "cli/sequence_diagram.hpp"
 #include "model/history_io.hpp"
+#include "properties/exercise.hpp"
 #include "properties/guarantee.hpp"
 
 namespace kafka_model::cli {
@@ -290,15 +291,12 @@ bool unexpected_violation(const Verdict& v) {
 }
 
 void count_exercise(const History& history, Exercise& e) {
+  const RunExercise run = exercise_of(history);
   ++e.schedules_judged;
-  std::int64_t acked = 0;
-  for (const Step& s : history.steps) {
-    if (s.kind == StepKind::SendCalled) ++e.sends;
-    if (s.kind == StepKind::CallbackCompleted && s.error.empty()) ++acked;
-    if (s.kind == StepKind::TransactionEnded && s.error.empty()) ++e.transactions;
-  }
-  e.acknowledged += acked;
-  e.schedules_with_ack += acked > 0 ? 1 : 0;
+  e.sends += run.sends;
+  e.acknowledged += run.acknowledged;
+  e.transactions += run.transactions;
+  e.schedules_with_ack += run.acknowledged > 0 ? 1 : 0;
 }
 
 int exit_code_for(const Report& r) {

@@ -16,6 +16,7 @@
 #include "model/chooser.hpp"
 #include "model/simulation.hpp"
 #include "model/world.hpp"
+#include "properties/exercise.hpp"
 #include "properties/explorer_visited.hpp"
 #include "properties/known_races.hpp"
 #include "properties/restart_snapshot.hpp"
@@ -471,14 +472,11 @@ class Explorer {
       ++result_.cut_short;
       return;
     }
-    std::int64_t acked = 0;
-    for (const Step& s : run.history.steps) {
-      if (s.kind == StepKind::SendCalled) ++result_.sends;
-      if (s.kind == StepKind::CallbackCompleted && s.error.empty()) ++acked;
-      if (s.kind == StepKind::TransactionEnded && s.error.empty()) ++result_.transactions_completed;
-    }
-    result_.acknowledged_sends += acked;
-    result_.behaviours_with_ack += acked > 0 ? 1 : 0;
+    const RunExercise exercised = exercise_of(run.history);
+    result_.sends += exercised.sends;
+    result_.acknowledged_sends += exercised.acknowledged;
+    result_.behaviours_with_ack += exercised.acknowledged > 0 ? 1 : 0;
+    result_.transactions_completed += exercised.transactions;
     for (std::size_t i = 0; i < guarantees_.size(); ++i) {
       ExploreVerdict& v = result_.verdicts[i];
       if (v.counterexample && v.length_events <= run.events) continue;
