@@ -95,8 +95,7 @@ std::int64_t World::injection_time() const {
 bool World::can_inject() const { return injection_time() >= 0; }
 
 bool World::would_heal() const {
-  return !ended_ && !state_.queue.empty() && !state_.healed && state_.pending_faults == 0 &&
-         ((state_.producer.batches.empty() && app_done()) || txn_app_blocked() || producer_retries_past_bound());
+  return !ended_ && !state_.queue.empty() && !state_.healed && state_.pending_faults == 0 && quiescent();
 }
 
 void World::inject(Fault fault) {
@@ -117,8 +116,12 @@ void World::inject(Fault fault) {
 // (txn_app_blocked), or a producer retrying a batch that cannot expire within
 // the model's time bound (producer_retries_past_bound), lets the faults heal too.
 bool World::finished() const {
-  return !heal_held_ && state_.pending_faults == 0 &&
-         ((state_.producer.batches.empty() && app_done()) || txn_app_blocked() || producer_retries_past_bound());
+  return !heal_held_ && state_.pending_faults == 0 && quiescent();
+}
+
+// What lets the faults heal, besides every timed fault having fired (would_heal, finished).
+bool World::quiescent() const {
+  return (state_.producer.batches.empty() && app_done()) || txn_app_blocked() || producer_retries_past_bound();
 }
 
 // The producer has held a batch for max.block.ms, and no batch it holds can

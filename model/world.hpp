@@ -92,6 +92,7 @@ class World {
   bool finished() const;
   bool txn_app_blocked() const;
   bool producer_retries_past_bound() const;
+  bool quiescent() const;  // the application done and the producer idle, or one of the two rules above
   bool converged() const;
   void heal();
   void consumer_read();
