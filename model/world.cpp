@@ -41,11 +41,11 @@ void World::schedule(std::int64_t at_ms, EventKind kind, std::int64_t a, std::in
   state_.queue.insert(Event{std::max(at_ms, state_.now_ms), state_.next_event_seq++, kind, a, b});
 }
 
-Step& World::log_step(StepKind kind, std::string node) {
+Step& World::log_step(StepKind kind, StepNode node) {
   Step& step = history_.steps.emplace_back();
   step.time_ms = state_.now_ms;
   step.kind = kind;
-  step.node = std::move(node);
+  step.node = node;
   return step;
 }
 
@@ -268,7 +268,7 @@ void World::dispatch(const Event& event) {
 }
 
 void World::apply_fault(const Fault& fault) {
-  const std::string node = fault.broker >= 0 ? fmt::format("broker-{}", fault.broker) : "network";
+  const StepNode node = fault.broker >= 0 ? broker_node(fault.broker) : StepNode("network");
   switch (fault.kind) {
     case FaultKind::Disconnect:
       log_step(StepKind::ConnectionDisconnected, "network").detail = "fault: all producer connections";
@@ -361,7 +361,7 @@ void World::consumer_read() {
       continue;
     }
     const Replica& replica = state_.brokers[static_cast<std::size_t>(partition.leader)].replicas.at(partition.id);
-    auto record_reads = [&](bool committed, StepKind kind, const std::string& node) {
+    auto record_reads = [&](bool committed, StepKind kind, StepNode node) {
       for (const ConsumedRecord& read : consume(replica.log, replica.high_watermark, committed)) {
         const LogBatch& batch = replica.log.batches[read.batch];
         Step& step = log_step(kind, node);
@@ -383,7 +383,7 @@ void World::consumer_read() {
     record_reads(read_committed, StepKind::ConsumerRead, "consumer");
     if (transactional)
       record_reads(!read_committed, StepKind::OtherConsumerRead,
-                   fmt::format("consumer-{}", read_committed ? "read_uncommitted" : "read_committed"));
+                   read_committed ? StepNode("consumer-read_uncommitted") : StepNode("consumer-read_committed"));
     if (transactional) record_hanging_transactions(partition, replica);
   }
 }
