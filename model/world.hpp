@@ -28,7 +28,9 @@ namespace kafka_model {
 
 // The explorer's identity of a state: hash() with what cannot change the
 // future left out (world_hash.cpp says what and why; docs/explorer.md).
-std::uint64_t exploration_hash(const WorldState& state);
+// heal_reads_now: World::heal_reads_now(), whether the heal test may read
+// now_ms in this state (then it is part of the identity).
+std::uint64_t exploration_hash(const WorldState& state, bool heal_reads_now);
 
 class World {
  public:
@@ -80,6 +82,12 @@ class World {
   void hold_heal() { heal_held_ = true; }
   bool heal_held() const { return heal_held_; }
   bool would_heal() const;
+  // Whether the heal test (quiescent) may read now_ms in this state, so
+  // now_ms belongs to the state's identity (exploration_hash): before the
+  // heal, with an idle producer (heal() times the settle from it), or with a
+  // batch whose heal rule counts time (txn_app_blocked,
+  // producer_retries_past_bound).
+  bool heal_reads_now() const;
   // Behaviour the WorldState does not hold: a state's identity needs it.
   std::int64_t settle_until() const { return settle_until_; }
   bool ended() const { return ended_; }

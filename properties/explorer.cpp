@@ -138,7 +138,7 @@ struct Node {
 // may still be injected, the injection time (the last event's time + 1)
 // belongs to it too: a fault's effects are timed from it.
 std::uint64_t identity(const Node& n, bool expandable) {
-  std::uint64_t h = exploration_hash(n.world.state());
+  std::uint64_t h = exploration_hash(n.world.state(), n.world.heal_reads_now());
   h = mix(h, n.rng.state());
   h = mix(h, n.digest);
   h = mix(h, static_cast<std::uint64_t>(n.faults));
