@@ -22,6 +22,7 @@
 
 #include "cli/check_output.hpp"
 #include "cli/check_part.hpp"
+#include "cli/part_json.hpp"
 #include "cli/commands.hpp"
 #include "cli/config_input.hpp"
 #include "cli/html_report.hpp"
@@ -228,19 +229,6 @@ std::string time_limit_note(const Report& r, const CheckOptions& o, double elaps
 
 int bad_input(const CheckOptions& o, const std::string& message, const std::vector<std::string>& all = {}) {
   return cli::bad_input("check", o.json, message, all);
-}
-
-// --shard I/N: 0 <= I < N.
-bool parse_shard(const std::string& text, int& index, int& count) {
-  const std::size_t slash = text.find('/');
-  if (slash == std::string::npos) return false;
-  const char* a = text.data();
-  const char* mid = a + slash;
-  const char* end = a + text.size();
-  const auto [p1, e1] = std::from_chars(a, mid, index);
-  const auto [p2, e2] = std::from_chars(mid + 1, end, count);
-  return slash > 0 && e1 == std::errc() && p1 == mid && e2 == std::errc() && p2 == end && count >= 1 &&
-         count <= 1000000 && index >= 0 && index < count;
 }
 
 int run_check(CheckOptions o) {

@@ -670,6 +670,7 @@ ExploreResult merge_explore_shards(const std::vector<ExploreResult>& shards) {
   }
   out.set_counts(total);
   out.omission_probability = 1 - kept;
+  out.shards = static_cast<int>(shards.size());
   return out;
 }
 

@@ -135,6 +135,7 @@ struct ExploreResult {
   ExploreCounts replicated;
   int split_depth = -1;
   std::int64_t split_layer_states = 0;
+  int shards = 1;  // the shards merge_explore_shards joined into this result
   // Every state visited: the BFS's and the tails'.
   std::int64_t states_visited() const { return states_explored + tail_events; }
   double states_per_second() const { return seconds > 0 ? static_cast<double>(states_visited()) / seconds : 0; }
