@@ -240,11 +240,14 @@ void World::coordinator_tick() {
       continue;
     }
     const Replica& leader = state_.brokers.at(static_cast<std::size_t>(partition.leader)).replicas.at(marker.partition);
-    const auto written = std::find_if(leader.log.batches.begin(), leader.log.batches.end(), [&](const LogBatch& b) {
+    // From the end: the marker, once written, is among the last batches (and
+    // a transaction has one marker per partition: a retried EndTxn of a
+    // completed transaction writes none).
+    const auto written = std::find_if(leader.log.batches.rbegin(), leader.log.batches.rend(), [&](const LogBatch& b) {
       return b.is_control() && b.producer_id == marker.producer_id && b.producer_epoch == marker.producer_epoch &&
              b.transaction == marker.transaction;
     });
-    if (written == leader.log.batches.end()) {
+    if (written == leader.log.batches.rend()) {
       write_txn_marker(partition.leader, marker);
       still.push_back(marker);
     } else if (written->base_offset >= leader.high_watermark) {
@@ -312,7 +315,7 @@ std::int32_t World::coordinator_broker() const {
 std::optional<std::pair<Errors, std::string>> World::txn_verify_partition(const Replica& replica,
                                                                           const WireBatch& batch) const {
   if (config_.version == KafkaVersion::V2_8) return std::nullopt;
-  if (index_transactions(replica.log).ongoing.contains(batch.producer_id)) return std::nullopt;
+  if (has_ongoing_transaction(replica.log, batch.producer_id)) return std::nullopt;
   const TransactionCoordinatorNode& c = state_.coordinator;
   const std::int32_t host = coordinator_broker();
   using S = TransactionCoordinator::State;
