@@ -231,7 +231,9 @@ using Retry = EpochIsOfThisTransaction;
 using RetryCommit = And_<EpochIsOfThisTransaction, ResultIsCommit>;
 using RetryAbort = And_<EpochIsOfThisTransaction, Not_<ResultIsCommit>>;
 // V2: abort with the current epoch from Empty/Complete*: a new empty transaction.
-using V2Abort = And_<TransactionsV2, Abort>;
+// (Not a retry: under V2 the current epoch never is; said so the guards of a
+// state's rows are visibly exclusive.)
+using V2Abort = And_<TransactionsV2, And_<Abort, Not_<EpochIsOfThisTransaction>>>;
 // V2 in Complete*: the current epoch is a new EndTxn (not fenced): an abort
 // is V2Abort, a commit INVALID_TXN_STATE (no row).
 using CompleteFenced = And_<Not_<EpochIsOfThisTransaction>, Not_<And_<TransactionsV2, EpochIsCurrent>>>;
