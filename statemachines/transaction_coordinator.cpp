@@ -129,18 +129,12 @@ struct EpochCanBeFenced {
   template <class Event, class Fsm, class S, class T>
   bool operator()(Event const&, Fsm& fsm, S&, T&) const { return fsm.producer_epoch < kMaxEpoch; }
 };
-// The cluster runs Transactions V2 (transaction.version=2, Kafka 4.0+).
-struct TransactionsV2 {
-  static constexpr const char* name = "TransactionsV2";
-  template <class Event, class Fsm, class S, class T>
-  bool operator()(Event const&, Fsm& fsm, S&, T&) const { return fsm.v2; }
-};
 // The EndTxn belongs to the transaction this Prepare*/Complete* state
 // records: V1, the current epoch; V2, the epoch before EndTxn bumped it
 // (TransactionCoordinator.endTxnEpochBumped: txnMetadata.producerEpoch ==
 // producerEpoch + 1), a retry.
-struct EpochIsOfThisTransaction {
-  static constexpr const char* name = "EpochIsOfThisTransaction";
+struct RetryEpoch {
+  static constexpr const char* name = "RetryEpoch";
   template <class Fsm, class S, class T>
   bool operator()(EndTxnReceived const& e, Fsm& fsm, S&, T&) const {
     if (fsm.producer_epoch == kNoProducerEpoch) return false;
@@ -165,6 +159,15 @@ struct FenceProducerEpoch {
   static constexpr const char* name = "FenceProducerEpoch";
   template <class Event, class Fsm, class S, class T>
   void operator()(Event const&, Fsm& fsm, S&, T&) const { ++fsm.producer_epoch; }
+};
+// Under V2, a request with the current epoch in Empty/Complete* is the
+// next transaction's (the one before it had the epoch before the bump).
+struct V2NextEpoch {
+  static constexpr const char* name = "V2NextEpoch";
+  template <class Fsm, class S, class T>
+  bool operator()(EndTxnReceived const& e, Fsm& fsm, S&, T&) const {
+    return fsm.v2 && fsm.producer_epoch != kNoProducerEpoch && e.producer_epoch == fsm.producer_epoch;
+  }
 };
 // TransactionMetadata.prepareAbortOrCommit under V2: epoch + 1 (the EndTxn
 // response returns it, the markers carry it); V1 keeps the epoch.
@@ -227,16 +230,20 @@ using Fenced = Not_<EpochIsCurrent>;
 using Commit = And_<EpochIsCurrent, ResultIsCommit>;
 using Abort = And_<EpochIsCurrent, Not_<ResultIsCommit>>;
 // EndTxn in Prepare*/Complete*: a retry of the transaction's own EndTxn.
-using Retry = EpochIsOfThisTransaction;
-using RetryCommit = And_<EpochIsOfThisTransaction, ResultIsCommit>;
-using RetryAbort = And_<EpochIsOfThisTransaction, Not_<ResultIsCommit>>;
-// V2: abort with the current epoch from Empty/Complete*: a new empty transaction.
-// (Not a retry: under V2 the current epoch never is; said so the guards of a
-// state's rows are visibly exclusive.)
-using V2Abort = And_<TransactionsV2, And_<Abort, Not_<EpochIsOfThisTransaction>>>;
-// V2 in Complete*: the current epoch is a new EndTxn (not fenced): an abort
-// is V2Abort, a commit INVALID_TXN_STATE (no row).
-using CompleteFenced = And_<Not_<EpochIsOfThisTransaction>, Not_<And_<TransactionsV2, EpochIsCurrent>>>;
+using Retry = RetryEpoch;
+using RetryCommit = And_<RetryEpoch, ResultIsCommit>;
+using RetryAbort = And_<RetryEpoch, Not_<ResultIsCommit>>;
+// V2: abort with the current epoch from Empty/Complete*: a new empty
+// transaction. (Never a retry under V2; said so the guards of a state's rows
+// are visibly exclusive.)
+using V2Abort = And_<V2NextEpoch, And_<Not_<RetryEpoch>, Not_<ResultIsCommit>>>;
+// In Empty/Complete*, neither this transaction's EndTxn nor (V2) the next
+// one's: fenced (V1: any epoch but the current one). A V2 commit with the
+// current epoch is INVALID_TXN_STATE (no row). Simplification: in Empty under
+// V2 an EndTxn with the epoch before the last bump is INVALID_TXN_STATE, where
+// Kafka answers an abort PRODUCER_FENCED (both fatal; only a replaced
+// instance's late request carries it, and its answer is read by no one).
+using EndTxnFenced = And_<Not_<RetryEpoch>, Not_<V2NextEpoch>>;
 
 // +---------------------------------------------------------------------------+
 // | Transaction coordinator, one transactional id:                            |
@@ -256,7 +263,7 @@ struct CoordinatorDef : KafkaMachineDef<CoordinatorDef> {
       Row<Empty,             InitProducerIdReceived,     Empty,             Do<BumpProducerEpoch, AnswerNone>,              EpochCanBeBumped>,
       Row<Empty,             AddPartitionsToTxnReceived, Ongoing,           Do<AddPartitions, AnswerNone>,                  Current>,
       Row<Empty,             AddPartitionsToTxnReceived, none,              AnswerProducerFenced,                           Fenced>,
-      Row<Empty,             EndTxnReceived,             none,              AnswerProducerFenced,                           Fenced>,
+      Row<Empty,             EndTxnReceived,             none,              AnswerProducerFenced,                           EndTxnFenced>,
       Row<Empty,             EndTxnReceived,             PrepareAbort,      Do<BumpEpochIfV2, AnswerNone>,                  V2Abort>,
       Row<Empty,             TransactionalIdExpired,     Dead,              ClearPartitions,                                none>,
 
@@ -296,7 +303,7 @@ struct CoordinatorDef : KafkaMachineDef<CoordinatorDef> {
       Row<CompleteCommit,    AddPartitionsToTxnReceived, none,              AnswerProducerFenced,                           Fenced>,
       Row<CompleteCommit,    EndTxnReceived,             none,              AnswerNone,                                     RetryCommit>,  // idempotent retry
       Row<CompleteCommit,    EndTxnReceived,             PrepareAbort,      Do<BumpEpochIfV2, AnswerNone>,                  V2Abort>,
-      Row<CompleteCommit,    EndTxnReceived,             none,              AnswerProducerFenced,                           CompleteFenced>,
+      Row<CompleteCommit,    EndTxnReceived,             none,              AnswerProducerFenced,                           EndTxnFenced>,
       Row<CompleteCommit,    TransactionalIdExpired,     Dead,              ClearPartitions,                                none>,
 
       Row<CompleteAbort,     InitProducerIdReceived,     Empty,             Do<BumpProducerEpoch, AnswerNone>,              EpochCanBeBumped>,
@@ -304,7 +311,7 @@ struct CoordinatorDef : KafkaMachineDef<CoordinatorDef> {
       Row<CompleteAbort,     AddPartitionsToTxnReceived, none,              AnswerProducerFenced,                           Fenced>,
       Row<CompleteAbort,     EndTxnReceived,             none,              AnswerNone,                                     RetryAbort>,  // idempotent retry
       Row<CompleteAbort,     EndTxnReceived,             PrepareAbort,      Do<BumpEpochIfV2, AnswerNone>,                  V2Abort>,
-      Row<CompleteAbort,     EndTxnReceived,             none,              AnswerProducerFenced,                           CompleteFenced>,
+      Row<CompleteAbort,     EndTxnReceived,             none,              AnswerProducerFenced,                           EndTxnFenced>,
       Row<CompleteAbort,     TransactionalIdExpired,     Dead,              ClearPartitions,                                none>
       // Dead: no rows. Kafka removes the id from its cache (the tombstone);
       // every request is refused with TRANSACTIONAL_ID_NOT_FOUND.
