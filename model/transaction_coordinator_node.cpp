@@ -83,13 +83,16 @@ void World::coordinator_receive(const TxnRequest& request) {
                            config_.transactions_v2());
       }
       const bool was_ongoing = c.metadata->state() == TransactionCoordinator::State::Ongoing;
+      const std::int16_t epoch_before = c.metadata->producer_epoch();
       const auto result = c.metadata->init_producer_id();
       response.error = error_of(result.error);
       response.producer_id = result.producer_id;
       response.producer_epoch = result.producer_epoch;
       if (was_ongoing && c.metadata->state() == TransactionCoordinator::State::PrepareAbort) {
         // prepareFenceProducerEpoch: the open transaction is aborted under the bumped epoch.
-        coordinator_log_state(before + " (fenced by InitProducerId: epoch + 1)");
+        // epoch + 1; + 2 on Kafka 4.0 under Transactions V2 (the abort bumps again, KAFKA-19367).
+        coordinator_log_state(
+            fmt::format("{} (fenced by InitProducerId: epoch + {})", before, c.metadata->producer_epoch() - epoch_before));
         coordinator_queue_markers(false);
       } else if (result.error == E::NONE) {
         coordinator_log_state(before);
@@ -201,7 +204,8 @@ void World::coordinator_schedule_timeout_check(std::int64_t after_ms) {
 // TransactionCoordinator.abortTimedOutTransactions: an Ongoing transaction
 // older than the producer's transaction.timeout.ms (txnStartTimestamp +
 // txnTimeoutMs < now) is fenced and aborted: epoch + 1
-// (prepareFenceProducerEpoch), PrepareAbort, markers. The producer's next
+// (prepareFenceProducerEpoch; + 2 on Kafka 4.0 under Transactions V2, whose
+// abort bumps again), PrepareAbort, markers. The producer's next
 // AddPartitionsToTxn or EndTxn under the old epoch is PRODUCER_FENCED: the
 // ProducerFencedException of an application with one producer.
 void World::coordinator_timeout_check(std::int64_t txn_start_ms) {
@@ -214,10 +218,11 @@ void World::coordinator_timeout_check(std::int64_t txn_start_ms) {
     coordinator_schedule_timeout_check(state_.now_ms);
     return;
   }
+  const std::int16_t epoch_before = c.metadata->producer_epoch();
   c.metadata->transaction_timed_out();
   if (c.metadata->state() != TransactionCoordinator::State::PrepareAbort) return;  // epoch exhausted: not modelled
-  coordinator_log_state(fmt::format("Ongoing (transaction.timeout.ms={} expired: epoch + 1)",
-                                    config_.producer.transaction_timeout_ms));
+  coordinator_log_state(fmt::format("Ongoing (transaction.timeout.ms={} expired: epoch + {})",
+                                    config_.producer.transaction_timeout_ms, c.metadata->producer_epoch() - epoch_before));
   coordinator_queue_markers(false);
 }
 
