@@ -160,7 +160,7 @@ class World {
   void log_sequence_assigned(const ClientBatch& batch, std::string detail);
 
   // ---- transactional_client.cpp: TransactionManager's requests and the
-  // application's transaction loop (Transactions V1)
+  // application's transaction loop (Transactions V1, and V2 on 4.0+)
   void txn_init_transactions();
   bool sender_send_transactional_request();
   void txn_abort_undrained_batches();
@@ -169,6 +169,7 @@ class World {
   void txn_fatal_error(Errors error);
   void txn_batch_failed();
   void txn_sequence_unresolvable();
+  void txn_require_epoch_bump();
   void txn_maybe_add_partition(std::int32_t partition);
   bool txn_send_to_partition_allowed(std::int32_t partition) const;
   void app_transaction_due();
@@ -190,8 +191,10 @@ class World {
   bool coordinator_idle() const;
   std::int32_t coordinator_broker() const;
   void write_txn_marker(std::int32_t leader, const PendingMarker& marker);
-  std::optional<std::pair<Errors, std::string>> txn_verify_partition(const Replica& replica,
-                                                                     const WireBatch& batch) const;
+  TransactionCoordinator::Error coordinator_add_partitions(std::int16_t producer_epoch,
+                                                           const std::vector<std::int32_t>& partitions,
+                                                           std::int64_t transaction);
+  std::optional<std::pair<Errors, std::string>> txn_verify_partition(const Replica& replica, const WireBatch& batch);
 
   // ---- cluster.cpp
   void cluster_start();
