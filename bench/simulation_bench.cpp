@@ -83,6 +83,32 @@ void BM_RecordsWithFaults(benchmark::State& state) {
 BENCHMARK(BM_RecordsWithFaults)->Arg(10'000)->Arg(100'000)->ArgName("records")->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RecordsWithFaults)->Arg(1'000'000)->ArgName("records")->Unit(benchmark::kMillisecond)->Iterations(1);
 
+// A transactional run beside the same run without transactional.id: the
+// 10,000-record workload with faults, 3 records per transaction (1 in 3
+// aborted), read_committed (issue 10's "speed of a transactional run").
+void BM_TransactionalRecordsWithFaults(benchmark::State& state) {
+  RunSpec spec = thousand_records_with_faults(true, 10'000);
+  if (state.range(0) != 0) {
+    spec.producer["transactional.id"] = "tx-bench";
+    spec.consumer = {{"isolation.level", "read_committed"}};
+  }
+  ModelParameters parameters;
+  parameters.max_events = std::int64_t{1} << 40;
+  std::int64_t events = 0;
+  bool cut_short = false;
+  for (auto _ : state) {
+    SimulationResult result = simulate(spec, parameters);
+    events += result.events;
+    cut_short = cut_short || result.cut_short || result.config_error.has_value();
+    benchmark::DoNotOptimize(result.history.steps.data());
+  }
+  if (cut_short) state.SkipWithError("cut short or refused");
+  state.counters["events_per_second"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  state.counters["events_per_run"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kAvgIterations);
+}
+BENCHMARK(BM_TransactionalRecordsWithFaults)->Arg(0)->Arg(1)->ArgName("transactional")->Unit(benchmark::kMillisecond);
+
 void BM_OneRecordOneLostResponse(benchmark::State& state) {
   RunSpec spec;
   spec.producer = {{"request.timeout.ms", "1000"}, {"delivery.timeout.ms", "5000"}};

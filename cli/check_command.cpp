@@ -22,6 +22,7 @@
 
 #include "cli/check_output.hpp"
 #include "cli/check_part.hpp"
+#include "cli/part_json.hpp"
 #include "cli/commands.hpp"
 #include "cli/config_input.hpp"
 #include "cli/html_report.hpp"
@@ -230,19 +231,6 @@ int bad_input(const CheckOptions& o, const std::string& message, const std::vect
   return cli::bad_input("check", o.json, message, all);
 }
 
-// --shard I/N: 0 <= I < N.
-bool parse_shard(const std::string& text, int& index, int& count) {
-  const std::size_t slash = text.find('/');
-  if (slash == std::string::npos) return false;
-  const char* a = text.data();
-  const char* mid = a + slash;
-  const char* end = a + text.size();
-  const auto [p1, e1] = std::from_chars(a, mid, index);
-  const auto [p2, e2] = std::from_chars(mid + 1, end, count);
-  return slash > 0 && e1 == std::errc() && p1 == mid && e2 == std::errc() && p2 == end && count >= 1 &&
-         count <= 1000000 && index >= 0 && index < count;
-}
-
 int run_check(CheckOptions o) {
   using Clock = std::chrono::steady_clock;
   const Clock::time_point start = Clock::now();
@@ -317,13 +305,20 @@ int run_check(CheckOptions o) {
   set_effective_config(report, *loaded.config);
   report.warnings = loaded.warnings;
   report.fault_model = fault_model(o);
+  // Which transaction protocol the run uses (docs/model.md "Transactions").
+  const auto transactions_run_text = [](const Configuration& c) -> std::string {
+    if (c.transactions_v2()) return "Kafka 4.0, Transactions V2: transaction.version=2";
+    if (c.version >= KafkaVersion::V4_0) return "Kafka 4.0 with transaction.version=1, Transactions V1";
+    return fmt::format("Kafka {}, Transactions V1", c.version == KafkaVersion::V2_8 ? "2.8" : "3.9");
+  };
   if (loaded.config->transactional())
     report.notes.push_back(fmt::format(
-        "This producer has a transactional.id: the model runs it in transactions (Kafka 3.9, Transactions V1; "
+        "This producer has a transactional.id: the model runs it in transactions ({}; "
         "docs/model.md \"Transactions\"): initTransactions, then {} send() calls per transaction, one "
         "transaction in {} aborted by the application, one with a failed send aborted too; the consumer reads with "
         "isolation.level={}{}. Not modelled yet: sendOffsetsToTransaction (consume-process-produce), "
-        "Transactions V2, a zombie instance that keeps running.",
+        "a zombie instance that keeps running.",
+        transactions_run_text(*loaded.config),
         Workload{}.records_per_transaction, Workload{}.abort_every, isolation_level_text(loaded.config->consumer),
         o.consumer_file.empty() ? " (Kafka's default; --consumer FILE sets it)" : ""));
   std::vector<std::string> names;

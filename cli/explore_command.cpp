@@ -13,7 +13,9 @@
 
 #include "cli/commands.hpp"
 #include "cli/config_input.hpp"
+#include "cli/explore_part.hpp"
 #include "cli/java_properties.hpp"
+#include "cli/part_json.hpp"
 #include "cli/report.hpp"
 #include "properties/explorer.hpp"
 #include "properties/guarantee.hpp"
@@ -42,6 +44,7 @@ struct ExploreCliOptions {
   std::vector<std::string> fault_kinds;  // empty = every kind but ErrorResponse (or every kind with --with-refusals)
   bool json = false;
   std::string out_dir = "counterexamples-out";
+  std::string shard_text;  // "I/N": print shard I of N's part as JSON (cli/explore_part.hpp)
 };
 
 std::string kinds_text(const ExploreCliOptions& o) {
@@ -65,32 +68,25 @@ std::string bounds_text(const ExploreCliOptions& o) {
                      kinds_text(o));
 }
 
-std::string result_text(const ExploreResult& r) {
-  std::string out = fmt::format(
-      "Explored: {} states ({} in the breadth-first search, {} in deterministic tails), {} distinct, {} "
-      "behaviours judged, depth {}{}\n",
-      r.states_visited(), r.states_explored, r.tail_events, r.distinct_states, r.behaviours, r.depth,
-      r.complete ? "" : " -- INCOMPLETE: --max-states reached, the bounds were not exhausted");
-  out += fmt::format("Speed: {:.0f} states/s in {:.2f}s; peak memory {:.1f} MiB (visited set {:.1f} MiB, omission "
-                     "probability {:.2g})\n",
-                     r.states_per_second(), r.seconds, static_cast<double>(r.peak_memory_bytes) / (1 << 20),
-                     static_cast<double>(r.visited_bytes) / (1 << 20), r.omission_probability);
-  for (const ExploreVerdict& v : r.verdicts) {
-    if (v.counterexample)
-      out += fmt::format("  {:<30} shortest counterexample: {} events, {} fault(s)\n", v.guarantee, v.length_events,
-                         v.counterexample->spec.schedule.faults.size());
-    else if (r.complete)
-      out += fmt::format("  {:<30} holds for every behaviour within these bounds\n", v.guarantee);
-    else
-      out += fmt::format("  {:<30} no violation in the states explored (incomplete)\n", v.guarantee);
-    if (v.excused > 0)
-      out += fmt::format("  {:<30}   {} behaviour(s) break it by Kafka's own known exception, first: {}\n", "",
-                         v.excused, v.first_excuse);
-  }
-  return out;
-}
-
 int run_explore(const ExploreCliOptions& o) {
+  ExplorePart part;
+  const bool sharded = !o.shard_text.empty();
+  if (sharded) {
+    if (!parse_shard(o.shard_text, part.shard_index, part.shard_count)) {
+      fmt::print(stderr, "kafka-model explore: --shard '{}': must be I/N with 0 <= I < N (shard I of N, counted from 0)\n",
+                 o.shard_text);
+      return kBadInput;
+    }
+    if (!o.json) {
+      fmt::print(stderr, "kafka-model explore: --shard prints a partial result as JSON: add --json (then `kafka-model merge`)\n");
+      return kBadInput;
+    }
+    if (o.seeds.size() != 1) {
+      fmt::print(stderr, "kafka-model explore: --shard explores one --seed (each seed's search would start from the "
+                         "shard's own visited set): run one sharded exploration per seed\n");
+      return kBadInput;
+    }
+  }
   const std::optional<KafkaVersion> version = parse_kafka_version(o.kafka_version);
   if (!version) {
     fmt::print(stderr, "kafka-model explore: unknown --kafka-version '{}' (known: {})\n", o.kafka_version,
@@ -119,8 +115,8 @@ int run_explore(const ExploreCliOptions& o) {
     return loaded.input ? kKafkaRefuses : kBadInput;
   }
   std::error_code ec;
-  std::filesystem::create_directories(o.out_dir, ec);
-  if (ec || !std::filesystem::is_directory(o.out_dir, ec)) {
+  if (!sharded) std::filesystem::create_directories(o.out_dir, ec);  // a shard writes no replay files: the merge does
+  if (!sharded && (ec || !std::filesystem::is_directory(o.out_dir, ec))) {
     fmt::print(stderr, "kafka-model explore: --out '{}': not a directory that can be created or written\n", o.out_dir);
     return kBadInput;
   }
@@ -159,66 +155,29 @@ int run_explore(const ExploreCliOptions& o) {
     }
     options.fault_kinds.push_back(*kind);
   }
-  const ExploreResult result = explore(guarantees, space, options);
-
-  Report report;
-  report.version = *version;
-  set_effective_config(report, *loaded.config);
-  report.warnings = loaded.warnings;
-  for (const ExploreVerdict& ev : result.verdicts) {
+  ExploreSetup setup;
+  setup.header = fmt::format("kafka-model explore: Kafka {}, producer {}, broker {}\nbounds: {}\n", to_string(*version),
+                             o.producer_file, o.broker_file.empty() ? "(defaults)" : o.broker_file, bounds_text(o));
+  setup.visited_set = o.bitstate ? "bitstate" : "hash-compact";
+  setup.seed = o.seeds.front();
+  setup.frame.version = *version;
+  set_effective_config(setup.frame, *loaded.config);
+  setup.frame.warnings = loaded.warnings;
+  for (const Guarantee* g : guarantees) {
     Verdict v;
-    v.guarantee = ev.guarantee;
-    v.schedules_explored = static_cast<int>(std::min<std::int64_t>(result.behaviours, 2147483647));
-    // What every judged behaviour exercised, as check counts it per schedule:
-    // a guarantee no behaviour exercised is NOT EXERCISED, never "holds".
-    v.exercise.schedules_judged = static_cast<int>(std::min<std::int64_t>(result.behaviours - result.cut_short, 2147483647));
-    v.exercise.schedules_with_ack = static_cast<int>(std::min<std::int64_t>(result.behaviours_with_ack, 2147483647));
-    v.exercise.sends = result.sends;
-    v.exercise.acknowledged = result.acknowledged_sends;
-    v.exercise.transactions = result.transactions_completed;
-    v.exercise.cut_short = static_cast<int>(std::min<std::int64_t>(result.cut_short, 2147483647));
+    v.guarantee = g->name;
     set_promise(v, *loaded.config);
-    if (ev.counterexample) {
-      v.violated = true;
-      const std::string file = write_replay_file(*ev.counterexample, ev.guarantee, o.out_dir, "--explored");
-      v.counterexample = CounterexampleReport{file, ev.counterexample->spec, ev.counterexample->history,
-                                              ev.counterexample->anomalies, 0, 0};
-    }
-    report.verdicts.push_back(std::move(v));
+    setup.frame.verdicts.push_back(std::move(v));
   }
-  if (o.json) {
-    nlohmann::ordered_json j = nlohmann::ordered_json::parse(render_json(report));
-    j["states_explored"] = result.states_visited();
-    j["distinct_states"] = result.distinct_states;
-    j["behaviours"] = result.behaviours;
-    j["states_per_second"] = result.states_per_second();
-    j["peak_memory_bytes"] = result.peak_memory_bytes;
-    j["depth"] = result.depth;
-    j["choice_branches"] = result.choice_branches;
-    j["complete"] = result.complete;
-    j["visited_set"] = o.bitstate ? "bitstate" : "hash-compact";
-    j["visited_bytes"] = result.visited_bytes;
-    j["omission_probability"] = result.omission_probability;
-    for (std::size_t i = 0; i < result.verdicts.size(); ++i) {
-      const ExploreVerdict& ev = result.verdicts[i];
-      auto& g = j["guarantees"][i];
-      g["holds_within_bounds"] = !ev.counterexample && result.complete;
-      g["shortest_counterexample_events"] = ev.counterexample ? nlohmann::ordered_json(ev.length_events)
-                                                              : nlohmann::ordered_json(nullptr);
-      g["kafka_known_exception_behaviours"] = ev.excused;
-      g["kafka_known_exception_evidence"] = ev.excused > 0 ? nlohmann::ordered_json(ev.first_excuse)
-                                                           : nlohmann::ordered_json(nullptr);
-    }
-    fmt::print("{}\n", j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
-  } else {
-    fmt::print("kafka-model explore: Kafka {}, producer {}, broker {}\nbounds: {}\n\n{}\n", to_string(*version),
-               o.producer_file, o.broker_file.empty() ? "(defaults)" : o.broker_file, bounds_text(o),
-               result_text(result));
-    fmt::print("{}", render_text(report));
+  if (sharded) {
+    options.shard_index = part.shard_index;
+    options.shard_count = part.shard_count;
+    part.setup = std::move(setup);
+    part.result = explore(guarantees, space, options);
+    fmt::print("{}", to_json(part));
+    return kOk;
   }
-  for (const ExploreVerdict& v : result.verdicts)
-    if (v.counterexample) return kViolated;
-  return kOk;
+  return emit_explore(setup, explore(guarantees, space, options), o.out_dir, o.json);
 }
 
 }  // namespace
@@ -257,6 +216,10 @@ void add_explore_command(CLI::App& app, int& exit_code) {
                   "ErrorResponse)");
   cmd->add_flag("--json", o->json, "One JSON object on stdout");
   cmd->add_option("--out", o->out_dir, "Directory for replay files (default ./counterexamples-out)");
+  cmd->add_option("--shard", o->shard_text,
+                  "I/N: explore only shard I of N (the search divided below its first layer of N states) and print "
+                  "the partial result as JSON (needs --json and one --seed; join the parts with `kafka-model merge`, "
+                  "docs/scale-out.md)");
   cmd->callback([o, &exit_code] { exit_code = run_explore(*o); });
 }
 

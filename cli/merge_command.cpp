@@ -16,6 +16,7 @@
 #include "cli/check_output.hpp"
 #include "cli/check_part.hpp"
 #include "cli/commands.hpp"
+#include "cli/explore_part.hpp"
 #include "cli/html_report.hpp"
 #include "cli/text_util.hpp"
 
@@ -40,10 +41,36 @@ bool read_text_file(const std::string& path, std::string& text) {
   return static_cast<bool>(in);
 }
 
+int merge_explorations(const MergeOptions& o) {
+  if (!o.junit_file.empty() || !o.html_file.empty())
+    return bad_input("merge", o.json, "--junit and --html join check parts; an exploration's parts print text or --json");
+  std::vector<std::pair<std::string, ExplorePart>> parts;
+  for (const std::string& file : o.parts) {
+    std::string text;
+    if (!read_text_file(file, text))
+      return bad_input("merge", o.json, fmt::format("{}: cannot read the file", escape_for_message(file)));
+    ExplorePartParse parsed = parse_explore_part(text);
+    if (!parsed.part) return bad_input("merge", o.json, fmt::format("{}: {}", escape_for_message(file), parsed.error));
+    parts.emplace_back(escape_for_message(file), std::move(*parsed.part));
+  }
+  ExploreMerge merged = merge_explore_parts(parts);
+  if (!merged.whole) return bad_input("merge", o.json, merged.error);
+  std::error_code ec;
+  std::filesystem::create_directories(o.out_dir, ec);
+  if (ec || !std::filesystem::is_directory(o.out_dir, ec))
+    return bad_input("merge", o.json,
+                     fmt::format("--out '{}': not a directory that can be created or written", escape_for_message(o.out_dir)));
+  return emit_explore(merged.whole->setup, merged.whole->result, o.out_dir, o.json);
+}
+
 int run_merge(const MergeOptions& o) {
   if (!o.html_file.empty() && !html_path_writable(o.html_file))
     return bad_input("merge", o.json,
                      fmt::format("--html '{}': not a file that can be created or written", escape_for_message(o.html_file)));
+  // Parts of an exploration (explore --shard) join into an exploration's report.
+  std::string first_text;
+  if (!o.parts.empty() && read_text_file(o.parts.front(), first_text) && is_explore_part(first_text))
+    return merge_explorations(o);
   std::vector<std::pair<std::string, CheckPart>> parts;
   for (const std::string& file : o.parts) {
     std::string text;
@@ -69,7 +96,8 @@ int run_merge(const MergeOptions& o) {
 void add_merge_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<MergeOptions>();
   auto* cmd = app.add_subcommand(
-      "merge", "Join the parts printed by `check --shard I/N --json` into the report one check would print");
+      "merge",
+      "Join the parts printed by `check --shard I/N --json` (or `explore --shard`) into the report one run would print");
   cmd->add_option("parts", o->parts, "The parts, one per shard, in any order")->required();
   cmd->add_flag("--json", o->json, "One JSON object on stdout (as check --json)");
   cmd->add_option("--out", o->out_dir, "Directory for replay files (default ./counterexamples-out)");

@@ -63,6 +63,7 @@ constexpr const char* kTransactionalIdExpiration = "transactional.id.expiration.
 constexpr const char* kProducerIdExpirationCheck = "producer.id.expiration.check.interval.ms";
 constexpr const char* kBatchesToRetain = "model.producer.state.batches.to.retain";
 constexpr const char* kRejectNonZeroFirstSequence = "model.reject.nonzero.first.sequence.on.empty.partition";
+constexpr const char* kTransactionVersion = "transaction.version";  // a feature level, read as a broker key
 }  // namespace key
 
 constexpr std::array kModelledProducerKeys = {
@@ -77,7 +78,8 @@ constexpr std::array kBrokerKeys = {key::kBrokers,           key::kPartitions,
                                     key::kReplicationFactor, key::kMinInsyncReplicas,
                                     key::kUncleanLeaderElection, key::kReplicaLagTimeMax,
                                     key::kReplicaFetchWaitMax,
-                                    key::kBatchesToRetain, key::kRejectNonZeroFirstSequence};
+                                    key::kBatchesToRetain, key::kRejectNonZeroFirstSequence,
+                                    key::kTransactionVersion};
 
 // Producer keys Kafka knows but the model does not simulate (connections,
 // serialization, metrics, compression): accepted, ignored, warned about.
@@ -456,6 +458,16 @@ std::optional<ConfigError> build_broker(Configuration& c, const Properties& prop
     b.producer_id_expiration_ms = in.integer(key::kProducerIdExpiration, JavaType::Int, 86400000, at_least(1));
   b.producer_id_expiration_check_interval_ms =
       in.integer(key::kProducerIdExpirationCheck, JavaType::Int, 600000, at_least(1));
+  // transaction.version (TransactionVersion TV_0..TV_2): a new 4.0 cluster
+  // finalizes TV_2 (both TV_1 and TV_2 bootstrap at metadata.version
+  // 4.0-IV2), so "the protocol is automatically enabled on the server since
+  // Apache Kafka 4.0" (docs: operations/transaction-protocol, 4.0); 4.3
+  // likewise. transaction.version=1 keeps a 4.x cluster on Transactions V1.
+  // 2.8 and 3.9 run V1 only (3.9 has no production TV_2).
+  if (c.version >= KafkaVersion::V4_0)
+    b.transaction_version = static_cast<std::int32_t>(in.integer(key::kTransactionVersion, JavaType::Int, 2, between(0, 2)));
+  else
+    b.transaction_version = static_cast<std::int32_t>(in.integer(key::kTransactionVersion, JavaType::Int, 0, between(0, 1)));
   if (in.error()) return in.error();
   // KafkaConfig.validateValues (2.8, 3.9, 4.0): the broker refuses to start.
   if (b.replica_fetch_wait_max_ms > b.replica_lag_time_max_ms)
@@ -560,7 +572,7 @@ std::map<std::string, std::string> Configuration::effective_producer_properties(
 
 std::map<std::string, std::string> Configuration::effective_broker_properties() const {
   const BrokerConfig& b = broker;
-  return {
+  std::map<std::string, std::string> out = {
       {key::kBrokers, text(b.brokers)},
       {key::kPartitions, text(b.partitions)},
       {key::kReplicationFactor, text(b.replication_factor)},
@@ -574,6 +586,8 @@ std::map<std::string, std::string> Configuration::effective_broker_properties() 
        text(b.producer_id_expiration_ms)},
       {key::kProducerIdExpirationCheck, text(b.producer_id_expiration_check_interval_ms)},
   };
+  if (version >= KafkaVersion::V4_0) out[key::kTransactionVersion] = text(b.transaction_version);
+  return out;
 }
 
 ConfigResult build_configuration(KafkaVersion version, const Properties& producer, const Properties& broker,

@@ -94,6 +94,12 @@ struct BrokerConfig {
   // producer.id.expiration.check.interval.ms.
   std::int64_t producer_id_expiration_ms = 86400000;
   std::int64_t producer_id_expiration_check_interval_ms = 600000;
+  // The cluster's finalized transaction.version feature (KIP-890 part 2,
+  // KIP-1022): 2 runs Transactions V2 (Kafka 4.0+; a new 4.0 cluster has 2),
+  // 0 and 1 Transactions V1 (1 only changes the __transaction_state record
+  // format). Not a broker property in Kafka (kafka-storage format --feature /
+  // kafka-features upgrade set it); the model reads it as one.
+  std::int32_t transaction_version = 0;
 
   bool operator==(const BrokerConfig&) const = default;
 };
@@ -118,6 +124,10 @@ struct Configuration {
 
   bool idempotent() const { return producer.enable_idempotence; }
   bool transactional() const { return !producer.transactional_id.empty(); }
+  // Transactions V2 (KIP-890 part 2): a 4.0+ producer uses it when the
+  // finalized transaction.version is at least 2 (TransactionManager
+  // .maybeUpdateTransactionV2Enabled).
+  bool transactions_v2() const { return transactional() && broker.transaction_version >= 2; }
   // The effective configuration as Kafka key -> value text, for reports.
   // Unset strings print as Kafka logs them: "null".
   std::map<std::string, std::string> effective_producer_properties() const;

@@ -1,4 +1,7 @@
-// The transaction coordinator (Kafka 3.9, Transactions V1), on a fixed broker.
+// The transaction coordinator (Kafka 3.9, Transactions V1; Transactions V2 on
+// Kafka 4.0+ with transaction.version=2: EndTxn bumps the epoch and answers
+// with it, the partition leader adds a partition to the transaction, see
+// txn_verify_partition), on a fixed broker.
 // Sources: core/.../coordinator/transaction/TransactionCoordinator.scala
 // (handleInitProducerId, handleAddPartitionsToTransaction,
 // handleEndTransaction: the EndTxn answer is sent once PrepareCommit/PrepareAbort
@@ -76,16 +79,20 @@ void World::coordinator_receive(const TxnRequest& request) {
   switch (request.api) {
     case TxnApi::InitProducerId: {
       if (!c.metadata) {  // the first InitProducerId of the transactional.id allocates its producer id
-        c.metadata.emplace(config_.producer.transactional_id, state_.next_producer_id++, config_.version);
+        c.metadata.emplace(config_.producer.transactional_id, state_.next_producer_id++, config_.version,
+                           config_.transactions_v2());
       }
       const bool was_ongoing = c.metadata->state() == TransactionCoordinator::State::Ongoing;
+      const std::int16_t epoch_before = c.metadata->producer_epoch();
       const auto result = c.metadata->init_producer_id();
       response.error = error_of(result.error);
       response.producer_id = result.producer_id;
       response.producer_epoch = result.producer_epoch;
       if (was_ongoing && c.metadata->state() == TransactionCoordinator::State::PrepareAbort) {
         // prepareFenceProducerEpoch: the open transaction is aborted under the bumped epoch.
-        coordinator_log_state(before + " (fenced by InitProducerId: epoch + 1)");
+        // epoch + 1; + 2 on Kafka 4.0 under Transactions V2 (the abort bumps again, KAFKA-19367).
+        coordinator_log_state(
+            fmt::format("{} (fenced by InitProducerId: epoch + {})", before, c.metadata->producer_epoch() - epoch_before));
         coordinator_queue_markers(false);
       } else if (result.error == E::NONE) {
         coordinator_log_state(before);
@@ -93,20 +100,12 @@ void World::coordinator_receive(const TxnRequest& request) {
       break;
     }
     case TxnApi::AddPartitionsToTxn: {
-      const auto state = c.metadata ? c.metadata->state() : TransactionCoordinator::State::Dead;
       if (!c.metadata) {
         response.error = Errors::INVALID_TXN_STATE;
         break;
       }
-      const E error = c.metadata->add_partitions_to_txn(static_cast<std::int16_t>(request.producer_epoch),
-                                                        request.partitions);
-      response.error = error_of(error);
-      if (error == E::NONE && state != TransactionCoordinator::State::Ongoing) {
-        c.transaction = request.transaction;
-        c.txn_start_ms = state_.now_ms;
-        coordinator_log_state(before);
-        coordinator_schedule_timeout_check(after(c.txn_start_ms, config_.producer.transaction_timeout_ms));
-      }
+      response.error = error_of(coordinator_add_partitions(static_cast<std::int16_t>(request.producer_epoch),
+                                                           request.partitions, request.transaction));
       break;
     }
     case TxnApi::EndTxn: {
@@ -117,6 +116,16 @@ void World::coordinator_receive(const TxnRequest& request) {
       const TransactionCoordinator::State was = c.metadata->state();
       const E error = c.metadata->end_txn(static_cast<std::int16_t>(request.producer_epoch), request.commit);
       response.error = error_of(error);
+      // EndTxnResponse v5+ (Transactions V2) carries the producer id and the
+      // epoch the coordinator bumped to (KAFKA-14562, PR 17402): the client adopts it.
+      if (error == E::NONE && config_.transactions_v2()) {
+        response.producer_id = c.metadata->producer_id();
+        response.producer_epoch = c.metadata->producer_epoch();
+      }
+      // V2: an abort from Empty/Complete* starts (and at once ends) an
+      // empty transaction of its own.
+      if (error == E::NONE && was != TransactionCoordinator::State::Ongoing && c.metadata->state() != was)
+        c.transaction = request.transaction;
       // A retried EndTxn of a transaction already completed the same way
       // (CompleteCommit + commit, CompleteAbort + abort) is answered NONE
       // with no transition and no markers (TransactionCoordinator.
@@ -132,6 +141,24 @@ void World::coordinator_receive(const TxnRequest& request) {
     }
   }
   coordinator_respond(response);
+}
+
+// handleAddPartitionsToTransaction: Empty/Ongoing/Complete* -> Ongoing; a
+// transaction that opens here starts its transaction.timeout.ms clock.
+TransactionCoordinator::Error World::coordinator_add_partitions(std::int16_t producer_epoch,
+                                                                const std::vector<std::int32_t>& partitions,
+                                                                std::int64_t transaction) {
+  TransactionCoordinatorNode& c = state_.coordinator;
+  const TransactionCoordinator::State state = c.metadata->state();
+  const std::string before = TransactionCoordinator::name(state);
+  const TransactionCoordinator::Error error = c.metadata->add_partitions_to_txn(producer_epoch, partitions);
+  if (error == TransactionCoordinator::Error::NONE && state != TransactionCoordinator::State::Ongoing) {
+    c.transaction = transaction;
+    c.txn_start_ms = state_.now_ms;
+    coordinator_log_state(before);
+    coordinator_schedule_timeout_check(after(c.txn_start_ms, config_.producer.transaction_timeout_ms));
+  }
+  return error;
 }
 
 // A paused broker resumes: it reads the coordinator requests that arrived
@@ -177,7 +204,8 @@ void World::coordinator_schedule_timeout_check(std::int64_t after_ms) {
 // TransactionCoordinator.abortTimedOutTransactions: an Ongoing transaction
 // older than the producer's transaction.timeout.ms (txnStartTimestamp +
 // txnTimeoutMs < now) is fenced and aborted: epoch + 1
-// (prepareFenceProducerEpoch), PrepareAbort, markers. The producer's next
+// (prepareFenceProducerEpoch; + 2 on Kafka 4.0 under Transactions V2, whose
+// abort bumps again), PrepareAbort, markers. The producer's next
 // AddPartitionsToTxn or EndTxn under the old epoch is PRODUCER_FENCED: the
 // ProducerFencedException of an application with one producer.
 void World::coordinator_timeout_check(std::int64_t txn_start_ms) {
@@ -190,10 +218,11 @@ void World::coordinator_timeout_check(std::int64_t txn_start_ms) {
     coordinator_schedule_timeout_check(state_.now_ms);
     return;
   }
+  const std::int16_t epoch_before = c.metadata->producer_epoch();
   c.metadata->transaction_timed_out();
   if (c.metadata->state() != TransactionCoordinator::State::PrepareAbort) return;  // epoch exhausted: not modelled
-  coordinator_log_state(fmt::format("Ongoing (transaction.timeout.ms={} expired: epoch + 1)",
-                                    config_.producer.transaction_timeout_ms));
+  coordinator_log_state(fmt::format("Ongoing (transaction.timeout.ms={} expired: epoch + {})",
+                                    config_.producer.transaction_timeout_ms, c.metadata->producer_epoch() - epoch_before));
   coordinator_queue_markers(false);
 }
 
@@ -240,11 +269,14 @@ void World::coordinator_tick() {
       continue;
     }
     const Replica& leader = state_.brokers.at(static_cast<std::size_t>(partition.leader)).replicas.at(marker.partition);
-    const auto written = std::find_if(leader.log.batches.begin(), leader.log.batches.end(), [&](const LogBatch& b) {
+    // From the end: the marker, once written, is among the last batches (and
+    // a transaction has one marker per partition: a retried EndTxn of a
+    // completed transaction writes none).
+    const auto written = std::find_if(leader.log.batches.rbegin(), leader.log.batches.rend(), [&](const LogBatch& b) {
       return b.is_control() && b.producer_id == marker.producer_id && b.producer_epoch == marker.producer_epoch &&
              b.transaction == marker.transaction;
     });
-    if (written == leader.log.batches.end()) {
+    if (written == leader.log.batches.rend()) {
       write_txn_marker(partition.leader, marker);
       still.push_back(marker);
     } else if (written->base_offset >= leader.high_watermark) {
@@ -309,10 +341,28 @@ std::int32_t World::coordinator_broker() const {
 // ReplicaManager's postVerificationCallback), a partition not in the
 // transaction INVALID_TXN_STATE ("Partition was not added to the
 // transaction"). The model asks at once (no round trip); 2.8 has no verification.
+//
+// Transactions V2 (KIP-890 part 2, KAFKA-14563, Kafka 4.0): the client sends
+// no AddPartitionsToTxn; a produce request v12+ makes the leader's request
+// add the partition (AddPartitionsToTxnManager with verifyOnly = false,
+// TransactionSupportedOperation addPartition), so a partition not yet in the
+// transaction is added (handleAddPartitionsToTransaction: Empty/Complete* ->
+// Ongoing). The leader skips the request only for an open transaction of the
+// producer at an epoch at least the batch's (UnifiedLog.hasOngoingTransaction
+// (producerId, producerEpoch)): a write of an older epoch, such as a late
+// write of the previous transaction, is checked, and refused: the coordinator
+// has bumped the epoch at its EndTxn (PRODUCER_FENCED, answered
+// INVALID_PRODUCER_EPOCH), and so has the marker on this leader
+// (ProducerAppendInfo.checkProducerEpoch) if the next transaction is open here.
 std::optional<std::pair<Errors, std::string>> World::txn_verify_partition(const Replica& replica,
-                                                                          const WireBatch& batch) const {
+                                                                          const WireBatch& batch) {
   if (config_.version == KafkaVersion::V2_8) return std::nullopt;
-  if (index_transactions(replica.log).ongoing.contains(batch.producer_id)) return std::nullopt;
+  if (has_ongoing_transaction(replica.log, batch.producer_id)) {
+    const auto entry = replica.producers.find(batch.producer_id);
+    const bool open_at_older_epoch = config_.transactions_v2() && entry != replica.producers.end() &&
+                                     entry->second.producer_epoch() < batch.producer_epoch;
+    if (!open_at_older_epoch) return std::nullopt;
+  }
   const TransactionCoordinatorNode& c = state_.coordinator;
   const std::int32_t host = coordinator_broker();
   using S = TransactionCoordinator::State;
@@ -327,6 +377,15 @@ std::optional<std::pair<Errors, std::string>> World::txn_verify_partition(const 
   if (c.metadata->state() == S::PrepareCommit || c.metadata->state() == S::PrepareAbort)
     return std::pair{Errors::NOT_ENOUGH_REPLICAS, std::string("transaction verification: CONCURRENT_TRANSACTIONS")};
   const auto& partitions = c.metadata->partitions();
+  if (config_.transactions_v2()) {
+    if (std::find(partitions.begin(), partitions.end(), batch.partition) != partitions.end()) return std::nullopt;
+    using E = TransactionCoordinator::Error;
+    const E added = coordinator_add_partitions(static_cast<std::int16_t>(batch.producer_epoch), {batch.partition},
+                                               batch.transaction);
+    if (added == E::NONE) return std::nullopt;
+    return std::pair{added == E::CONCURRENT_TRANSACTIONS ? Errors::NOT_ENOUGH_REPLICAS : Errors::INVALID_TXN_STATE,
+                     fmt::format("transaction: adding p{} answered {}", batch.partition, TransactionCoordinator::name(added))};
+  }
   if (std::find(partitions.begin(), partitions.end(), batch.partition) == partitions.end())
     return std::pair{Errors::INVALID_TXN_STATE,
                      fmt::format("transaction verification: p{} was not added to the transaction (coordinator: {})",

@@ -40,6 +40,23 @@ TransactionIndex index_transactions(const PartitionLog& log) {
   return index;
 }
 
+// A producer's transaction is open when a transactional batch of it follows
+// its last marker (index_transactions ignores a marker with nothing open, and
+// a non-transactional batch changes nothing).
+bool has_ongoing_transaction(const PartitionLog& log, std::int64_t producer_id) {
+  for (auto it = log.batches.rbegin(); it != log.batches.rend(); ++it) {
+    if (it->producer_id != producer_id) continue;
+    if (it->is_control()) return false;
+    if (it->transactional) {
+      // Open unless a marker of the producer follows it: none does (the scan
+      // came from the end), so this batch, or an earlier one of the same
+      // run of transactional batches, opened the transaction.
+      return true;
+    }
+  }
+  return false;
+}
+
 std::int64_t last_stable_offset(const PartitionLog& log, std::int64_t high_watermark) {
   const TransactionIndex index = index_transactions(log);
   std::int64_t first_unstable = high_watermark;

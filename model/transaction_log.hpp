@@ -35,6 +35,12 @@ struct TransactionIndex {
 
 TransactionIndex index_transactions(const PartitionLog& log);
 
+// index_transactions(log).ongoing.contains(producer_id), read from the log's
+// end back to the producer's last marker or transactional batch (a per-batch
+// question: the whole index per produce made a long transactional run
+// quadratic).
+bool has_ongoing_transaction(const PartitionLog& log, std::int64_t producer_id);
+
 // UnifiedLog.lastStableOffset: the first unstable offset (the first offset of
 // an open transaction, or of a completed one whose marker is not yet below the
 // high watermark: ProducerStateManager.firstUnstableOffset) if below the high

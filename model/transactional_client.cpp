@@ -1,4 +1,5 @@
-// The transactional producer (Kafka 3.9 client, Transactions V1) and the
+// The transactional producer (Kafka 3.9 client, Transactions V1; the 4.0
+// client's Transactions V2 when the cluster's transaction.version is 2) and the
 // application's transaction loop. Sources: clients/.../producer/KafkaProducer.java
 // (initTransactions, beginTransaction, send -> maybeAddPartition,
 // commitTransaction, abortTransaction), clients/.../producer/internals/
@@ -9,6 +10,13 @@
 // epochBumpRequired re-initialising the producer id), and Sender.java
 // (maybeSendAndPollTransactionalRequest: one coordinator request at a time,
 // no produce data while it is out; abortUndrainedBatches when aborting).
+//
+// Transactions V2 (4.0 client, KIP-890 part 2): no AddPartitionsToTxn
+// (KAFKA-14563: maybeAddPartition puts the partition straight into
+// partitionsInTransaction, the leader adds it at the coordinator); the EndTxn
+// response carries the bumped epoch, which the producer adopts with fresh
+// sequences (KAFKA-14562, EndTxnHandler); no client-side epoch bump after an
+// abortable error (KAFKA-17898: with TV2 only the server bumps the epoch).
 //
 // The application: initTransactions, then per transaction beginTransaction,
 // Workload::records_per_transaction send() calls, then commitTransaction, or
@@ -49,16 +57,30 @@ void World::txn_init_transactions() {
 }
 
 // TransactionManager.isSendToPartitionAllowed: only partitions the
-// coordinator has added (V1) may be drained.
+// coordinator has added (V1) may be drained; under V2 every partition of the
+// transaction is in partitionsInTransaction from its first send().
 bool World::txn_send_to_partition_allowed(std::int32_t partition) const {
   return state_.txn_client.partitions_in_transaction.contains(partition);
 }
 
-// TransactionManager.maybeAddPartition (called by every send()).
+// TransactionManager.maybeAddPartition (called by every send()). V2: the
+// partition is in the transaction at once (the leader adds it at the
+// coordinator), and the transaction has started (EndTxn will be sent).
 void World::txn_maybe_add_partition(std::int32_t partition) {
   TransactionalClient& t = state_.txn_client;
   if (t.partitions_in_transaction.contains(partition) || t.pending_partitions.contains(partition)) return;
+  if (config_.transactions_v2()) {
+    t.partitions_in_transaction.insert(partition);
+    return;
+  }
   t.new_partitions.insert(partition);
+}
+
+// TransactionManager's epochBumpRequired (KAFKA-17898's
+// epochBumpTriggerRequired): an InitProducerId after the abort, V1 only.
+// Under V2 the abort's EndTxn bumps the epoch itself.
+void World::txn_require_epoch_bump() {
+  if (!config_.transactions_v2()) state_.txn_client.epoch_bump_required = true;
 }
 
 // RecordAccumulator.abortUndrainedBatches: batches without a sequence are
@@ -104,7 +126,7 @@ bool World::sender_send_transactional_request() {
   if (p.epoch_bump_requested) {
     p.epoch_bump_requested = false;
     p.partitions_to_rewrite.clear();
-    t.epoch_bump_required = true;
+    txn_require_epoch_bump();
     txn_batch_failed();
   }
   const TmState state = p.transaction_manager.state();
@@ -239,6 +261,14 @@ void World::txn_client_receive(const TxnResponse& response) {
     case TxnApi::EndTxn: {
       // completeTransaction: READY, or INITIALIZING when an epoch bump is required.
       const bool committed = request.commit;
+      // EndTxnHandler (V2, EndTxn v5+): the response's producer id and
+      // bumped epoch replace the producer's (setProducerIdAndEpoch), and the
+      // sequences start again at 0 (resetSequenceNumbers).
+      if (response.producer_id >= 0) {
+        p.producer_id = response.producer_id;
+        p.producer_epoch = response.producer_epoch;
+        p.sequences.clear();
+      }
       t.end_txn_needed = false;
       t.partitions_in_transaction.clear();
       t.new_partitions.clear();
@@ -284,7 +314,7 @@ void World::txn_batch_failed() {
   TransactionManager& tm = state_.producer.transaction_manager;
   wake_sender_at(state_.now_ms);  // the Sender fails a pending commit and the application aborts
   if (tm.state() != TmState::COMMITTING_TRANSACTION && tm.state() != TmState::ABORTING_TRANSACTION)
-    state_.txn_client.epoch_bump_required = true;
+    txn_require_epoch_bump();
   if (tm.state() == TmState::IN_TRANSACTION || tm.state() == TmState::COMMITTING_TRANSACTION)
     tm.transition_to(TmState::ABORTABLE_ERROR, TransactionManager::Origin::Sender);
 }
@@ -292,7 +322,7 @@ void World::txn_batch_failed() {
 // maybeResolveSequences, transactional branch: every in-flight batch of a
 // partition expired unacknowledged; the epoch must be bumped (after the abort).
 void World::txn_sequence_unresolvable() {
-  state_.txn_client.epoch_bump_required = true;
+  txn_require_epoch_bump();
   txn_batch_failed();
 }
 

@@ -152,6 +152,16 @@ bool World::producer_retries_past_bound() const {
   return state_.now_ms - oldest >= config_.producer.max_block_ms;
 }
 
+bool World::heal_reads_now() const {
+  if (state_.healed) return false;
+  if (state_.producer.batches.empty() || config_.transactional()) return true;
+  // producer_retries_past_bound reads now_ms only when no batch can expire
+  // within the bound.
+  return std::none_of(state_.producer.batches.begin(), state_.producer.batches.end(), [&](const auto& b) {
+    return after(b.second.created_ms, config_.producer.delivery_timeout_ms) <= parameters_.max_time_ms;
+  });
+}
+
 // After healing: every partition has a leader, every replica holds the
 // leader's log, and the high watermark covers it on all of them.
 bool World::converged() const {

@@ -28,7 +28,9 @@ namespace kafka_model {
 
 // The explorer's identity of a state: hash() with what cannot change the
 // future left out (world_hash.cpp says what and why; docs/explorer.md).
-std::uint64_t exploration_hash(const WorldState& state);
+// heal_reads_now: World::heal_reads_now(), whether the heal test may read
+// now_ms in this state (then it is part of the identity).
+std::uint64_t exploration_hash(const WorldState& state, bool heal_reads_now);
 
 class World {
  public:
@@ -80,6 +82,12 @@ class World {
   void hold_heal() { heal_held_ = true; }
   bool heal_held() const { return heal_held_; }
   bool would_heal() const;
+  // Whether the heal test (quiescent) may read now_ms in this state, so
+  // now_ms belongs to the state's identity (exploration_hash): before the
+  // heal, with an idle producer (heal() times the settle from it), or with a
+  // batch whose heal rule counts time (txn_app_blocked,
+  // producer_retries_past_bound).
+  bool heal_reads_now() const;
   // Behaviour the WorldState does not hold: a state's identity needs it.
   std::int64_t settle_until() const { return settle_until_; }
   bool ended() const { return ended_; }
@@ -152,7 +160,7 @@ class World {
   void log_sequence_assigned(const ClientBatch& batch, std::string detail);
 
   // ---- transactional_client.cpp: TransactionManager's requests and the
-  // application's transaction loop (Transactions V1)
+  // application's transaction loop (Transactions V1, and V2 on 4.0+)
   void txn_init_transactions();
   bool sender_send_transactional_request();
   void txn_abort_undrained_batches();
@@ -161,6 +169,7 @@ class World {
   void txn_fatal_error(Errors error);
   void txn_batch_failed();
   void txn_sequence_unresolvable();
+  void txn_require_epoch_bump();
   void txn_maybe_add_partition(std::int32_t partition);
   bool txn_send_to_partition_allowed(std::int32_t partition) const;
   void app_transaction_due();
@@ -182,8 +191,10 @@ class World {
   bool coordinator_idle() const;
   std::int32_t coordinator_broker() const;
   void write_txn_marker(std::int32_t leader, const PendingMarker& marker);
-  std::optional<std::pair<Errors, std::string>> txn_verify_partition(const Replica& replica,
-                                                                     const WireBatch& batch) const;
+  TransactionCoordinator::Error coordinator_add_partitions(std::int16_t producer_epoch,
+                                                           const std::vector<std::int32_t>& partitions,
+                                                           std::int64_t transaction);
+  std::optional<std::pair<Errors, std::string>> txn_verify_partition(const Replica& replica, const WireBatch& batch);
 
   // ---- cluster.cpp
   void cluster_start();

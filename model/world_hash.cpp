@@ -267,17 +267,18 @@ namespace kafka_model {
 //    ModelParameters::max_events, the second only orders ties; an event's seq
 //    is hashed as its rank in the queue (the queue iterates in (time, seq)
 //    order and a new event's seq is larger than every queued one);
-//  - now_ms, unless the next step may heal (heal() reads it, and finished()
-//    needs an empty producer): otherwise every reader of now_ms runs after
-//    step() has set it to the next event's time (inject() does the same);
+//  - now_ms, unless the heal test may read it (World::heal_reads_now: heal()
+//    reads it, and so do the two rules that let a busy producer heal,
+//    txn_app_blocked and producer_retries_past_bound): otherwise every reader
+//    of now_ms runs after step() has set it to the next event's time
+//    (inject() does the same);
 //  - a connection's FIFO time (last_delivery_ms) and a broker's stall ends
 //    that are already past: deliver_in_order takes max(last, now + delay) with
 //    delay >= 1 and every stall test is `until <= now`, so a past value acts
 //    as no value.
-std::uint64_t exploration_hash(const WorldState& s) {
+std::uint64_t exploration_hash(const WorldState& s, bool heal_reads_now) {
   WordHasher h;
-  const bool may_heal = !s.healed && s.producer.batches.empty();
-  add(h, may_heal ? s.now_ms : -1);
+  add(h, heal_reads_now ? s.now_ms : -1);
   add(h, static_cast<std::uint64_t>(s.queue.size()));
   std::int64_t rank = 0;
   for (const Event& e : s.queue) add(h, e.time_ms), add(h, rank++), add(h, e.kind), add(h, e.a), add(h, e.b);

@@ -204,11 +204,21 @@ KnownException late_transaction_write(const Configuration& c) {
   return {"a late transactional write", "KAFKA-17754 (also KAFKA-14053)",
           c.version == KafkaVersion::V2_8
               ? "Kafka 2.8 has no partition verification; KIP-890 part 1 (3.6) narrows it, Transactions V2 (4.0) closes it"
-              : "open upstream for Transactions V1 (which the model runs); Transactions V2 (4.0, KIP-890 part 2) closes it",
+              : c.version >= KafkaVersion::V4_0
+                    ? "open upstream for Transactions V1 (this run: transaction.version=1); Transactions V2 "
+                      "(transaction.version=2, the 4.0 default, KIP-890 part 2) closes it"
+                    : "open upstream for Transactions V1 (which 3.9 runs); Transactions V2 (4.0, KIP-890 part 2) closes it",
           "a produce request of a transaction reaches the leader after that transaction's marker (it waited unread "
           "behind another request of its connection while the producer expired the batch and ended the "
           "transaction); the leader appends it as an open transaction of the producer id, which the next "
           "transaction's marker completes, or no marker ever ends"};
+}
+
+// Under Transactions V2 a late write carries the epoch EndTxn bumped past
+// (the coordinator and the marker have the new one): refused, no exception.
+std::vector<KnownException> late_transaction_write_exceptions(const Configuration& c) {
+  if (c.transactions_v2()) return {};
+  return {late_transaction_write(c)};
 }
 
 Promise no_aborted_reads(const Configuration& c) {
@@ -218,7 +228,7 @@ Promise no_aborted_reads(const Configuration& c) {
   return {true,
           "KIP-98 / Kafka docs (isolation.level): a read_committed consumer reads up to the last stable offset "
           "and skips the batches of aborted transactions (the fetch's aborted-transaction index)",
-          {late_transaction_write(c)}};
+          late_transaction_write_exceptions(c)};
 }
 
 Promise transactions_atomic(const Configuration& c) {
@@ -229,7 +239,7 @@ Promise transactions_atomic(const Configuration& c) {
   return {true,
           "KIP-98: a transaction's writes commit together (markers on every partition it wrote), and a "
           "read_committed consumer returns nothing past the first open transaction (the last stable offset)",
-          {late_transaction_write(c)}};
+          late_transaction_write_exceptions(c)};
 }
 
 Promise zombie_fenced(const Configuration& c) {
@@ -245,7 +255,8 @@ Promise last_stable_offset_advances(const Configuration& c) {
   if (!c.transactional()) return {false, "without transactional.id there are no transactions: nothing exercised"};
   return {false, "KAFKA-14053 (Transactions V1): a produce request of a transaction that reaches the leader after "
                  "the transaction's marker opens a transaction no marker may end; KIP-890 part 1's partition "
-                 "verification (3.6+, modelled) narrows it and Transactions V2 (4.0, not modelled) closes it"};
+                 "verification (3.6+, modelled) narrows it and Transactions V2 (4.0, transaction.version=2, "
+                 "modelled) closes it; the model keeps it unpromised"};
 }
 
 }  // namespace

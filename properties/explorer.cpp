@@ -11,6 +11,7 @@
 #include <deque>
 #include <fstream>
 #include <set>
+#include <stdexcept>
 #include <string>
 
 #include "model/chooser.hpp"
@@ -132,7 +133,7 @@ struct Node {
 // may still be injected, the injection time (the last event's time + 1)
 // belongs to it too: a fault's effects are timed from it.
 std::uint64_t identity(const Node& n, bool expandable) {
-  std::uint64_t h = exploration_hash(n.world.state());
+  std::uint64_t h = exploration_hash(n.world.state(), n.world.heal_reads_now());
   h = mix(h, n.rng.state());
   h = mix(h, n.digest);
   h = mix(h, static_cast<std::uint64_t>(n.faults));
@@ -267,9 +268,26 @@ class Explorer {
         if (done()) break;
       }
       layer = std::move(next);
+      if (options_.shard_count > 1 && result_.split_depth < 0 &&
+          layer.size() >= static_cast<std::size_t>(options_.shard_count))
+        split(layer, depth + 1);
     }
+    if (options_.shard_count > 1 && result_.split_depth < 0) result_.replicated = search_counts();
     chooser_ = nullptr;
     depth_ = 1 << 30;  // this seed is exhausted: its verdicts are settled
+  }
+
+  // The shard's share of `layer` (ExploreOptions::shard_index): what every
+  // shard did up to here is the same search, counted once by a merge.
+  void split(Layer& layer, int depth) {
+    result_.replicated = search_counts();
+    result_.split_depth = depth;
+    result_.split_layer_states = static_cast<std::int64_t>(layer.size());
+    Layer mine;
+    for (std::size_t j = 0; j < layer.size(); ++j)
+      if (j % static_cast<std::size_t>(options_.shard_count) == static_cast<std::size_t>(options_.shard_index))
+        mine.push_back(std::move(layer[j]));
+    layer = std::move(mine);
   }
 
   // Every guarantee has a violation no longer than the depth explored: any
@@ -428,7 +446,7 @@ class Explorer {
   void offer(Node child, int depth, Layer& next) {
     ++result_.states_explored;
     if (child.world.ended()) {
-      judge(child);
+      if (owns_behaviour()) judge(child);
       return;
     }
     settle(child);
@@ -437,8 +455,27 @@ class Explorer {
     if (++result_.distinct_states >= options_.max_states) result_.complete = false;
     if (open)
       next.push_back(std::move(child));
-    else
+    else if (owns_behaviour())
       judge(child);
+  }
+
+  // Before the split every shard runs the same search; the behaviours it
+  // reaches are judged by one shard each, in turn.
+  bool owns_behaviour() {
+    if (options_.shard_count <= 1 || result_.split_depth >= 0) return true;
+    return behaviour_turn_++ % static_cast<std::uint64_t>(options_.shard_count) ==
+           static_cast<std::uint64_t>(options_.shard_index);
+  }
+
+  // What the search before the split did alike in every shard: its states,
+  // not its behaviours (owns_behaviour divides those).
+  ExploreCounts search_counts() const {
+    ExploreCounts c;
+    c.states_explored = result_.states_explored;
+    c.distinct_states = result_.distinct_states;
+    c.choice_branches = result_.choice_branches;
+    c.excused.assign(result_.verdicts.size(), 0);
+    return c;
   }
 
   // A behaviour: replay its RunSpec to the end (the explored history was
@@ -513,6 +550,7 @@ class Explorer {
   ExplorationChooser* chooser_ = nullptr;
   std::uint64_t seed_ = 1;
   int depth_ = 0;
+  std::uint64_t behaviour_turn_ = 0;  // owns_behaviour's count
   // How long after the workload finished a fault may still come: three
   // fetch rounds (a crash before the followers copied the last write, a
   // stall that lets the ISR shrink starts within them).
@@ -527,9 +565,34 @@ class Explorer {
 
 }  // namespace
 
+ExploreCounts ExploreResult::counts() const {
+  ExploreCounts c{states_explored, tail_events,         distinct_states,        behaviours,      cut_short,
+                  sends,           acknowledged_sends, behaviours_with_ack, transactions_completed, choice_branches,
+                  {}};
+  for (const ExploreVerdict& v : verdicts) c.excused.push_back(v.excused);
+  return c;
+}
+
+void ExploreResult::set_counts(const ExploreCounts& c) {
+  states_explored = c.states_explored;
+  tail_events = c.tail_events;
+  distinct_states = c.distinct_states;
+  behaviours = c.behaviours;
+  cut_short = c.cut_short;
+  sends = c.sends;
+  acknowledged_sends = c.acknowledged_sends;
+  behaviours_with_ack = c.behaviours_with_ack;
+  transactions_completed = c.transactions_completed;
+  choice_branches = c.choice_branches;
+  for (std::size_t i = 0; i < verdicts.size() && i < c.excused.size(); ++i) verdicts[i].excused = c.excused[i];
+}
+
 ExploreResult explore(const std::vector<const Guarantee*>& guarantees, const ExploreSpace& space,
                       const ExploreOptions& options) {
   ExploreResult result;
+  if (options.shard_count < 1 || options.shard_index < 0 || options.shard_index >= options.shard_count ||
+      (options.shard_count > 1 && options.seeds.size() != 1))
+    throw std::invalid_argument("explore: a shard I/N needs 0 <= I < N and one seed");
   ConfigResult built = build_configuration(space.version, space.producer, space.broker);
   if (!built.error) built.error = apply_consumer_properties(*built.config, space.consumer);
   if (built.error) {
@@ -547,6 +610,62 @@ ExploreResult explore(const std::vector<const Guarantee*>& guarantees, const Exp
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.peak_memory_bytes = peak_resident_bytes();
   return result;
+}
+
+ExploreResult merge_explore_shards(const std::vector<ExploreResult>& shards) {
+  if (shards.empty()) throw std::invalid_argument("merge_explore_shards: no shard");
+  ExploreResult out = shards.front();
+  // The search before the split is one search in every shard, up to where a
+  // shard stopped (done(): it had every guarantee's shortest violation), so
+  // the longest of them is each shorter one and more: counted once.
+  ExploreCounts total = shards.front().replicated;
+  for (const ExploreResult& r : shards) {
+    total.states_explored = std::max(total.states_explored, r.replicated.states_explored);
+    total.distinct_states = std::max(total.distinct_states, r.replicated.distinct_states);
+    total.choice_branches = std::max(total.choice_branches, r.replicated.choice_branches);
+  }
+  const auto add = [](ExploreCounts& to, const ExploreCounts& c, const ExploreCounts& minus) {
+    to.states_explored += c.states_explored - minus.states_explored;
+    to.tail_events += c.tail_events - minus.tail_events;
+    to.distinct_states += c.distinct_states - minus.distinct_states;
+    to.behaviours += c.behaviours - minus.behaviours;
+    to.cut_short += c.cut_short - minus.cut_short;
+    to.sends += c.sends - minus.sends;
+    to.acknowledged_sends += c.acknowledged_sends - minus.acknowledged_sends;
+    to.behaviours_with_ack += c.behaviours_with_ack - minus.behaviours_with_ack;
+    to.transactions_completed += c.transactions_completed - minus.transactions_completed;
+    to.choice_branches += c.choice_branches - minus.choice_branches;
+    to.excused.resize(c.excused.size(), 0);
+    for (std::size_t i = 0; i < c.excused.size(); ++i)
+      to.excused[i] += c.excused[i] - (i < minus.excused.size() ? minus.excused[i] : 0);
+  };
+  double kept = 1;  // probability that no shard's visited set omitted a state
+  out.visited_bytes = 0;
+  for (std::size_t s = 0; s < shards.size(); ++s) {
+    const ExploreResult& r = shards[s];
+    add(total, r.counts(), r.replicated);
+    kept *= 1 - r.omission_probability;
+    out.visited_bytes += r.visited_bytes;
+    out.depth = std::max(out.depth, r.depth);
+    out.complete = out.complete && r.complete;
+    out.seconds = std::max(out.seconds, r.seconds);
+    out.peak_memory_bytes = std::max(out.peak_memory_bytes, r.peak_memory_bytes);
+    if (s == 0) continue;
+    for (std::size_t i = 0; i < out.verdicts.size() && i < r.verdicts.size(); ++i) {
+      ExploreVerdict& v = out.verdicts[i];
+      const ExploreVerdict& w = r.verdicts[i];
+      if (w.counterexample && (!v.counterexample || w.length_events < v.length_events)) {
+        v.counterexample = w.counterexample;
+        v.length_events = w.length_events;
+        v.depth = w.depth;
+      }
+      if (v.first_excuse.empty()) v.first_excuse = w.first_excuse;
+    }
+  }
+  out.set_counts(total);
+  out.omission_probability = 1 - kept;
+  out.shards = static_cast<int>(shards.size());
+  return out;
 }
 
 }  // namespace kafka_model

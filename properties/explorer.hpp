@@ -63,6 +63,14 @@ struct ExploreOptions {
   // exploration goes on: Kafka's own known exceptions (known_races.hpp,
   // restart_snapshot.hpp). Empty = none.
   std::function<std::optional<std::string>(const std::string& guarantee, const History&)> excuse;
+  // Shard shard_index of shard_count (docs/scale-out.md, "explore"): every
+  // shard runs the same breadth-first search, judging every shard_count-th
+  // behaviour it reaches, until a layer holds at least shard_count states;
+  // then it keeps node j of that layer only if j % shard_count ==
+  // shard_index and judges every behaviour below them. One seed only (a
+  // second seed's search would start from each shard's own visited set).
+  int shard_index = 0;
+  int shard_count = 1;
 };
 
 // Kafka's own known exceptions to the idempotence promises, as the holds
@@ -78,6 +86,23 @@ struct ExploreVerdict {
   int depth = 0;                   // BFS depth of its last point a fault could enter
   std::int64_t excused = 0;        // violating behaviours Kafka's known exceptions explain
   std::string first_excuse;
+};
+
+// The additive counts of an exploration (ExploreResult's), so shards' parts
+// can be summed.
+struct ExploreCounts {
+  std::int64_t states_explored = 0;
+  std::int64_t tail_events = 0;
+  std::int64_t distinct_states = 0;
+  std::int64_t behaviours = 0;
+  std::int64_t cut_short = 0;
+  std::int64_t sends = 0;
+  std::int64_t acknowledged_sends = 0;
+  std::int64_t behaviours_with_ack = 0;
+  std::int64_t transactions_completed = 0;
+  std::int64_t choice_branches = 0;
+  std::vector<std::int64_t> excused;  // per verdict
+  bool operator==(const ExploreCounts&) const = default;
 };
 
 struct ExploreResult {
@@ -102,9 +127,20 @@ struct ExploreResult {
   double omission_probability = 0;  // chance that the visited set wrongly skipped any state
   std::vector<ExploreVerdict> verdicts;  // in the order asked
   std::optional<ConfigError> config_error;
+  // A shard (ExploreOptions::shard_count > 1): the states of the search
+  // every shard ran alike, before the split (all of it when no layer grew to
+  // shard_count states), which a merge counts once (its behaviours were
+  // divided: their counts are zero here); the depth of the layer split (-1:
+  // none) and its size.
+  ExploreCounts replicated;
+  int split_depth = -1;
+  std::int64_t split_layer_states = 0;
+  int shards = 1;  // the shards merge_explore_shards joined into this result
   // Every state visited: the BFS's and the tails'.
   std::int64_t states_visited() const { return states_explored + tail_events; }
   double states_per_second() const { return seconds > 0 ? static_cast<double>(states_visited()) / seconds : 0; }
+  ExploreCounts counts() const;
+  void set_counts(const ExploreCounts& c);  // the inverse of counts()
 };
 
 // The faults the explorer may inject at one point: every kind of `kinds`
@@ -117,5 +153,17 @@ std::vector<Fault> explore_fault_menu(const Configuration& config, const std::ve
 
 ExploreResult explore(const std::vector<const Guarantee*>& guarantees, const ExploreSpace& space,
                       const ExploreOptions& options);
+
+// The shards of one exploration (shard i at index i, each run with the same
+// space and options but its shard_index) joined: per guarantee the shortest
+// counterexample of any shard (equally short ones: the lowest shard's), so
+// the violated guarantees and the shortest lengths are a single run's (every
+// behaviour of the single run's search lies below one node of the split
+// layer, and that node's shard explores it or an identical state no deeper);
+// "holds" only when every shard is complete. The counts add up the shards'
+// work with the search before the split counted once; a state reachable
+// below two shards' nodes is counted in each, so they can exceed a single
+// run's (docs/scale-out.md).
+ExploreResult merge_explore_shards(const std::vector<ExploreResult>& shards);
 
 }  // namespace kafka_model

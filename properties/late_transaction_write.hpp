@@ -11,7 +11,9 @@
 // refuses it when the producer's epoch has moved on or the partition is no
 // longer in a transaction, but not when the next transaction, under the same
 // epoch, has already added the partition; Transactions V2 (4.0, KIP-890 part 2)
-// bumps the epoch at every transaction (not modelled).
+// bumps the epoch at every transaction (modelled: transaction.version=2 on
+// 4.0+), so the late write carries an epoch the coordinator and the marker
+// have moved past and is refused (tests/scenarios/21-*).
 #pragma once
 
 #include <optional>

@@ -244,7 +244,7 @@ StepObserver fault_state_sampler(const RunSpec& spec, std::vector<std::uint64_t>
     if (world.state().pending_faults == pending && world.message_fault_matches() == matches) return;
     pending = world.state().pending_faults;
     matches = world.message_fault_matches();
-    out.push_back(exploration_hash(world.state()));
+    out.push_back(exploration_hash(world.state(), world.heal_reads_now()));
   };
 }
 

@@ -144,7 +144,7 @@ std::string to_mermaid(const MachineDescription& m) {
 std::string to_dot(const MachineDescription& m) {
   // Laid out top to bottom so a machine fits a page's width: a state's
   // internal rows are listed inside its box (UML's internal transitions), a
-  // row taken alike from four or more states is drawn once from a "from:"
+  // row taken alike from three or more states is drawn once from a "from:"
   // note, and the rows between one pair of states share one edge, a line each.
   std::ostringstream out;
   out << "// Generated from the " << m.name << " transition table; do not edit.\n";
@@ -172,7 +172,7 @@ std::string to_dot(const MachineDescription& m) {
     out << ";\n";
   }
   out << "  __start -> \"" << dot_escape(m.initial_state) << "\";\n";
-  // Rows alike but for their source: drawn once when taken from >= 4 states.
+  // Rows alike but for their source: drawn once when taken from >= 3 states.
   std::vector<std::pair<const TransitionRow*, std::vector<std::string>>> alike;
   for (const TransitionRow& row : m.rows) {
     if (row.target.empty()) continue;
@@ -187,7 +187,7 @@ std::string to_dot(const MachineDescription& m) {
   std::map<std::pair<std::string, std::string>, std::vector<std::string>> edge_lines;
   int notes = 0;
   for (const auto& [row, sources] : alike) {
-    if (sources.size() >= 4) {
+    if (sources.size() >= 3) {
       const std::string note = "__from" + std::to_string(notes++);
       std::string from = sources.size() == m.states.size() ? std::string("from every state") : "from:";
       if (sources.size() != m.states.size())

@@ -25,6 +25,18 @@
 //   isEpochExhausted instead, see EpochCanBeBumped / EpochCanBeFenced.
 // - producerId checks (INVALID_PRODUCER_ID_MAPPING): requests carry only an
 //   epoch; the machine is one transactional id with one producer id.
+//
+// Transactions V2 (KIP-890 part 2, Kafka 4.0 with the finalized feature
+// transaction.version=2; the machine's `v2`): EndTxn bumps the epoch
+// (TransactionMetadata.prepareAbortOrCommit with a clientTransactionVersion
+// that supportsEpochBump, KAFKA-14562), so a retried EndTxn carries the epoch
+// before the bump (TransactionCoordinator.endTxnEpochBumped); an abort with
+// the current epoch from Empty, CompleteCommit or CompleteAbort is a new,
+// empty transaction aborted at once (KAFKA-14563, apache/kafka PR 17698: the
+// client no longer knows whether a partition reached the coordinator).
+// Kafka 4.0 bumps the epoch a second time when it aborts a fenced
+// transaction (endTransaction after prepareFenceProducerEpoch, with the
+// server's TV2); KAFKA-19367 (PR 19910, 4.1) removed the second bump.
 #include "statemachines/transaction_coordinator.hpp"
 
 #include <algorithm>
@@ -117,6 +129,18 @@ struct EpochCanBeFenced {
   template <class Event, class Fsm, class S, class T>
   bool operator()(Event const&, Fsm& fsm, S&, T&) const { return fsm.producer_epoch < kMaxEpoch; }
 };
+// The EndTxn belongs to the transaction this Prepare*/Complete* state
+// records: V1, the current epoch; V2, the epoch before EndTxn bumped it
+// (TransactionCoordinator.endTxnEpochBumped: txnMetadata.producerEpoch ==
+// producerEpoch + 1), a retry.
+struct RetryEpoch {
+  static constexpr const char* name = "RetryEpoch";
+  template <class Fsm, class S, class T>
+  bool operator()(EndTxnReceived const& e, Fsm& fsm, S&, T&) const {
+    if (fsm.producer_epoch == kNoProducerEpoch) return false;
+    return fsm.v2 ? e.producer_epoch + 1 == fsm.producer_epoch : e.producer_epoch == fsm.producer_epoch;
+  }
+};
 
 // ---- actions ---------------------------------------------------------------
 // prepareIncrementProducerEpoch (expected epoch None): epoch + 1, partitions
@@ -135,6 +159,34 @@ struct FenceProducerEpoch {
   static constexpr const char* name = "FenceProducerEpoch";
   template <class Event, class Fsm, class S, class T>
   void operator()(Event const&, Fsm& fsm, S&, T&) const { ++fsm.producer_epoch; }
+};
+// Under V2, a request with the current epoch in Empty/Complete* is the
+// next transaction's (the one before it had the epoch before the bump).
+struct V2NextEpoch {
+  static constexpr const char* name = "V2NextEpoch";
+  template <class Fsm, class S, class T>
+  bool operator()(EndTxnReceived const& e, Fsm& fsm, S&, T&) const {
+    return fsm.v2 && fsm.producer_epoch != kNoProducerEpoch && e.producer_epoch == fsm.producer_epoch;
+  }
+};
+// TransactionMetadata.prepareAbortOrCommit under V2: epoch + 1 (the EndTxn
+// response returns it, the markers carry it); V1 keeps the epoch.
+struct BumpEpochIfV2 {
+  static constexpr const char* name = "BumpEpochIfV2";
+  template <class Event, class Fsm, class S, class T>
+  void operator()(Event const&, Fsm& fsm, S&, T&) const {
+    if (fsm.v2) ++fsm.producer_epoch;
+  }
+};
+// Kafka 4.0 under V2: endTransaction after prepareFenceProducerEpoch goes
+// through prepareAbortOrCommit with the server's TV2 and bumps once more
+// (epoch + 2 in all); KAFKA-19367 (4.1) bumps only once.
+struct BumpEpochIfFenceBumpsTwice {
+  static constexpr const char* name = "BumpEpochIfFenceBumpsTwice";
+  template <class Event, class Fsm, class S, class T>
+  void operator()(Event const&, Fsm& fsm, S&, T&) const {
+    if (fsm.v2 && fsm.fence_bumps_twice) ++fsm.producer_epoch;
+  }
 };
 // prepareAddPartitions: topicPartitions ++ added (a set: sorted, unique).
 struct AddPartitions {
@@ -177,6 +229,21 @@ using Current = EpochIsCurrent;
 using Fenced = Not_<EpochIsCurrent>;
 using Commit = And_<EpochIsCurrent, ResultIsCommit>;
 using Abort = And_<EpochIsCurrent, Not_<ResultIsCommit>>;
+// EndTxn in Prepare*/Complete*: a retry of the transaction's own EndTxn.
+using Retry = RetryEpoch;
+using RetryCommit = And_<RetryEpoch, ResultIsCommit>;
+using RetryAbort = And_<RetryEpoch, Not_<ResultIsCommit>>;
+// V2: abort with the current epoch from Empty/Complete*: a new empty
+// transaction. (Never a retry under V2; said so the guards of a state's rows
+// are visibly exclusive.)
+using V2Abort = And_<V2NextEpoch, And_<Not_<RetryEpoch>, Not_<ResultIsCommit>>>;
+// In Empty/Complete*, neither this transaction's EndTxn nor (V2) the next
+// one's: fenced (V1: any epoch but the current one). A V2 commit with the
+// current epoch is INVALID_TXN_STATE (no row). Simplification: in Empty under
+// V2 an EndTxn with the epoch before the last bump is INVALID_TXN_STATE, where
+// Kafka answers an abort PRODUCER_FENCED (both fatal; only a replaced
+// instance's late request carries it, and its answer is read by no one).
+using EndTxnFenced = And_<Not_<RetryEpoch>, Not_<V2NextEpoch>>;
 
 // +---------------------------------------------------------------------------+
 // | Transaction coordinator, one transactional id:                            |
@@ -191,12 +258,13 @@ using Abort = And_<EpochIsCurrent, Not_<ResultIsCommit>>;
 // +---------------------------------------------------------------------------+
 struct CoordinatorDef : KafkaMachineDef<CoordinatorDef> {
   using initial_state = Empty;
-  struct transition_table : boost::mpl::vector37<
+  struct transition_table : boost::mpl::vector40<
       //   Source             Event                       Target             Action                                          Guard
       Row<Empty,             InitProducerIdReceived,     Empty,             Do<BumpProducerEpoch, AnswerNone>,              EpochCanBeBumped>,
       Row<Empty,             AddPartitionsToTxnReceived, Ongoing,           Do<AddPartitions, AnswerNone>,                  Current>,
       Row<Empty,             AddPartitionsToTxnReceived, none,              AnswerProducerFenced,                           Fenced>,
-      Row<Empty,             EndTxnReceived,             none,              AnswerProducerFenced,                           Fenced>,
+      Row<Empty,             EndTxnReceived,             none,              AnswerProducerFenced,                           EndTxnFenced>,
+      Row<Empty,             EndTxnReceived,             PrepareAbort,      Do<BumpEpochIfV2, AnswerNone>,                  V2Abort>,
       Row<Empty,             TransactionalIdExpired,     Dead,              ClearPartitions,                                none>,
 
       // InitProducerId with a transaction open: fence, then abort it
@@ -207,41 +275,43 @@ struct CoordinatorDef : KafkaMachineDef<CoordinatorDef> {
       // the effect is the same self-transition.
       Row<Ongoing,           AddPartitionsToTxnReceived, Ongoing,           Do<AddPartitions, AnswerNone>,                  Current>,
       Row<Ongoing,           AddPartitionsToTxnReceived, none,              AnswerProducerFenced,                           Fenced>,
-      Row<Ongoing,           EndTxnReceived,             PrepareCommit,     AnswerNone,                                     Commit>,
-      Row<Ongoing,           EndTxnReceived,             PrepareAbort,      AnswerNone,                                     Abort>,
+      Row<Ongoing,           EndTxnReceived,             PrepareCommit,     Do<BumpEpochIfV2, AnswerNone>,                  Commit>,
+      Row<Ongoing,           EndTxnReceived,             PrepareAbort,      Do<BumpEpochIfV2, AnswerNone>,                  Abort>,
       Row<Ongoing,           EndTxnReceived,             none,              AnswerProducerFenced,                           Fenced>,
       Row<Ongoing,           TransactionTimedOut,        PrepareEpochFence, FenceProducerEpoch,                             EpochCanBeFenced>,
 
       // Transient: Kafka never completes a transition into it (pendingState
       // only); the facade drives it on to PrepareAbort in the same call.
-      Row<PrepareEpochFence, EndTxnFromCoordinator,      PrepareAbort,      none,                                           none>,
+      Row<PrepareEpochFence, EndTxnFromCoordinator,      PrepareAbort,      BumpEpochIfFenceBumpsTwice,                     none>,
 
       Row<PrepareCommit,     InitProducerIdReceived,     none,              AnswerConcurrentTransactions,                   none>,
       Row<PrepareCommit,     AddPartitionsToTxnReceived, none,              AnswerConcurrentTransactions,                   Current>,
       Row<PrepareCommit,     AddPartitionsToTxnReceived, none,              AnswerProducerFenced,                           Fenced>,
-      Row<PrepareCommit,     EndTxnReceived,             none,              AnswerConcurrentTransactions,                   Commit>,  // a retry
-      Row<PrepareCommit,     EndTxnReceived,             none,              AnswerProducerFenced,                           Fenced>,
+      Row<PrepareCommit,     EndTxnReceived,             none,              AnswerConcurrentTransactions,                   RetryCommit>,  // a retry
+      Row<PrepareCommit,     EndTxnReceived,             none,              AnswerProducerFenced,                           Not_<Retry>>,
       Row<PrepareCommit,     TxnMarkersWritten,          CompleteCommit,    ClearPartitions,                                none>,
 
       Row<PrepareAbort,      InitProducerIdReceived,     none,              AnswerConcurrentTransactions,                   none>,
       Row<PrepareAbort,      AddPartitionsToTxnReceived, none,              AnswerConcurrentTransactions,                   Current>,
       Row<PrepareAbort,      AddPartitionsToTxnReceived, none,              AnswerProducerFenced,                           Fenced>,
-      Row<PrepareAbort,      EndTxnReceived,             none,              AnswerConcurrentTransactions,                   Abort>,  // a retry
-      Row<PrepareAbort,      EndTxnReceived,             none,              AnswerProducerFenced,                           Fenced>,
+      Row<PrepareAbort,      EndTxnReceived,             none,              AnswerConcurrentTransactions,                   RetryAbort>,  // a retry
+      Row<PrepareAbort,      EndTxnReceived,             none,              AnswerProducerFenced,                           Not_<Retry>>,
       Row<PrepareAbort,      TxnMarkersWritten,          CompleteAbort,     ClearPartitions,                                none>,
 
       Row<CompleteCommit,    InitProducerIdReceived,     Empty,             Do<BumpProducerEpoch, AnswerNone>,              EpochCanBeBumped>,
       Row<CompleteCommit,    AddPartitionsToTxnReceived, Ongoing,           Do<AddPartitions, AnswerNone>,                  Current>,
       Row<CompleteCommit,    AddPartitionsToTxnReceived, none,              AnswerProducerFenced,                           Fenced>,
-      Row<CompleteCommit,    EndTxnReceived,             none,              AnswerNone,                                     Commit>,  // idempotent retry
-      Row<CompleteCommit,    EndTxnReceived,             none,              AnswerProducerFenced,                           Fenced>,
+      Row<CompleteCommit,    EndTxnReceived,             none,              AnswerNone,                                     RetryCommit>,  // idempotent retry
+      Row<CompleteCommit,    EndTxnReceived,             PrepareAbort,      Do<BumpEpochIfV2, AnswerNone>,                  V2Abort>,
+      Row<CompleteCommit,    EndTxnReceived,             none,              AnswerProducerFenced,                           EndTxnFenced>,
       Row<CompleteCommit,    TransactionalIdExpired,     Dead,              ClearPartitions,                                none>,
 
       Row<CompleteAbort,     InitProducerIdReceived,     Empty,             Do<BumpProducerEpoch, AnswerNone>,              EpochCanBeBumped>,
       Row<CompleteAbort,     AddPartitionsToTxnReceived, Ongoing,           Do<AddPartitions, AnswerNone>,                  Current>,
       Row<CompleteAbort,     AddPartitionsToTxnReceived, none,              AnswerProducerFenced,                           Fenced>,
-      Row<CompleteAbort,     EndTxnReceived,             none,              AnswerNone,                                     Abort>,  // idempotent retry
-      Row<CompleteAbort,     EndTxnReceived,             none,              AnswerProducerFenced,                           Fenced>,
+      Row<CompleteAbort,     EndTxnReceived,             none,              AnswerNone,                                     RetryAbort>,  // idempotent retry
+      Row<CompleteAbort,     EndTxnReceived,             PrepareAbort,      Do<BumpEpochIfV2, AnswerNone>,                  V2Abort>,
+      Row<CompleteAbort,     EndTxnReceived,             none,              AnswerProducerFenced,                           EndTxnFenced>,
       Row<CompleteAbort,     TransactionalIdExpired,     Dead,              ClearPartitions,                                none>
       // Dead: no rows. Kafka removes the id from its cache (the tombstone);
       // every request is refused with TRANSACTIONAL_ID_NOT_FOUND.
@@ -251,6 +321,8 @@ struct CoordinatorDef : KafkaMachineDef<CoordinatorDef> {
   std::int16_t producer_epoch = kNoProducerEpoch;
   std::vector<std::int32_t> partitions;  // sorted, unique
   Error answer = Error::NONE;            // the answer to the last request
+  bool v2 = false;                       // Transactions V2 (transaction.version=2)
+  bool fence_bumps_twice = false;        // Kafka 4.0 under V2 (before KAFKA-19367)
 };
 using Machine = boost::msm::back::state_machine<CoordinatorDef>;
 
@@ -310,11 +382,13 @@ struct TransactionCoordinator::Impl {
 };
 
 TransactionCoordinator::TransactionCoordinator(std::string transactional_id, std::int64_t producer_id,
-                                               KafkaVersion version)
+                                               KafkaVersion version, bool transactions_v2)
     : impl_(std::make_unique<Impl>()) {
   impl_->transactional_id = std::move(transactional_id);
   impl_->version = version;
   impl_->fsm.producer_id = producer_id;
+  impl_->fsm.v2 = transactions_v2;
+  impl_->fsm.fence_bumps_twice = version == KafkaVersion::V4_0;
   impl_->fsm.start();
 }
 TransactionCoordinator::TransactionCoordinator(const TransactionCoordinator& o)
@@ -362,13 +436,13 @@ const std::optional<std::string>& TransactionCoordinator::last_rejection() const
 
 // The coordinator's state, not its last answer: two machines that differ
 // only in what they last replied are the same state for a search. The
-// version does not change the behaviour modelled (see the header).
+// version changes the behaviour only through v2 and fence_bumps_twice.
 bool TransactionCoordinator::operator==(const TransactionCoordinator& o) const {
   const Machine& a = impl_->fsm;
   const Machine& b = o.impl_->fsm;
   return a.current_state()[0] == b.current_state()[0] && a.producer_id == b.producer_id &&
-         a.producer_epoch == b.producer_epoch && a.partitions == b.partitions &&
-         impl_->transactional_id == o.impl_->transactional_id;
+         a.producer_epoch == b.producer_epoch && a.partitions == b.partitions && a.v2 == b.v2 &&
+         a.fence_bumps_twice == b.fence_bumps_twice && impl_->transactional_id == o.impl_->transactional_id;
 }
 
 std::uint64_t TransactionCoordinator::hash() const {
@@ -376,7 +450,9 @@ std::uint64_t TransactionCoordinator::hash() const {
   CanonicalHasher h;
   h.add(state()).add(m.producer_id).add(m.producer_epoch).add(static_cast<std::uint64_t>(m.partitions.size()));
   for (std::int32_t p : m.partitions) h.add(p);
-  return h.add(std::string_view(impl_->transactional_id)).digest();
+  h.add(std::string_view(impl_->transactional_id));
+  if (m.v2) h.add(std::string_view("transactions-v2"));  // V1 digests stay as they were
+  return h.digest();
 }
 
 const char* TransactionCoordinator::name(State s) {
@@ -418,7 +494,9 @@ MachineDescription TransactionCoordinator::describe() {
       "(PRODUCER_FENCED). An InitProducerId from a new producer instance, or transaction.timeout.ms, "
       "while a transaction is Ongoing fences the old producer (PrepareEpochFence, epoch + 1) and aborts "
       "the transaction; the new producer is answered CONCURRENT_TRANSACTIONS until the abort completes. "
-      "An idle id expires after transactional.id.expiration.ms (Dead).");
+      "An idle id expires after transactional.id.expiration.ms (Dead). Under Transactions V2 (Kafka 4.0+, "
+      "transaction.version=2) EndTxn bumps the epoch (a retry carries the epoch before the bump) and an abort "
+      "from Empty or Complete* is an empty transaction aborted at once.");
 }
 
 }  // namespace kafka_model

@@ -44,7 +44,9 @@ class TransactionCoordinator {
   // in Dead every request is TRANSACTIONAL_ID_NOT_FOUND; InitProducerId at an
   // exhausted epoch is INVALID_PRODUCER_EPOCH, a stand-in for Kafka's
   // producer-id rotation, which is not modelled. The version does not change
-  // these rules (2.5+ coordinator, Transactions V1).
+  // these rules under Transactions V1 (2.5+ coordinator); `transactions_v2`
+  // (Kafka 4.0+, transaction.version=2) bumps the epoch on every EndTxn
+  // (see transaction_coordinator.cpp).
 
 
   struct InitProducerIdResult {
@@ -54,7 +56,7 @@ class TransactionCoordinator {
   };
 
   TransactionCoordinator(std::string transactional_id, std::int64_t producer_id,
-                         KafkaVersion version = KafkaVersion::V3_9);
+                         KafkaVersion version = KafkaVersion::V3_9, bool transactions_v2 = false);
   TransactionCoordinator(const TransactionCoordinator&);
   TransactionCoordinator& operator=(const TransactionCoordinator&);
   TransactionCoordinator(TransactionCoordinator&&) noexcept;
@@ -67,7 +69,8 @@ class TransactionCoordinator {
   InitProducerIdResult init_producer_id();
   // AddPartitionsToTxn: Empty/Ongoing/Complete* -> Ongoing.
   Error add_partitions_to_txn(std::int16_t producer_epoch, const std::vector<std::int32_t>& partitions);
-  // EndTxn: Ongoing -> PrepareCommit or PrepareAbort (markers to write: partitions()).
+  // EndTxn: Ongoing -> PrepareCommit or PrepareAbort (markers to write:
+  // partitions()); V2: epoch + 1, and an abort from Empty/Complete* too.
   Error end_txn(std::int16_t producer_epoch, bool commit);
   // Every WriteTxnMarkers request answered: Prepare* -> Complete*, partitions cleared.
   void markers_written();

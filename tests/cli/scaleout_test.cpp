@@ -169,5 +169,54 @@ TEST_F(Scaleout, AShardNeedsJsonAndAWellFormedIndex) {
   EXPECT_TRUE(contains(jobs.err, "--jobs 0: must be from 1 to 1024")) << jobs.err;
 }
 
+// explore --shard I/N + merge: one exploration's verdicts, shortest lengths,
+// replay files' violations and exit code; a bad shard or part is exit 2.
+TEST_F(Scaleout, ExploreShardsMergeToTheExplorationsVerdicts) {
+  write_file(dir_ / "p.properties",
+             "acks=1\nenable.idempotence=false\nrequest.timeout.ms=1000\ndelivery.timeout.ms=5000\nlinger.ms=0\n"
+             "batch.size=100\n");
+  write_file(dir_ / "b.properties", "model.brokers=2\ndefault.replication.factor=2\nreplica.fetch.wait.max.ms=100\n");
+  const std::string args = "explore --producer " + (dir_ / "p.properties").string() + " --broker " +
+                           (dir_ / "b.properties").string() + " --records 1 --faults 1 --guarantee "
+                           "no_lost_acknowledged_writes --guarantee no_duplicates_within_session";
+  const CliRun single = run(args + " --json --out " + (dir_ / "single").string());
+  std::vector<std::string> files;
+  for (int i = 0; i < 2; ++i) {
+    const CliRun r = run(args + " --json --shard " + std::to_string(i) + "/2");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "\"kafka_model_explore_part\"")) << r.out;
+    files.push_back((dir_ / ("e" + std::to_string(i) + ".json")).string());
+    write_file(files.back(), r.out);
+  }
+  const CliRun merged = run("merge --json " + files[1] + " " + files[0] + " --out " + (dir_ / "merged").string());
+  EXPECT_EQ(merged.exit_code, single.exit_code) << merged.err;
+  EXPECT_EQ(single.exit_code, 1);  // acks=1 loses an acknowledged write on failover
+  for (const std::string& key : {"\"shortest_counterexample_events\": ", "\"holds_within_bounds\": "}) {
+    std::vector<std::string> a, b;
+    for (std::size_t at = single.out.find(key); at != std::string::npos; at = single.out.find(key, at + 1))
+      a.push_back(single.out.substr(at, single.out.find('\n', at) - at));
+    for (std::size_t at = merged.out.find(key); at != std::string::npos; at = merged.out.find(key, at + 1))
+      b.push_back(merged.out.substr(at, merged.out.find('\n', at) - at));
+    EXPECT_EQ(a, b) << key;
+    EXPECT_EQ(a.size(), 2u) << key;
+  }
+  EXPECT_TRUE(fs::exists(dir_ / "merged" / "no_lost_acknowledged_writes--explored.json"));
+  const CliRun text = run("merge " + files[0] + " " + files[1] + " --out " + (dir_ / "merged-text").string());
+  EXPECT_TRUE(contains(text.out, "joined shards")) << text.out;
+  const CliRun missing = run("merge " + files[0]);
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_TRUE(contains(missing.err, "shard 1/2 is missing")) << missing.err;
+  std::string other_args = args;
+  other_args.replace(other_args.find("--records 1"), 11, "--records 2");
+  const CliRun other = run(other_args + " --json --shard 1/2");
+  write_file(dir_ / "other.json", other.out);
+  const CliRun mixed = run("merge " + files[0] + " " + (dir_ / "other.json").string());
+  EXPECT_EQ(mixed.exit_code, 2);
+  EXPECT_TRUE(contains(mixed.err, "other.json: another exploration than")) << mixed.err;
+  EXPECT_EQ(run(args + " --shard 0/2").exit_code, 2);                        // needs --json
+  EXPECT_EQ(run(args + " --json --shard 0/2 --seed 1 --seed 2").exit_code, 2);  // one seed
+  EXPECT_EQ(run(args + " --json --shard 2/2").exit_code, 2);
+}
+
 }  // namespace
 }  // namespace kafka_model::cli_test

@@ -42,10 +42,11 @@ TEST(Docs, EveryRowOfEveryTableIsDrawn) {
     for (const TransitionRow& row : m.rows) {
       EXPECT_NE(mermaid.find(row.source + " --> "), std::string::npos) << m.name << " " << row.event;
       // The DOT merges rows into edges, notes and state boxes: each row's parts are there.
-      for (std::string part : {row.event, row.guard, row.action}) {
-        for (std::size_t at; (at = part.find("&&")) != std::string::npos;) part.replace(at, 2, "&amp;&amp;");
-        const bool drawn = dot.find(part) != std::string::npos;  // in a state's box && is HTML-escaped
-        EXPECT_TRUE(drawn || to_dot(m).find(part) != std::string::npos) << m.name << " " << row.event << ": " << part;
+      for (const std::string& part : {row.event, row.guard, row.action}) {
+        std::string escaped = part;  // in a state's box && is HTML-escaped, on an edge's label it is not
+        for (std::size_t at; (at = escaped.find("&&")) != std::string::npos;) escaped.replace(at, 2, "&amp;&amp;");
+        const bool drawn = dot.find(part) != std::string::npos || dot.find(escaped) != std::string::npos;
+        EXPECT_TRUE(drawn) << m.name << " " << row.event << ": " << part;
       }
     }
     EXPECT_FALSE(m.states.empty()) << m.name;

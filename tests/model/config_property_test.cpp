@@ -111,7 +111,8 @@ void check_invariants(const Configuration& c, KafkaVersion version) {
   RC_ASSERT(c.broker.producer_state_batches_to_retain >= 1);
   // 16 keys, plus retry.backoff.max.ms from 3.7 (KIP-580).
   RC_ASSERT(c.effective_producer_properties().size() == (c.version == KafkaVersion::V2_8 ? 16u : 17u));
-  RC_ASSERT(c.effective_broker_properties().size() == 11u);
+  // 11 keys, plus transaction.version from 4.0 (KIP-890 part 2's feature).
+  RC_ASSERT(c.effective_broker_properties().size() == (c.version >= KafkaVersion::V4_0 ? 12u : 11u));
   RC_ASSERT(c.broker.replica_fetch_wait_max_ms <= c.broker.replica_lag_time_max_ms);
 }
 

@@ -494,8 +494,27 @@ TEST(ConfigEffectiveProperties, BrokerSide) {
       {"replica.lag.time.max.ms", "30000"}, {"replica.fetch.wait.max.ms", "500"},
       {"model.producer.state.batches.to.retain", "5"},
       {"model.reject.nonzero.first.sequence.on.empty.partition", "false"},
-      {"producer.id.expiration.ms", "86400000"}, {"producer.id.expiration.check.interval.ms", "600000"}};
+      {"producer.id.expiration.ms", "86400000"}, {"producer.id.expiration.check.interval.ms", "600000"},
+      {"transaction.version", "2"}};
   EXPECT_EQ(default_configuration(KafkaVersion::V4_0).effective_broker_properties(), expected);
+}
+
+// transaction.version (the finalized feature, read as a broker key): a new
+// 4.0 cluster has 2 (Transactions V2); 1 (or 0) keeps 4.x on V1; 2.8 and 3.9
+// run V1 only.
+TEST(ConfigTransactionVersion, DefaultsPerReleaseAndV1OnFour) {
+  EXPECT_EQ(default_configuration(KafkaVersion::V4_0).broker.transaction_version, 2);
+  EXPECT_EQ(default_configuration(KafkaVersion::V4_3).broker.transaction_version, 2);
+  EXPECT_EQ(default_configuration(KafkaVersion::V3_9).broker.transaction_version, 0);
+  EXPECT_EQ(default_configuration(KafkaVersion::V2_8).broker.transaction_version, 0);
+  const Configuration v1 = *build_configuration(KafkaVersion::V4_0, {{"transactional.id", "t"}},
+                                                {{"transaction.version", "1"}}).config;
+  EXPECT_FALSE(v1.transactions_v2());
+  EXPECT_TRUE(build_configuration(KafkaVersion::V4_0, {{"transactional.id", "t"}}, {}).config->transactions_v2());
+  EXPECT_FALSE(default_configuration(KafkaVersion::V4_0).transactions_v2());  // no transactional.id
+  EXPECT_TRUE(build_configuration(KafkaVersion::V3_9, {}, {{"transaction.version", "2"}}).error.has_value());
+  EXPECT_TRUE(build_configuration(KafkaVersion::V4_0, {}, {{"transaction.version", "3"}}).error.has_value());
+  EXPECT_EQ(default_configuration(KafkaVersion::V3_9).effective_broker_properties().count("transaction.version"), 0u);
 }
 
 TEST(ConfigEffectiveProperties, EffectivePropertiesRebuildTheSameConfiguration) {

@@ -413,3 +413,37 @@ TEST(Transactions, AProducerWithAnOpenTransactionDoesNotExpire) {
 
 }  // namespace
 }  // namespace kafka_model
+
+namespace kafka_model {
+namespace {
+
+// has_ongoing_transaction (the per-batch question partition verification
+// asks) agrees with the whole log's index for every producer, on every
+// sequence of data, transactional and marker batches of two producers.
+TEST(TransactionLog, OngoingTransactionFromTheEndAgreesWithTheWholeIndex) {
+  // Every log of up to 5 batches, each of producer 1000 or 1001 and of one of
+  // four kinds: data, transactional data, COMMIT marker, ABORT marker (3 bits).
+  for (int length = 0; length <= 5; ++length) {
+    for (int code = 0; code < (1 << (3 * length)); ++code) {
+      PartitionLog log;
+      for (int i = 0; i < length; ++i) {
+        const int digit = (code >> (3 * i)) & 7;
+        LogBatch b;
+        b.base_offset = log.log_end_offset();
+        b.producer_id = 1000 + (digit & 1);
+        const int kind = digit >> 1;
+        b.transactional = kind >= 1;
+        b.control = kind == 2 ? ControlType::Commit : kind == 3 ? ControlType::Abort : ControlType::None;
+        b.records.resize(1);
+        log.batches.push_back(b);
+      }
+      const TransactionIndex index = index_transactions(log);
+      for (std::int64_t producer : {1000, 1001, 1002})
+        ASSERT_EQ(has_ongoing_transaction(log, producer), index.ongoing.contains(producer))
+            << "length " << length << " code " << code << " producer " << producer;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace kafka_model

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <string>
 
 #include "model/chooser.hpp"
 #include "model/config.hpp"
@@ -93,6 +94,45 @@ TEST(WorldTime, HugeDurationsSaturateInsteadOfOverflowing) {
   world.run();
   EXPECT_GE(world.state().now_ms, 0);
   EXPECT_FALSE(world.history().steps.empty());
+}
+
+}  // namespace
+}  // namespace kafka_model
+
+namespace kafka_model {
+namespace {
+
+// The explorer's identity leaves now_ms out only where nothing that reads it
+// can tell two states apart. The heal rule for a batch that cannot expire
+// within the model's bound (producer_retries_past_bound) counts time from the
+// oldest batch, so with such a batch held, now_ms is part of the identity.
+TEST(WorldValue, NowBelongsToTheExplorationIdentityWhereTheHealRuleCountsTime) {
+  auto world_with = [](const char* delivery_timeout) {
+    ConfigResult built = build_configuration(KafkaVersion::V3_9,
+                                             {{"delivery.timeout.ms", delivery_timeout},
+                                              {"request.timeout.ms", "500"},
+                                              {"linger.ms", "0"}},
+                                             {{"model.brokers", "1"},
+                                              {"default.replication.factor", "1"},
+                                              {"min.insync.replicas", "1"}});
+    return *built.config;
+  };
+  // The only broker down keeps the batch in the accumulator.
+  FaultSchedule faults{{Fault{.kind = FaultKind::BrokerCrash, .at_ms = 1, .broker = 0}}};
+  for (const char* timeout : {"2147483647", "2000"}) {
+    SeededChooser chooser(1);
+    World world(world_with(timeout), Workload{.records = 1}, faults, chooser);
+    while (world.state().producer.batches.empty() && world.step()) {
+    }
+    ASSERT_FALSE(world.state().producer.batches.empty()) << timeout;
+    const bool expires_within_bound = std::string(timeout) == "2000";
+    EXPECT_EQ(world.heal_reads_now(), !expires_within_bound) << timeout;
+    WorldState later = world.state();
+    later.now_ms += 1;
+    EXPECT_EQ(exploration_hash(later, world.heal_reads_now()) == exploration_hash(world.state(), world.heal_reads_now()),
+              expires_within_bound)
+        << timeout;
+  }
 }
 
 }  // namespace

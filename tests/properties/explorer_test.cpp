@@ -165,3 +165,81 @@ TEST(Explore, EnumeratedDelaysFindAShorterDuplicateThatReplays) {
 
 }  // namespace
 }  // namespace kafka_model
+
+namespace kafka_model {
+namespace {
+
+using namespace kafka_model::testing;
+
+ExploreResult explore_shard(const std::vector<const Guarantee*>& gs, const ExploreSpace& space, ExploreOptions options,
+                            int index, int count) {
+  options.excuse = kafka_known_exception;
+  options.shard_index = index;
+  options.shard_count = count;
+  return explore(gs, space, options);
+}
+
+// explore --shard I/N + merge (docs/scale-out.md): the violated guarantees,
+// each shortest length and every "holds" of one run; the shards' counts add
+// up to at least the single run's (a state below two shards' nodes is
+// counted in each), and one shard of one is the single run exactly.
+TEST(ExploreShards, MergedShardsGiveTheSingleRunsVerdictsAndShortestLengths) {
+  std::vector<const Guarantee*> gs;
+  for (const char* n : {"no_duplicates_within_session", "order_within_session", "no_lost_acknowledged_writes"})
+    gs.push_back(&guarantee(n));
+  // K=1: no layer holds two states (a faulted child is a tail), so the
+  // shards divide the behaviours; acks=1 with K=2 splits a layer.
+  struct Case {
+    const char* label;
+    Properties producer;
+    Properties broker;
+    int faults;
+  };
+  const std::vector<Case> cases = {
+      {"idempotence off", {{"enable.idempotence", "false"}, {"acks", "all"}}, {{"model.brokers", "2"}, {"default.replication.factor", "2"}}, 1},
+      {"idempotent", {{"enable.idempotence", "true"}}, {{"model.brokers", "2"}, {"default.replication.factor", "2"}}, 1},
+      {"acks=1", {{"acks", "1"}, {"enable.idempotence", "false"}}, {{"model.brokers", "2"}, {"default.replication.factor", "2"}}, 2},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.label);
+    ExploreSpace space;
+    space.producer = small_timeouts(c.producer);
+    space.broker = fast_replication(c.broker);
+    space.workload.records = 2;
+    ExploreOptions options;
+    options.max_faults = c.faults;
+    options.excuse = kafka_known_exception;
+    const ExploreResult single = explore(gs, space, options);
+    const ExploreResult one = merge_explore_shards({explore_shard(gs, space, options, 0, 1)});
+    EXPECT_EQ(one.counts(), single.counts());
+    for (int n : {2, 3, 7}) {
+      std::vector<ExploreResult> parts;
+      for (int i = 0; i < n; ++i) parts.push_back(explore_shard(gs, space, options, i, n));
+      for (const ExploreResult& p : parts) EXPECT_LT(p.behaviours, single.behaviours) << n;  // the work is divided
+      if (c.faults == 2) EXPECT_GE(parts.front().split_depth, 0) << n;
+      const ExploreResult merged = merge_explore_shards(parts);
+      EXPECT_EQ(merged.complete, single.complete);
+      EXPECT_GE(merged.behaviours, single.behaviours) << n;
+      EXPECT_GE(merged.distinct_states, single.distinct_states) << n;
+      for (std::size_t g = 0; g < gs.size(); ++g) {
+        SCOPED_TRACE(gs[g]->name);
+        ASSERT_EQ(merged.verdicts[g].counterexample.has_value(), single.verdicts[g].counterexample.has_value()) << n;
+        EXPECT_EQ(merged.verdicts[g].length_events, single.verdicts[g].length_events) << n;
+        EXPECT_EQ(merged.verdicts[g].excused > 0, single.verdicts[g].excused > 0) << n;
+      }
+    }
+  }
+}
+
+TEST(ExploreShards, AShardOfSeveralSeedsOrOutOfRangeIsRefused) {
+  std::vector<const Guarantee*> gs{&guarantee("no_duplicates_within_session")};
+  ExploreSpace space;
+  ExploreOptions options;
+  options.seeds = {1, 2};
+  EXPECT_THROW(explore_shard(gs, space, options, 0, 2), std::invalid_argument);
+  options.seeds = {1};
+  EXPECT_THROW(explore_shard(gs, space, options, 2, 2), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace kafka_model

@@ -25,7 +25,9 @@ const std::map<std::string, std::set<std::string>>& kafka_valid_previous_states(
       {"Empty", {"Empty", "CompleteCommit", "CompleteAbort"}},
       {"Ongoing", {"Ongoing", "Empty", "CompleteCommit", "CompleteAbort"}},
       {"PrepareCommit", {"Ongoing"}},
-      {"PrepareAbort", {"Ongoing", "PrepareEpochFence"}},
+      // 4.0's TransactionMetadata (KAFKA-14563, apache/kafka PR 17698):
+      // Transactions V2 aborts from Empty/CompleteCommit/CompleteAbort too.
+      {"PrepareAbort", {"Ongoing", "PrepareEpochFence", "Empty", "CompleteCommit", "CompleteAbort"}},
       {"CompleteCommit", {"PrepareCommit"}},
       {"CompleteAbort", {"PrepareAbort"}},
       {"Dead", {"Empty", "CompleteAbort", "CompleteCommit"}},
