@@ -77,14 +77,14 @@ std::string result_text(const ExploreResult& r) {
                      static_cast<double>(r.visited_bytes) / (1 << 20), r.omission_probability);
   for (const ExploreVerdict& v : r.verdicts) {
     if (v.counterexample)
-      out += fmt::format("  {:<30} shortest counterexample: {} events, {} fault(s)\n", v.guarantee, v.length_events,
+      out += fmt::format("  {:<36} shortest counterexample: {} events, {} fault(s)\n", v.guarantee, v.length_events,
                          v.counterexample->spec.schedule.faults.size());
     else if (r.complete)
-      out += fmt::format("  {:<30} holds for every behaviour within these bounds\n", v.guarantee);
+      out += fmt::format("  {:<36} holds for every behaviour within these bounds\n", v.guarantee);
     else
-      out += fmt::format("  {:<30} no violation in the states explored (incomplete)\n", v.guarantee);
+      out += fmt::format("  {:<36} no violation in the states explored (incomplete)\n", v.guarantee);
     if (v.excused > 0)
-      out += fmt::format("  {:<30}   {} behaviour(s) break it by Kafka's own known exception, first: {}\n", "",
+      out += fmt::format("  {:<36}   {} behaviour(s) break it by Kafka's own known exception, first: {}\n", "",
                          v.excused, v.first_excuse);
   }
   return out;
@@ -176,6 +176,7 @@ int run_explore(const ExploreCliOptions& o) {
     v.exercise.sends = result.sends;
     v.exercise.acknowledged = result.acknowledged_sends;
     v.exercise.transactions = result.transactions_completed;
+    v.exercise.offset_commits = result.offset_commits;
     v.exercise.cut_short = static_cast<int>(std::min<std::int64_t>(result.cut_short, 2147483647));
     set_promise(v, *loaded.config);
     if (ev.counterexample) {
@@ -228,7 +229,8 @@ void add_explore_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("explore", "Explore every behaviour of a small world under at most K faults");
   cmd->add_option("--producer", o->producer_file, "Producer .properties file (Java syntax)")->required();
   cmd->add_option("--broker", o->broker_file, "Broker/topic .properties file");
-  cmd->add_option("--consumer", o->consumer_file, "Consumer .properties file: isolation.level (default read_uncommitted)");
+  cmd->add_option("--consumer", o->consumer_file, "Consumer .properties file: isolation.level (default read_uncommitted); group.id and "
+                  "enable.auto.commit (consume-transform-produce)");
   cmd->add_option("--kafka-version", o->kafka_version, "2.8, 3.9, 4.0 or 4.3 (default 3.9)");
   cmd->add_option("--records", o->records, "Records the application sends (default 3)")->check(CLI::Range(1, 20));
   cmd->add_option("--faults", o->faults, "At most this many faults per behaviour (default 1)")->check(CLI::Range(0, 6));

@@ -477,6 +477,7 @@ class Explorer {
     result_.acknowledged_sends += exercised.acknowledged;
     result_.behaviours_with_ack += exercised.acknowledged > 0 ? 1 : 0;
     result_.transactions_completed += exercised.transactions;
+    result_.offset_commits += exercised.offset_commits;
     for (std::size_t i = 0; i < guarantees_.size(); ++i) {
       ExploreVerdict& v = result_.verdicts[i];
       if (v.counterexample && v.length_events <= run.events) continue;
