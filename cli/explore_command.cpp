@@ -77,14 +77,14 @@ std::string result_text(const ExploreResult& r) {
                      static_cast<double>(r.visited_bytes) / (1 << 20), r.omission_probability);
   for (const ExploreVerdict& v : r.verdicts) {
     if (v.counterexample)
-      out += fmt::format("  {:<36} shortest counterexample: {} events, {} fault(s)\n", v.guarantee, v.length_events,
+      out += fmt::format("  {:<30} shortest counterexample: {} events, {} fault(s)\n", v.guarantee, v.length_events,
                          v.counterexample->spec.schedule.faults.size());
     else if (r.complete)
-      out += fmt::format("  {:<36} holds for every behaviour within these bounds\n", v.guarantee);
+      out += fmt::format("  {:<30} holds for every behaviour within these bounds\n", v.guarantee);
     else
-      out += fmt::format("  {:<36} no violation in the states explored (incomplete)\n", v.guarantee);
+      out += fmt::format("  {:<30} no violation in the states explored (incomplete)\n", v.guarantee);
     if (v.excused > 0)
-      out += fmt::format("  {:<36}   {} behaviour(s) break it by Kafka's own known exception, first: {}\n", "",
+      out += fmt::format("  {:<30}   {} behaviour(s) break it by Kafka's own known exception, first: {}\n", "",
                          v.excused, v.first_excuse);
   }
   return out;

@@ -155,10 +155,10 @@ std::string schedules_text(const Verdict& v) {
 
 std::string summary_table(const Report& r) {
   const std::string req = r.requirements ? fmt::format(" {:<8}", "required") : "";
-  std::string out = fmt::format("  {:<36} {:<13} {:>9} {:>10}{}  {}\n", "guarantee", "verdict", "schedules",
+  std::string out = fmt::format("  {:<30} {:<13} {:>9} {:>10}{}  {}\n", "guarantee", "verdict", "schedules",
                                 "acked", req, "Kafka promises it");
   for (const Verdict& v : r.verdicts)
-    out += fmt::format("  {:<36} {:<13} {:>9} {:>10}{}  {}\n", v.guarantee, verdict_word(v), schedules_text(v),
+    out += fmt::format("  {:<30} {:<13} {:>9} {:>10}{}  {}\n", v.guarantee, verdict_word(v), schedules_text(v),
                        v.exercise.acknowledged, r.requirements ? fmt::format(" {:<8}", v.required ? "yes" : "no") : "",
                        promise_word(v));
   return out;
