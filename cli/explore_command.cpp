@@ -135,6 +135,11 @@ int run_explore(const ExploreCliOptions& o) {
       return kBadInput;
     }
     space.consumer = consumer.file->values;
+    // The promises are judged with the consumer too (isolation.level, group.id, enable.auto.commit).
+    if (auto error = apply_consumer_properties(*loaded.config, space.consumer)) {
+      fmt::print(stderr, "kafka-model explore: {}: {}\n", consumer.file->where(error->key), error->message);
+      return kBadInput;
+    }
   }
   space.workload.records = o.records;
   space.workload.mode = mode;
