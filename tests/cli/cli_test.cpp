@@ -835,5 +835,23 @@ TEST_F(Cli, ExploreJsonHasItsFieldsAndVerdictsSayWhatWasExercised) {
     if (g["name"] == "zombie_fenced" || g["name"] == "transactions_atomic") EXPECT_EQ(g["verdict"], "holds") << g["name"];
 }
 
+// explore judges the promises with the consumer file: read_committed and
+// sendOffsetsToTransaction (enable.auto.commit=false) make
+// exactly_once_consume_process_produce promised, and exercised.
+TEST_F(Cli, ExplorePromisesWithTheConsumerFile) {
+  const CliRun r = run("explore --producer " + source("examples/producer-transactional.properties") + " --broker " +
+                       source("examples/broker-min-isr-2.properties") + " --consumer " +
+                       source("examples/consumer-exactly-once.properties") +
+                       " --records 2 --faults 1 --json --guarantee exactly_once_consume_process_produce"
+                       " --guarantee no_aborted_reads --out " + (dir_ / "cx").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  ASSERT_EQ(doc["guarantees"].size(), 2u);
+  for (const auto& g : doc["guarantees"]) {
+    EXPECT_EQ(g["verdict"], "holds") << g["name"];
+    EXPECT_EQ(g["kafka_promises"], true) << g["name"];
+  }
+}
+
 }  // namespace
 }  // namespace kafka_model::cli_test
