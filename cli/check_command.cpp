@@ -37,6 +37,23 @@
 namespace kafka_model::cli {
 namespace {
 
+// What the transactional application does with its input (model/input_consumer.cpp).
+std::string consume_process_produce_note(const ConsumerConfig& consumer) {
+  if (consumer.group_id.empty())
+    return "Without a consumer group.id it consumes nothing: not consume-transform-produce "
+           "(exactly_once_consume_process_produce is not exercised).";
+  if (!consumer.enable_auto_commit)
+    return fmt::format("With group.id={} it is consume-transform-produce: input offset i sent as record i,"
+                       " the consumed offsets committed in each transaction (sendOffsetsToTransaction, "
+                       "enable.auto.commit=false).",
+                       consumer.group_id);
+  return fmt::format("With group.id={} it is consume-transform-produce: input offset i sent as record i,"
+                     " the consumed offsets committed by the consumer outside the transactions (enable.auto.commit="
+                     "true, the consumer's default: every auto.commit.interval.ms={} and on close), not with "
+                     "sendOffsetsToTransaction.",
+                     consumer.group_id, consumer.auto_commit_interval_ms);
+}
+
 // --jobs' default: the machine's cores.
 int default_jobs() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
 
@@ -316,11 +333,11 @@ int run_check(CheckOptions o) {
         "This producer has a transactional.id: the model runs it in transactions ({}; "
         "docs/model.md \"Transactions\"): initTransactions, then {} send() calls per transaction, one "
         "transaction in {} aborted by the application, one with a failed send aborted too; the consumer reads with "
-        "isolation.level={}{}. Not modelled yet: sendOffsetsToTransaction (consume-process-produce), "
-        "a zombie instance that keeps running.",
+        "isolation.level={}{}. {} Not modelled yet: a zombie instance that keeps running.",
         transactions_run_text(*loaded.config),
         Workload{}.records_per_transaction, Workload{}.abort_every, isolation_level_text(loaded.config->consumer),
-        o.consumer_file.empty() ? " (Kafka's default; --consumer FILE sets it)" : ""));
+        o.consumer_file.empty() ? " (Kafka's default; --consumer FILE sets it)" : "",
+        consume_process_produce_note(loaded.config->consumer)));
   std::vector<std::string> names;
   for (const Guarantee* g : guarantees) {
     names.push_back(g->name);
@@ -355,7 +372,9 @@ void add_check_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--producer", o->producer_file, "Producer .properties file (Java syntax)")->required();
   cmd->add_option("--broker", o->broker_file, "Broker/topic .properties file (model.brokers, min.insync.replicas, ...)");
   cmd->add_option("--consumer", o->consumer_file,
-                  "Consumer .properties file: isolation.level (read_uncommitted, Kafka's default, or read_committed)");
+                  "Consumer .properties file: isolation.level (read_uncommitted, Kafka's default, or read_committed); "
+                  "with a transactional.id, group.id makes the application consume-transform-produce and "
+                  "enable.auto.commit=false commits its offsets with sendOffsetsToTransaction");
   cmd->add_option("--kafka-version", o->kafka_version,
                   "Any Kafka release (3.5, 3.9.0, ...); runs the rules of 2.8, 3.9, 4.0 or 4.3 and says which "
                   "(default 3.9)");

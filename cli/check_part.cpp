@@ -21,7 +21,7 @@ using Json = nlohmann::ordered_json;
 
 // A part of another build may judge differently: parts are joined only
 // with the build that wrote them.
-constexpr int kPartFormat = 1;
+constexpr int kPartFormat = 2;  // 2: each case carries its offset commits
 constexpr const char* kPartKey = "kafka_model_check_part";
 
 Json setup_json(const CheckSetup& s) {
@@ -38,13 +38,14 @@ int owned_up_to(int k, int index, int count) { return k > index ? (k - 1 - index
 }  // namespace
 
 CaseRecord case_record(const CaseRead& read) {
-  CaseRecord r{read.number, read.judged, read.cut_short, 0, 0, {}, 0};
+  CaseRecord r{read.number, read.judged, read.cut_short, 0, 0, {}, 0, 0};
   if (read.judged) {
     Exercise e;
     count_exercise(*read.history, e);
     r.sends = e.sends;
     r.acknowledged = e.acknowledged;
     r.transactions = e.transactions;
+    r.offset_commits = e.offset_commits;
   }
   if (read.fault_states) r.fault_states = *read.fault_states;
   return r;
@@ -87,6 +88,7 @@ Report assemble(const CheckPart& part, const std::string& out_dir) {
       v.exercise.sends += r.sends;
       v.exercise.acknowledged += r.acknowledged;
       v.exercise.transactions += r.transactions;
+      v.exercise.offset_commits += r.offset_commits;
       v.exercise.schedules_with_ack += r.acknowledged > 0 ? 1 : 0;
     }
     v.time_limited = o.time_limited;
@@ -106,11 +108,11 @@ std::string to_json(const CheckPart& part) {
   j["kafka_model_version"] = KAFKA_MODEL_VERSION;
   j["shard"] = {{"index", part.shard_index}, {"count", part.shard_count}};
   j["setup"] = setup_json(part.setup);
-  // [number, judged, cut_short, sends, acknowledged, [fault states], transactions] per case.
+  // [number, judged, cut_short, sends, acknowledged, [fault states], transactions, offset commits] per case.
   Json cases = Json::array();
   for (const CaseRecord& r : part.cases)
     cases.push_back(Json::array({r.number, r.judged ? 1 : 0, r.cut_short ? 1 : 0, r.sends, r.acknowledged, r.fault_states,
-                                 r.transactions}));
+                                 r.transactions, r.offset_commits}));
   j["cases"] = std::move(cases);
   Json outcomes = Json::array();
   for (const GuaranteeOutcome& o : part.outcomes) {
@@ -162,7 +164,7 @@ CheckPartParse parse_check_part(std::string_view text) {
       CaseRecord r{c.at(0).get<int>(),           c.at(1).get<int>() != 0,
                    c.at(2).get<int>() != 0,      c.at(3).get<std::int64_t>(),
                    c.at(4).get<std::int64_t>(), c.at(5).get<std::vector<std::uint64_t>>(),
-                   c.at(6).get<std::int64_t>()};
+                   c.at(6).get<std::int64_t>(),  c.at(7).get<std::int64_t>()};
       if (r.number <= previous || r.number > p.setup.budget || (r.number - 1) % p.shard_count != p.shard_index)
         throw std::runtime_error(fmt::format("cases: case {} is out of order or not shard {}/{}'s", r.number,
                                              p.shard_index, p.shard_count));

@@ -36,6 +36,7 @@ struct CaseRecord {
   std::int64_t acknowledged = 0;  // callbacks completed without error
   std::vector<std::uint64_t> fault_states;  // CaseRead::fault_states
   std::int64_t transactions = 0;  // transactions that completed (what exercises a transaction guarantee)
+  std::int64_t offset_commits = 0;  // the group's committed offset moved (exactly_once_consume_process_produce)
 };
 
 struct GuaranteeOutcome {

@@ -131,6 +131,11 @@ int run_explore(const ExploreCliOptions& o) {
       return kBadInput;
     }
     space.consumer = consumer.file->values;
+    // The promises are judged with the consumer too (isolation.level, group.id, enable.auto.commit).
+    if (auto error = apply_consumer_properties(*loaded.config, space.consumer)) {
+      fmt::print(stderr, "kafka-model explore: {}: {}\n", consumer.file->where(error->key), error->message);
+      return kBadInput;
+    }
   }
   space.workload.records = o.records;
   space.workload.mode = mode;
@@ -187,7 +192,8 @@ void add_explore_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("explore", "Explore every behaviour of a small world under at most K faults");
   cmd->add_option("--producer", o->producer_file, "Producer .properties file (Java syntax)")->required();
   cmd->add_option("--broker", o->broker_file, "Broker/topic .properties file");
-  cmd->add_option("--consumer", o->consumer_file, "Consumer .properties file: isolation.level (default read_uncommitted)");
+  cmd->add_option("--consumer", o->consumer_file, "Consumer .properties file: isolation.level (default read_uncommitted); group.id and "
+                  "enable.auto.commit (consume-transform-produce)");
   cmd->add_option("--kafka-version", o->kafka_version, "2.8, 3.9, 4.0 or 4.3 (default 3.9)");
   cmd->add_option("--records", o->records, "Records the application sends (default 3)")->check(CLI::Range(1, 20));
   cmd->add_option("--faults", o->faults, "At most this many faults per behaviour (default 1)")->check(CLI::Range(0, 6));

@@ -55,7 +55,7 @@ int clamp_int(std::int64_t v) { return static_cast<int>(std::min<std::int64_t>(v
 Json counts_json(const ExploreCounts& c) {
   return Json::array({c.states_explored, c.tail_events, c.distinct_states, c.behaviours, c.cut_short, c.sends,
                       c.acknowledged_sends, c.behaviours_with_ack, c.transactions_completed, c.choice_branches,
-                      c.excused});
+                      c.excused, c.offset_commits});
 }
 
 ExploreCounts counts_from(const Json& j) {
@@ -71,6 +71,7 @@ ExploreCounts counts_from(const Json& j) {
   c.transactions_completed = j.at(8).get<std::int64_t>();
   c.choice_branches = j.at(9).get<std::int64_t>();
   c.excused = j.at(10).get<std::vector<std::int64_t>>();
+  c.offset_commits = j.at(11).get<std::int64_t>();
   return c;
 }
 
@@ -93,6 +94,7 @@ int emit_explore(const ExploreSetup& setup, const ExploreResult& result, const s
     v.exercise.sends = result.sends;
     v.exercise.acknowledged = result.acknowledged_sends;
     v.exercise.transactions = result.transactions_completed;
+    v.exercise.offset_commits = result.offset_commits;
     v.exercise.cut_short = clamp_int(result.cut_short);
     if (ev.counterexample) {
       v.violated = true;

@@ -173,12 +173,14 @@ std::string meaning_text(const Report& r) {
       "holds = no counterexample in that many schedules of this fault model ({}), not a proof; \"acked\" counts "
       "the sends acknowledged across them.\n",
       r.fault_model);
-  bool any_idle = false, any_idle_transactional = false;
+  bool any_idle = false, any_idle_transactional = false, any_idle_consuming = false;
   for (const Verdict& v : r.verdicts) {
     const Guarantee* g = find_guarantee(v.guarantee);
-    const bool transactional = g != nullptr && g->transactional;
-    any_idle = any_idle || (!exercised(v) && !transactional);
+    const bool consuming = g != nullptr && g->consume_process_produce;
+    const bool transactional = g != nullptr && g->transactional && !consuming;
+    any_idle = any_idle || (!exercised(v) && !transactional && !consuming);
     any_idle_transactional = any_idle_transactional || (!exercised(v) && transactional);
+    any_idle_consuming = any_idle_consuming || (!exercised(v) && consuming);
   }
   if (any_idle)
     out += "NOT EXERCISED = no send was acknowledged in any schedule, so the guarantee was never put to the test: "
@@ -186,6 +188,10 @@ std::string meaning_text(const Report& r) {
   if (any_idle_transactional)
     out += "NOT EXERCISED for a transaction guarantee = no transaction completed in any schedule: "
            "without transactional.id the producer runs none.\n";
+  if (any_idle_consuming)
+    out += "NOT EXERCISED for exactly_once_consume_process_produce = no input offset was committed in any schedule: "
+           "the application consumes an input topic only with transactional.id and a consumer group.id "
+           "(check --consumer FILE).\n";
   for (const Verdict& v : r.verdicts)
     if (v.exercise.cut_short > 0)
       out += fmt::format("{}: {} schedule(s) hit the model's bounds before settling and were not judged.\n",
@@ -274,9 +280,12 @@ nlohmann::ordered_json counterexample_json(const Verdict& v) {
 
 }  // namespace
 
-// A transaction guarantee is exercised by a completed transaction, any other by an acknowledged send.
+// A transaction guarantee is exercised by a completed transaction, the
+// consume-transform-produce one by a committed input offset, any other by an
+// acknowledged send.
 bool exercised(const Verdict& v) {
   const Guarantee* g = find_guarantee(v.guarantee);
+  if (g != nullptr && g->consume_process_produce) return v.violated || v.exercise.offset_commits > 0;
   if (g != nullptr && g->transactional) return v.violated || v.exercise.transactions > 0;
   return v.violated || v.exercise.acknowledged > 0;
 }
@@ -296,6 +305,7 @@ void count_exercise(const History& history, Exercise& e) {
   e.sends += run.sends;
   e.acknowledged += run.acknowledged;
   e.transactions += run.transactions;
+  e.offset_commits += run.offset_commits;
   e.schedules_with_ack += run.acknowledged > 0 ? 1 : 0;
 }
 

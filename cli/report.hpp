@@ -37,6 +37,7 @@ struct Exercise {
   std::int64_t sends = 0;             // send() calls across them
   std::int64_t acknowledged = 0;      // callbacks completed without error
   std::int64_t transactions = 0;      // transactions that completed (committed or aborted)
+  std::int64_t offset_commits = 0;    // the consumer group's committed offset moved (consume-transform-produce)
   int cut_short = 0;                  // schedules that hit the model's bounds (never judged)
 };
 

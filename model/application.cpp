@@ -120,6 +120,14 @@ void World::app_producer_restarted() {
     app_transaction_lost();
     state_.txn_app.transaction = -1;
     state_.txn_app.completing = false;
+    if (config_.consume_process_produce()) {
+      // The new instance's consumer has no position: it fetches the group's
+      // committed offset at its first poll (input_consumer.cpp).
+      TransactionalApp& a = state_.txn_app;
+      a.position = -1;
+      a.sending_offsets = false;
+      a.consumer_closed = false;
+    }
     if (!app.send_scheduled) {
       app.send_scheduled = true;
       schedule(state_.now_ms, EventKind::AppSendDue);

@@ -590,6 +590,20 @@ std::map<std::string, std::string> Configuration::effective_broker_properties() 
   return out;
 }
 
+// ConsumerConfig's definitions of the keys the consume-transform-produce
+// application reads (clients/.../consumer/ConsumerConfig.java, 3.9):
+// group.id Type.STRING default null (trimmed), enable.auto.commit
+// Type.BOOLEAN default true, auto.commit.interval.ms Type.INT default 5000,
+// atLeast(0).
+std::optional<ConfigError> read_consumer_group_properties(ConsumerConfig& consumer, const Properties& props) {
+  PropertyReader r(props);
+  if (const auto it = props.find("group.id"); it != props.end()) consumer.group_id = std::string(java_trim(it->second));
+  consumer.enable_auto_commit = r.boolean("enable.auto.commit", consumer.enable_auto_commit);
+  consumer.auto_commit_interval_ms =
+      r.integer("auto.commit.interval.ms", JavaType::Int, consumer.auto_commit_interval_ms, at_least(0));
+  return r.error();
+}
+
 ConfigResult build_configuration(KafkaVersion version, const Properties& producer, const Properties& broker,
                                  bool strict) {
   Configuration c;

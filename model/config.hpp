@@ -104,11 +104,22 @@ struct BrokerConfig {
   bool operator==(const BrokerConfig&) const = default;
 };
 
-// The consumer that reads the final log (consumer.properties). Only
-// isolation.level changes what it returns (ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-// default read_uncommitted; the values are case-insensitive as IsolationLevel's).
+// The consumer (consumer.properties): isolation.level changes what the
+// final read returns (ConsumerConfig.ISOLATION_LEVEL_CONFIG, default
+// read_uncommitted; the values are case-insensitive as IsolationLevel's).
+// With a transactional producer, group.id makes the application
+// consume-transform-produce (docs/model.md "Transactions"): it consumes an
+// input topic in that group, and enable.auto.commit says how it commits the
+// consumed offsets: false, as an exactly-once application sets it (Kafka
+// Streams' StreamsConfig forces it false), through the producer's
+// sendOffsetsToTransaction; true, Kafka's default (ConsumerConfig
+// ENABLE_AUTO_COMMIT_CONFIG), by the consumer's auto-commit outside the
+// transaction, every auto.commit.interval.ms (default 5000) and on close.
 struct ConsumerConfig {
   bool read_committed = false;  // isolation.level=read_committed: up to the LSO, aborted records dropped
+  std::string group_id;                       // group.id (default null)
+  bool enable_auto_commit = true;             // enable.auto.commit (ConsumerConfig default true)
+  std::int64_t auto_commit_interval_ms = 5000;  // auto.commit.interval.ms (ConsumerConfig default 5000)
   bool operator==(const ConsumerConfig&) const = default;
 };
 
@@ -128,6 +139,11 @@ struct Configuration {
   // finalized transaction.version is at least 2 (TransactionManager
   // .maybeUpdateTransactionV2Enabled).
   bool transactions_v2() const { return transactional() && broker.transaction_version >= 2; }
+  // The application consumes an input topic, transforms and produces
+  // (transactional.id and the consumer's group.id set).
+  bool consume_process_produce() const { return transactional() && !consumer.group_id.empty(); }
+  // ... and commits the consumed offsets in its transactions.
+  bool sends_offsets_to_transaction() const { return consume_process_produce() && !consumer.enable_auto_commit; }
   // The effective configuration as Kafka key -> value text, for reports.
   // Unset strings print as Kafka logs them: "null".
   std::map<std::string, std::string> effective_producer_properties() const;
@@ -167,11 +183,14 @@ struct ConfigResult {
 ConfigResult build_configuration(KafkaVersion version, const Properties& producer, const Properties& broker,
                                  bool strict = false);
 
-// Applies consumer properties (isolation.level; any other consumer key is
-// accepted and not modelled) to `config`; an invalid value is an error
+// Applies consumer properties (isolation.level, group.id, enable.auto.commit,
+// auto.commit.interval.ms; any other consumer key is accepted and not modelled) to `config`; an invalid value is an error
 // naming the key and Kafka's valid values.
 std::optional<ConfigError> apply_consumer_properties(Configuration& config, const Properties& consumer);
 const char* isolation_level_text(const ConsumerConfig& consumer);  // "read_committed" / "read_uncommitted"
+// group.id, enable.auto.commit, auto.commit.interval.ms, typed as ConfigDef
+// reads them (config.cpp); apply_consumer_properties calls it.
+std::optional<ConfigError> read_consumer_group_properties(ConsumerConfig& consumer, const Properties& props);
 
 // A broker/topic key (model.brokers, min.insync.replicas, ...), as opposed to
 // a producer key: which file a key belongs in.

@@ -16,6 +16,7 @@ const char* isolation_level_text(const ConsumerConfig& consumer) {
 }
 
 std::optional<ConfigError> apply_consumer_properties(Configuration& config, const Properties& consumer) {
+  if (auto error = read_consumer_group_properties(config.consumer, consumer)) return error;
   const auto it = consumer.find("isolation.level");
   if (it == consumer.end()) return std::nullopt;
   std::string value = it->second;

@@ -46,6 +46,9 @@ std::string_view to_string(StepKind kind) {
     case StepKind::TransactionStateChanged: return "TransactionStateChanged";
     case StepKind::MarkerWritten: return "MarkerWritten";
     case StepKind::TransactionHanging: return "TransactionHanging";
+    case StepKind::OffsetsPending: return "OffsetsPending";
+    case StepKind::OffsetsCommitted: return "OffsetsCommitted";
+    case StepKind::OffsetsDiscarded: return "OffsetsDiscarded";
     case StepKind::FaultsHealed: return "FaultsHealed";
     case StepKind::OtherConsumerRead: return "OtherConsumerRead";
     case StepKind::ConsumerRead: return "ConsumerRead";

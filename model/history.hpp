@@ -60,6 +60,12 @@ enum class StepKind : std::uint8_t {
   TransactionStateChanged, // the coordinator's TransactionMetadata moved: detail "From -> To"
   MarkerWritten,           // a partition leader wrote a COMMIT/ABORT control batch (WriteTxnMarkers)
   TransactionHanging,      // at the end: a partition's open transaction no marker will end (offset: its first offset)
+  // consume-transform-produce (KIP-98 sendOffsetsToTransaction, KIP-447): the
+  // group coordinator's offsets for the input partition. offset = the next
+  // input offset to consume (the position committed).
+  OffsetsPending,          // TxnOffsetCommit stored, pending the transaction's marker: offset, producer id, transaction
+  OffsetsCommitted,        // the group's committed offset moved: by a COMMIT marker (transaction) or the consumer (-1)
+  OffsetsDiscarded,        // an ABORT marker dropped the transaction's pending offsets
   // the end of the run
   FaultsHealed,
   OtherConsumerRead,       // transactional runs: what a consumer with the other isolation.level reads (not judged)

@@ -178,6 +178,9 @@ Fields lead_fields(StepKind kind) {
     case StepKind::TransactionStateChanged: return {F::Txn, F::Pid, F::Epoch};
     case StepKind::MarkerWritten: return {F::Partition, F::Offset, F::Txn, F::Pid, F::Epoch};
     case StepKind::TransactionHanging: return {F::Partition, F::Offset, F::Pid, F::Epoch, F::Broker};
+    case StepKind::OffsetsPending:
+    case StepKind::OffsetsCommitted:
+    case StepKind::OffsetsDiscarded: return {F::Offset, F::Txn, F::Pid, F::Epoch};
     case StepKind::OtherConsumerRead: return {F::Partition, F::Offset, F::Record, F::Send, F::Txn};
     case StepKind::FaultsHealed: return {};
     case StepKind::ConsumerRead: return {F::Partition, F::Offset, F::Record, F::Send, F::Pid, F::Epoch, F::Seq};

@@ -53,6 +53,8 @@ const char* to_string(TxnApi api) {
     case TxnApi::InitProducerId: return "InitProducerId";
     case TxnApi::AddPartitionsToTxn: return "AddPartitionsToTxn";
     case TxnApi::EndTxn: return "EndTxn";
+    case TxnApi::AddOffsetsToTxn: return "AddOffsetsToTxn";
+    case TxnApi::TxnOffsetCommit: return "TxnOffsetCommit";
   }
   return "?";
 }
@@ -99,6 +101,12 @@ void World::coordinator_receive(const TxnRequest& request) {
       }
       break;
     }
+    case TxnApi::TxnOffsetCommit:
+      response.error = group_txn_offset_commit(request);
+      break;
+    // handleAddOffsetsToTransaction: handleAddPartitionsToTransaction with
+    // the group's __consumer_offsets partition (request.partitions holds it).
+    case TxnApi::AddOffsetsToTxn:
     case TxnApi::AddPartitionsToTxn: {
       if (!c.metadata) {
         response.error = Errors::INVALID_TXN_STATE;
@@ -263,6 +271,14 @@ void World::coordinator_tick() {
   }
   std::vector<PendingMarker> still;
   for (const PendingMarker& marker : c.markers) {
+    if (marker.partition == kConsumerOffsetsPartition) {
+      // The group coordinator leads the group's __consumer_offsets partition
+      // and it is hosted here: the marker is answered at once
+      // (KafkaApis.handleWriteTxnMarkersRequest ->
+      // GroupCoordinator.scheduleHandleTxnCompletion for the offsets topic).
+      group_complete_txn(marker.producer_id, marker.commit);
+      continue;
+    }
     const PartitionState& partition = state_.partitions.at(static_cast<std::size_t>(marker.partition));
     if (partition.leader < 0 || !broker_available(partition.leader)) {
       still.push_back(marker);
@@ -363,33 +379,62 @@ std::optional<std::pair<Errors, std::string>> World::txn_verify_partition(const 
                                      entry->second.producer_epoch() < batch.producer_epoch;
     if (!open_at_older_epoch) return std::nullopt;
   }
+  if (!config_.transactions_v2()) return txn_verify(batch.producer_id, batch.producer_epoch, batch.partition);
+  return txn_verify_or_add(batch.producer_id, batch.producer_epoch, batch.partition, batch.transaction);
+}
+
+// Transactions V2: the verification adds the partition (verifyOnly = false):
+// the leader's produce, and the group coordinator's TxnOffsetCommit for
+// __consumer_offsets (4.0's TransactionManager.sendOffsetsToTransaction sends
+// no AddOffsetsToTxn under V2: "the client will skip sending AddOffsetsToTxn
+// before sending txnOffsetCommit").
+std::optional<std::pair<Errors, std::string>> World::txn_verify_or_add(std::int64_t producer_id,
+                                                                       std::int32_t producer_epoch,
+                                                                       std::int32_t partition, std::int64_t transaction) {
+  if (auto refused = txn_verify_transaction(producer_id, producer_epoch)) return refused;
+  const auto& partitions = state_.coordinator.metadata->partitions();
+  if (std::find(partitions.begin(), partitions.end(), partition) != partitions.end()) return std::nullopt;
+  using E = TransactionCoordinator::Error;
+  const E added = coordinator_add_partitions(static_cast<std::int16_t>(producer_epoch), {partition}, transaction);
+  if (added == E::NONE) return std::nullopt;
+  const std::string name = partition == kConsumerOffsetsPartition ? std::string("__consumer_offsets") : fmt::format("p{}", partition);
+  return std::pair{added == E::CONCURRENT_TRANSACTIONS ? Errors::NOT_ENOUGH_REPLICAS : Errors::INVALID_TXN_STATE,
+                   fmt::format("transaction: adding {} answered {}", name, TransactionCoordinator::name(added))};
+}
+
+// The coordinator's checks of handleVerifyPartitionsInTransaction before it
+// looks at the partitions: reachable, the producer id's metadata, its epoch,
+// no transaction being completed.
+std::optional<std::pair<Errors, std::string>> World::txn_verify_transaction(std::int64_t producer_id,
+                                                                            std::int32_t producer_epoch) const {
   const TransactionCoordinatorNode& c = state_.coordinator;
   const std::int32_t host = coordinator_broker();
   using S = TransactionCoordinator::State;
   if (host < 0 || !broker_available(host))
     return std::pair{Errors::NOT_ENOUGH_REPLICAS, std::string("transaction verification: COORDINATOR_NOT_AVAILABLE")};
-  if (!c.metadata || c.metadata->producer_id() != batch.producer_id)
+  if (!c.metadata || c.metadata->producer_id() != producer_id)
     return std::pair{Errors::INVALID_TXN_STATE, std::string("transaction verification: INVALID_PRODUCER_ID_MAPPING")};
-  if (c.metadata->producer_epoch() != batch.producer_epoch)
+  if (c.metadata->producer_epoch() != producer_epoch)
     return std::pair{Errors::INVALID_PRODUCER_EPOCH,
                      fmt::format("transaction verification: PRODUCER_FENCED (the coordinator's epoch is {})",
                                  c.metadata->producer_epoch())};
   if (c.metadata->state() == S::PrepareCommit || c.metadata->state() == S::PrepareAbort)
     return std::pair{Errors::NOT_ENOUGH_REPLICAS, std::string("transaction verification: CONCURRENT_TRANSACTIONS")};
+  return std::nullopt;
+}
+
+// The coordinator's side of the verification (handleVerifyPartitionsInTransaction).
+std::optional<std::pair<Errors, std::string>> World::txn_verify(std::int64_t producer_id, std::int32_t producer_epoch,
+                                                                std::int32_t partition) const {
+  if (auto refused = txn_verify_transaction(producer_id, producer_epoch)) return refused;
+  const TransactionCoordinatorNode& c = state_.coordinator;
   const auto& partitions = c.metadata->partitions();
-  if (config_.transactions_v2()) {
-    if (std::find(partitions.begin(), partitions.end(), batch.partition) != partitions.end()) return std::nullopt;
-    using E = TransactionCoordinator::Error;
-    const E added = coordinator_add_partitions(static_cast<std::int16_t>(batch.producer_epoch), {batch.partition},
-                                               batch.transaction);
-    if (added == E::NONE) return std::nullopt;
-    return std::pair{added == E::CONCURRENT_TRANSACTIONS ? Errors::NOT_ENOUGH_REPLICAS : Errors::INVALID_TXN_STATE,
-                     fmt::format("transaction: adding p{} answered {}", batch.partition, TransactionCoordinator::name(added))};
-  }
-  if (std::find(partitions.begin(), partitions.end(), batch.partition) == partitions.end())
+  if (std::find(partitions.begin(), partitions.end(), partition) == partitions.end())
     return std::pair{Errors::INVALID_TXN_STATE,
-                     fmt::format("transaction verification: p{} was not added to the transaction (coordinator: {})",
-                                 batch.partition, TransactionCoordinator::name(c.metadata->state()))};
+                     fmt::format("transaction verification: {} was not added to the transaction (coordinator: {})",
+                                 partition == kConsumerOffsetsPartition ? std::string("__consumer_offsets")
+                                                                        : fmt::format("p{}", partition),
+                                 TransactionCoordinator::name(c.metadata->state()))};
   return std::nullopt;
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <vector>
@@ -18,9 +19,21 @@
 namespace kafka_model {
 
 // The coordinator APIs the client calls (TransactionManager's handlers:
-// InitProducerIdHandler, AddPartitionsToTxnHandler, EndTxnHandler).
-enum class TxnApi : std::uint8_t { InitProducerId, AddPartitionsToTxn, EndTxn };
+// InitProducerIdHandler, AddPartitionsToTxnHandler, EndTxnHandler, and for
+// sendOffsetsToTransaction AddOffsetsToTxnHandler to the transaction
+// coordinator, then TxnOffsetCommitHandler to the group coordinator).
+enum class TxnApi : std::uint8_t { InitProducerId, AddPartitionsToTxn, EndTxn, AddOffsetsToTxn, TxnOffsetCommit };
 const char* to_string(TxnApi api);
+
+// The partition of __consumer_offsets that holds the application's group
+// (GroupMetadataManager.partitionFor(group.id)), as the transaction
+// coordinator lists it among the transaction's partitions after
+// AddOffsetsToTxn (TransactionCoordinator.handleAddPartitionsToTransaction
+// with that one partition). Not a partition of the model's topic: its leader
+// is the group coordinator, co-located with the transaction coordinator
+// (docs/model.md "Transactions"), and its marker completes the group's
+// pending offsets (group_coordinator_node.cpp).
+inline constexpr std::int32_t kConsumerOffsetsPartition = -2;
 
 struct TxnRequest {
   TxnApi api = TxnApi::InitProducerId;
@@ -32,6 +45,7 @@ struct TxnRequest {
   std::vector<std::int32_t> partitions;  // AddPartitionsToTxn
   bool commit = false;                   // EndTxn
   std::int64_t transaction = -1;         // model bookkeeping: the application's transaction ordinal
+  std::int64_t offset = -1;              // TxnOffsetCommit: the input partition's offset to commit
   bool operator==(const TxnRequest&) const = default;
 };
 
@@ -71,6 +85,31 @@ struct TransactionCoordinatorNode {
   bool operator==(const TransactionCoordinatorNode&) const = default;
 };
 
+// A TxnOffsetCommit the group coordinator has stored, pending its
+// transaction's marker (GroupMetadata.pendingTransactionalOffsetCommits,
+// keyed by producer id): a COMMIT marker makes it the committed offset, an
+// ABORT marker drops it (GroupMetadataManager.handleTxnCompletion ->
+// GroupMetadata.completePendingTxnOffsetCommit).
+struct PendingTxnOffset {
+  std::int64_t offset = -1;
+  std::int32_t producer_epoch = -1;
+  std::int64_t transaction = -1;
+  bool operator==(const PendingTxnOffset&) const = default;
+};
+
+// The group coordinator of the application's consumer group, for its one
+// input partition: co-located with the transaction coordinator (the leader
+// of the group's __consumer_offsets partition is taken to be the lowest live
+// broker too) and, like it, never losing a write (docs/model.md).
+struct GroupCoordinatorNode {
+  // The group's committed offset: the next input offset to consume. A group
+  // with none starts at 0, as auto.offset.reset=earliest does (Kafka's
+  // default "latest" would skip the input written before the group first ran).
+  std::int64_t committed_offset = 0;
+  std::map<std::int64_t, PendingTxnOffset> pending;  // by producer id
+  bool operator==(const GroupCoordinatorNode&) const = default;
+};
+
 // The producer's transactional requests (TransactionManager's request queue):
 // one at a time, in Kafka's order (Sender.maybeSendAndPollTransactionalRequest).
 struct TransactionalClient {
@@ -86,6 +125,14 @@ struct TransactionalClient {
   bool committing = false;           // EndTxn(commit) rather than abort
   bool epoch_bump_required = false;  // TransactionManager.epochBumpRequired: InitProducerId after the abort
   bool fenced = false;               // PRODUCER_FENCED: fatal, the instance stops
+  TxnApi in_flight_api = TxnApi::InitProducerId;  // the request out (request_in_flight)
+  // sendOffsetsToTransaction: AddOffsetsToTxnHandler queued, then (once it
+  // is answered) TxnOffsetCommitHandler with the offset; the call returns
+  // when the TxnOffsetCommit is answered.
+  bool add_offsets_needed = false;
+  bool offset_commit_needed = false;
+  std::int64_t offsets_position = -1;
+  bool offsets_added = false;  // AddOffsetsToTxn answered: transactionStarted
   bool operator==(const TransactionalClient&) const = default;
 };
 
@@ -100,6 +147,21 @@ struct TransactionalApp {
   bool send_failed = false;              // a callback of it reported an error (KAFKA-9279: commit must fail)
   bool completing = false;               // commitTransaction / abortTransaction called, not returned
   std::int64_t progress_ms = 0;          // when a transaction or initTransactions last returned
+  // Consume-transform-produce (Configuration::consume_process_produce; input
+  // offset i becomes output record i): the consumer's position in the input,
+  // -1 until the instance has fetched the group's committed offset (after
+  // initTransactions returned, so no transaction of the transactional.id is
+  // still completing: the offset is stable, as KIP-447's requireStable
+  // OffsetFetch waits for); where the open transaction's poll started (the
+  // application seeks back there after abortTransaction); the
+  // sendOffsetsToTransaction call; the consumer's auto-commit timer
+  // (ConsumerCoordinator.nextAutoCommitTimer) and its close().
+  std::int64_t position = 0;
+  std::int64_t transaction_start = 0;
+  bool sending_offsets = false;  // sendOffsetsToTransaction called, not returned
+  bool offsets_sent = false;     // it returned for the open transaction
+  std::int64_t last_auto_commit_ms = 0;
+  bool consumer_closed = false;  // the input is done and close() has run
   bool operator==(const TransactionalApp&) const = default;
 };
 

@@ -114,8 +114,7 @@ bool World::sender_send_transactional_request() {
       return true;
     }
     t.request_in_flight = false;
-    t.new_partitions.insert(t.pending_partitions.begin(), t.pending_partitions.end());
-    t.pending_partitions.clear();
+    txn_requeue(t.in_flight_api);
     Step& step = log_step(StepKind::TxnResponseReceived, producer_node(p.instance));
     step.instance = p.instance;
     step.error = Errors::REQUEST_TIMED_OUT;
@@ -137,6 +136,13 @@ bool World::sender_send_transactional_request() {
     t.end_txn_needed = false;
     app_end_transaction(false, "commitTransaction failed: a send of the transaction failed (KAFKA-9279)");
   }
+  // So is a pending AddOffsetsToTxn / TxnOffsetCommit (maybeTerminateRequestWithError):
+  // sendOffsetsToTransaction throws and the application aborts.
+  if ((t.add_offsets_needed || t.offset_commit_needed) && state == TmState::ABORTABLE_ERROR) {
+    t.add_offsets_needed = t.offset_commit_needed = false;
+    state_.txn_app.sending_offsets = false;
+    app_end_transaction(false, "sendOffsetsToTransaction failed: a send of the transaction failed");
+  }
   if (state_.now_ms < t.retry_at_ms) {
     wake_sender_at(t.retry_at_ms);
     return true;
@@ -153,6 +159,14 @@ bool World::sender_send_transactional_request() {
     request.partitions.assign(t.new_partitions.begin(), t.new_partitions.end());
     t.pending_partitions = t.new_partitions;
     t.new_partitions.clear();
+  } else if (t.add_offsets_needed) {
+    request.api = TxnApi::AddOffsetsToTxn;
+    request.partitions = {kConsumerOffsetsPartition};
+    t.add_offsets_needed = false;
+  } else if (t.offset_commit_needed) {
+    request.api = TxnApi::TxnOffsetCommit;  // to the group coordinator, co-located with the transaction coordinator
+    request.offset = t.offsets_position;
+    t.offset_commit_needed = false;
   } else if (t.end_txn_needed && p.batches.empty()) {
     request.api = TxnApi::EndTxn;
     request.commit = t.committing;
@@ -162,10 +176,7 @@ bool World::sender_send_transactional_request() {
   // FindCoordinator: no live broker hosts it, retry after the backoff.
   request.broker = coordinator_broker();
   if (request.broker < 0) {
-    if (request.api == TxnApi::AddPartitionsToTxn) {
-      t.new_partitions.insert(t.pending_partitions.begin(), t.pending_partitions.end());
-      t.pending_partitions.clear();
-    }
+    txn_requeue(request.api);
     t.retry_at_ms = after(state_.now_ms, config_.producer.retry_backoff_ms);
     wake_sender_at(t.retry_at_ms);
     return true;
@@ -177,6 +188,7 @@ bool World::sender_send_transactional_request() {
 void World::transmit_txn_request(TxnRequest request) {
   TransactionalClient& t = state_.txn_client;
   t.request_in_flight = true;
+  t.in_flight_api = request.api;
   t.sent_ms = state_.now_ms;
   request.correlation_id = ++t.correlation_id;
   Step& step = log_step(StepKind::TxnRequestSent, producer_node(request.instance));
@@ -191,13 +203,31 @@ void World::transmit_txn_request(TxnRequest request) {
     what += " [" + parts + "]";
   }
   if (request.api == TxnApi::EndTxn) what += request.commit ? "(commit)" : "(abort)";
+  if (request.api == TxnApi::AddOffsetsToTxn) what += " [__consumer_offsets of group.id=" + config_.consumer.group_id + "]";
+  if (request.api == TxnApi::TxnOffsetCommit) {
+    step.offset = request.offset;
+    what += fmt::format(" offset {} (group.id={})", request.offset, config_.consumer.group_id);
+  }
   step.broker = request.broker;
-  step.detail = what + fmt::format(" to the coordinator on broker-{}", request.broker);
+  step.detail = what + fmt::format(" to the {}coordinator on broker-{}",
+                                   request.api == TxnApi::TxnOffsetCommit ? "group " : "", request.broker);
   const std::int64_t id = state_.next_message++;
   const std::int32_t instance = request.instance;
   const std::int32_t broker = request.broker;
   state_.txn_requests_on_wire.emplace(id, std::move(request));
   schedule(deliver_in_order(2, instance, broker, network_delay()), EventKind::TxnRequestArrives, id);
+}
+
+// A request that got no answer, a retriable error, or no coordinator to go
+// to: its handler is queued again (TxnRequestHandler.reenqueue).
+void World::txn_requeue(TxnApi api) {
+  TransactionalClient& t = state_.txn_client;
+  if (api == TxnApi::AddPartitionsToTxn) {
+    t.new_partitions.insert(t.pending_partitions.begin(), t.pending_partitions.end());
+    t.pending_partitions.clear();
+  }
+  if (api == TxnApi::AddOffsetsToTxn) t.add_offsets_needed = true;
+  if (api == TxnApi::TxnOffsetCommit) t.offset_commit_needed = true;
 }
 
 // The handlers' handleResponse: InitProducerIdHandler, AddPartitionsToTxnHandler, EndTxnHandler.
@@ -217,10 +247,7 @@ void World::txn_client_receive(const TxnResponse& response) {
   if (response.error != Errors::NONE) step.error = response.error;
   wake_sender_at(state_.now_ms);
   if (coordinator_retriable(response.error)) {
-    if (request.api == TxnApi::AddPartitionsToTxn) {  // retried with whatever is new since
-      t.new_partitions.insert(t.pending_partitions.begin(), t.pending_partitions.end());
-      t.pending_partitions.clear();
-    }
+    txn_requeue(request.api);  // AddPartitionsToTxn: retried with whatever is new since
     // AddPartitionsToTxnHandler.maybeOverrideRetryBackoffMs: the first
     // AddPartitionsToTxn of a transaction refused CONCURRENT_TRANSACTIONS (the
     // previous one is still completing) retries after min(20 ms, retry.backoff.ms).
@@ -258,6 +285,13 @@ void World::txn_client_receive(const TxnResponse& response) {
       t.partitions_in_transaction.insert(t.pending_partitions.begin(), t.pending_partitions.end());
       t.pending_partitions.clear();
       break;
+    case TxnApi::AddOffsetsToTxn:  // AddOffsetsToTxnHandler: the TxnOffsetCommit follows; transactionStarted
+      t.offsets_added = true;
+      t.offset_commit_needed = true;
+      break;
+    case TxnApi::TxnOffsetCommit:
+      app_offsets_sent();
+      break;
     case TxnApi::EndTxn: {
       // completeTransaction: READY, or INITIALIZING when an epoch bump is required.
       const bool committed = request.commit;
@@ -270,6 +304,7 @@ void World::txn_client_receive(const TxnResponse& response) {
         p.sequences.clear();
       }
       t.end_txn_needed = false;
+      t.offsets_added = false;
       t.partitions_in_transaction.clear();
       t.new_partitions.clear();
       t.pending_partitions.clear();
@@ -333,25 +368,43 @@ void World::app_transaction_due() {
   TransactionalApp& a = state_.txn_app;
   const ProducerClient& p = state_.producer;
   app.send_scheduled = false;
-  if (!p.alive || a.completing || state_.txn_client.fenced) return;
+  if (!p.alive || a.completing || a.sending_offsets || state_.txn_client.fenced) return;
   const TmState state = p.transaction_manager.state();
-  const bool more = !app.resend_queue.empty() || app.next_new_record < workload_.records;
+  // Consume-transform-produce: the next records are the input from the position.
+  const bool consuming = config_.consume_process_produce();
+  auto more_input = [&] {
+    return consuming ? a.position < workload_.records
+                     : !app.resend_queue.empty() || app.next_new_record < workload_.records;
+  };
   if (a.transaction < 0) {
-    if (state != TmState::READY || !more) return;  // initTransactions still blocking, or done
+    if (state != TmState::READY) return;  // initTransactions still blocking
+    if (consuming) consumer_poll();
+    if (!more_input()) {  // done
+      if (consuming) consumer_close();
+      return;
+    }
     state_.producer.transaction_manager.transition_to(TmState::IN_TRANSACTION);
     a.transaction = a.next_transaction++;
     a.records.clear();
     a.sends = 0;
     a.send_failed = false;
+    a.transaction_start = a.position;
+    a.offsets_sent = false;
     Step& step = log_step(StepKind::TransactionBegun, "app");
     step.instance = p.instance;
     step.transaction = a.transaction;
     step.detail = "beginTransaction";
+    if (consuming) {
+      step.offset = a.position;
+      step.detail += fmt::format(" (input polled from offset {})", a.position);
+    }
   }
   if (state_.producer.transaction_manager.state() == TmState::IN_TRANSACTION &&
-      a.sends < workload_.records_per_transaction && more) {
+      a.sends < workload_.records_per_transaction && more_input()) {
     std::int64_t record = -1;
-    if (!app.resend_queue.empty()) {
+    if (consuming) {
+      record = a.position++;  // input offset i -> output record i
+    } else if (!app.resend_queue.empty()) {
       record = app.resend_queue.front();
       app.resend_queue.pop_front();
     } else {
@@ -367,6 +420,8 @@ void World::app_transaction_due() {
   const bool chosen = workload_.abort_every > 0 && (a.transaction + 1) % workload_.abort_every == 0;
   if (state_.producer.transaction_manager.state() == TmState::ABORTABLE_ERROR || a.send_failed) {
     app_end_transaction(false, "commitTransaction failed: a send of the transaction failed (KAFKA-9279)");
+  } else if (config_.sends_offsets_to_transaction() && !a.offsets_sent) {
+    app_send_offsets_to_transaction();  // commitTransaction (or abortTransaction) once it returns
   } else if (chosen) {
     app_end_transaction(false, fmt::format("abortTransaction: the application aborts this one (abort_every={})",
                                            workload_.abort_every));
@@ -389,7 +444,8 @@ void World::app_end_transaction(bool commit, std::string why) {
   step.transaction = a.transaction;
   step.detail = std::move(why);
   t.committing = commit;
-  if (t.partitions_in_transaction.empty() && t.pending_partitions.empty() && t.new_partitions.empty()) {
+  if (t.partitions_in_transaction.empty() && t.pending_partitions.empty() && t.new_partitions.empty() &&
+      !t.offsets_added) {
     // Nothing reached the coordinator: completeTransaction without EndTxn.
     if (!commit) txn_abort_undrained_batches();
     if (p.batches.empty()) {
@@ -421,10 +477,21 @@ void World::app_transaction_completed(bool committed) {
   (void)app;
 }
 
-// The transaction's records did not commit: sent again in a later one.
+// The transaction's records did not commit: sent again in a later one. A
+// consume-transform-produce application seeks its consumer back to where the
+// transaction's poll began (with sendOffsetsToTransaction, the group's
+// committed offset: ExactlyOnceMessageProcessor.resetToLastCommittedPositions)
+// and processes that input again.
 void World::app_transaction_lost() {
   ApplicationState& app = state_.app;
   TransactionalApp& a = state_.txn_app;
+  if (config_.consume_process_produce()) {
+    for (std::int64_t record : a.records) app.records[record].acknowledged = false;
+    a.position = a.transaction_start;
+    a.offsets_sent = false;
+    a.records.clear();
+    return;
+  }
   for (std::int64_t record : a.records) {
     AppRecord& r = app.records[record];
     r.acknowledged = false;
@@ -458,7 +525,9 @@ bool World::txn_app_blocked() const {
 bool World::app_transactions_done() const {
   const ApplicationState& app = state_.app;
   const TransactionalApp& a = state_.txn_app;
-  return app.next_new_record >= workload_.records && app.resend_queue.empty() && app.blocked.empty() &&
+  const bool input_done = config_.consume_process_produce() ? a.consumer_closed
+                                                             : app.next_new_record >= workload_.records;
+  return input_done && app.resend_queue.empty() && app.blocked.empty() &&
          app.outstanding_sends == 0 &&
          a.transaction < 0 && !a.completing && !state_.txn_client.init_needed &&
          !state_.txn_client.request_in_flight;

@@ -29,6 +29,13 @@ World::World(Configuration config, Workload workload, FaultSchedule faults, Choo
   // The consumer's isolation.level changes what it reads only for a
   // transactional producer: recorded only then (other histories unchanged).
   if (config_.transactional()) history_.config["isolation.level"] = isolation_level_text(config_.consumer);
+  // So are the consume-transform-produce application's consumer keys
+  // (input_consumer.cpp): the exactly-once checker knows the run is one.
+  if (config_.consume_process_produce()) {
+    history_.config["group.id"] = config_.consumer.group_id;
+    history_.config["enable.auto.commit"] = config_.consumer.enable_auto_commit ? "true" : "false";
+    history_.config["auto.commit.interval.ms"] = std::to_string(config_.consumer.auto_commit_interval_ms);
+  }
   cluster_start();
   first_fault_seq_ = state_.next_event_seq;
   for (std::size_t i = 0; i < schedule_.faults.size(); ++i)

@@ -177,6 +177,20 @@ class World {
   void app_transaction_completed(bool committed);
   void app_transaction_lost();
   bool app_transactions_done() const;
+  void txn_requeue(TxnApi api);
+
+  // ---- input_consumer.cpp: the consume-transform-produce application's
+  // consumer (Configuration::consume_process_produce)
+  void consumer_poll();
+  void consumer_close();
+  void app_send_offsets_to_transaction();
+  void app_offsets_sent();
+
+  // ---- group_coordinator_node.cpp: GroupCoordinator / GroupMetadataManager
+  // for the application's group, co-located with the transaction coordinator
+  Errors group_txn_offset_commit(const TxnRequest& request);
+  void group_complete_txn(std::int64_t producer_id, bool commit);
+  void group_commit_offset(std::int64_t offset, const std::string& why);
 
   // ---- transaction_coordinator_node.cpp: TransactionCoordinator + TransactionMarkerChannelManager
   void coordinator_receive(const TxnRequest& request);
@@ -195,6 +209,12 @@ class World {
                                                            const std::vector<std::int32_t>& partitions,
                                                            std::int64_t transaction);
   std::optional<std::pair<Errors, std::string>> txn_verify_partition(const Replica& replica, const WireBatch& batch);
+  std::optional<std::pair<Errors, std::string>> txn_verify_transaction(std::int64_t producer_id,
+                                                                       std::int32_t producer_epoch) const;
+  std::optional<std::pair<Errors, std::string>> txn_verify_or_add(std::int64_t producer_id, std::int32_t producer_epoch,
+                                                                  std::int32_t partition, std::int64_t transaction);
+  std::optional<std::pair<Errors, std::string>> txn_verify(std::int64_t producer_id, std::int32_t producer_epoch,
+                                                           std::int32_t partition) const;
 
   // ---- cluster.cpp
   void cluster_start();

@@ -181,7 +181,7 @@ void add(H& h, const ApplicationState& v) {
 template <class H>
 void add(H& h, const TxnRequest& v) {
   add(h, v.api), add(h, v.correlation_id), add(h, v.instance), add(h, v.broker), add(h, v.producer_id);
-  add(h, v.producer_epoch), add(h, v.partitions), add(h, v.commit), add(h, v.transaction);
+  add(h, v.producer_epoch), add(h, v.partitions), add(h, v.commit), add(h, v.transaction), add(h, v.offset);
 }
 template <class H>
 void add(H& h, const TxnResponse& v) {
@@ -200,22 +200,33 @@ template <class H>
 void add(H& h, const TransactionalClient& v) {
   add(h, v.init_needed), add(h, v.request_in_flight), add(h, v.correlation_id), add(h, v.sent_ms), add(h, v.retry_at_ms), add(h, v.partitions_in_transaction);
   add(h, v.new_partitions), add(h, v.pending_partitions), add(h, v.end_txn_needed), add(h, v.committing);
-  add(h, v.epoch_bump_required), add(h, v.fenced);
+  add(h, v.epoch_bump_required), add(h, v.fenced), add(h, v.in_flight_api), add(h, v.add_offsets_needed);
+  add(h, v.offset_commit_needed), add(h, v.offsets_position), add(h, v.offsets_added);
 }
 template <class H>
 void add(H& h, const TransactionalApp& v) {
   add(h, v.next_transaction), add(h, v.transaction), add(h, v.records), add(h, v.sends), add(h, v.send_failed);
-  add(h, v.completing), add(h, v.progress_ms);
+  add(h, v.completing), add(h, v.progress_ms), add(h, v.position), add(h, v.transaction_start);
+  add(h, v.sending_offsets), add(h, v.offsets_sent), add(h, v.last_auto_commit_ms), add(h, v.consumer_closed);
+}
+template <class H>
+void add(H& h, const PendingTxnOffset& v) {
+  add(h, v.offset), add(h, v.producer_epoch), add(h, v.transaction);
+}
+template <class H>
+void add(H& h, const GroupCoordinatorNode& v) {
+  add(h, v.committed_offset), add(h, v.pending);
 }
 // The transactional components: nothing is added for a run without them, so
 // its hash is what it was before transactions were modelled.
 template <class H>
 void add_transactions(H& h, const WorldState& s) {
   if (s.coordinator == TransactionCoordinatorNode{} && s.txn_client == TransactionalClient{} &&
-      s.txn_app == TransactionalApp{} && s.txn_requests_on_wire.empty() && s.txn_responses_on_wire.empty())
+      s.txn_app == TransactionalApp{} && s.txn_requests_on_wire.empty() && s.txn_responses_on_wire.empty() &&
+      s.group == GroupCoordinatorNode{})
     return;
   add(h, s.txn_requests_on_wire), add(h, s.txn_responses_on_wire), add(h, s.coordinator), add(h, s.txn_client);
-  add(h, s.txn_app);
+  add(h, s.txn_app), add(h, s.group);
 }
 template <class H>
 void add(H& h, const Event& v) {

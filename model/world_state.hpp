@@ -401,6 +401,7 @@ struct WorldState {
   TransactionCoordinatorNode coordinator;
   TransactionalClient txn_client;
   TransactionalApp txn_app;
+  GroupCoordinatorNode group;  // consume-transform-produce only (group_coordinator_node.cpp)
   bool operator==(const WorldState&) const = default;
 };
 

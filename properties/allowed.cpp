@@ -259,6 +259,29 @@ Promise last_stable_offset_advances(const Configuration& c) {
                  "modelled) closes it; the model keeps it unpromised"};
 }
 
+// KIP-98 / KIP-447: the consumed offsets committed in the transaction
+// (sendOffsetsToTransaction) become the group's committed offset with the
+// transaction's COMMIT marker and are dropped with its ABORT marker, so a
+// restarted (or fenced, or aborting) application resumes exactly after the
+// input of the last committed transaction.
+Promise exactly_once_consume_process_produce(const Configuration& c) {
+  if (!c.consume_process_produce())
+    return {false, "not consume-transform-produce: the application consumes an input topic only with transactional.id "
+                   "and the consumer's group.id; nothing exercised"};
+  if (c.consumer.enable_auto_commit)
+    return {false, "KafkaConsumer docs / KIP-98: with enable.auto.commit=true (the consumer's default) the input "
+                   "offsets are committed by the consumer outside the transaction, so a restart between a "
+                   "transaction's commit and the next offset commit processes its input again (Kafka Streams forces "
+                   "enable.auto.commit=false for exactly-once)"};
+  if (!c.consumer.read_committed) return {false, kReadUncommitted};
+  if (!durable_acks(c)) return {false, why_not_durable(c) + ", and with it the output of a committed transaction"};
+  return {true,
+          "KIP-98 / KIP-447 (sendOffsetsToTransaction): the input offsets commit atomically with the outputs (the "
+          "COMMIT marker on the group's __consumer_offsets partition), so each input record's output is committed "
+          "exactly once and a read_committed consumer reads it once",
+          {late_transaction_write(c)}};
+}
+
 }  // namespace
 
 Promise kafka_promises(const Configuration& config, std::string_view guarantee) {
@@ -273,6 +296,7 @@ Promise kafka_promises(const Configuration& config, std::string_view guarantee) 
   if (guarantee == "transactions_atomic") return transactions_atomic(config);
   if (guarantee == "zombie_fenced") return zombie_fenced(config);
   if (guarantee == "last_stable_offset_advances") return last_stable_offset_advances(config);
+  if (guarantee == "exactly_once_consume_process_produce") return exactly_once_consume_process_produce(config);
   return {false, "unknown guarantee '" + std::string(guarantee) + "'"};
 }
 
@@ -295,8 +319,18 @@ std::string remedy(const Configuration& config, std::string_view guarantee) {
              "never read";
     if (!config.consumer.read_committed)
       return "isolation.level=read_committed on the consumer, so a re-sent record's aborted copy is never read";
-    return "commit the consumed input offsets in the same transaction (sendOffsetsToTransaction; not modelled "
-           "yet), so a restarted application does not send again what a committed transaction wrote";
+    return "commit the consumed input offsets in the same transaction (sendOffsetsToTransaction, "
+           "enable.auto.commit=false, with a consumer group.id: check --consumer), so a restarted application does "
+           "not send again what a committed transaction wrote";
+  }
+  if (guarantee == "exactly_once_consume_process_produce") {
+    if (!config.consume_process_produce())
+      return "set transactional.id and the consumer's group.id (a consume-transform-produce application)";
+    if (config.consumer.enable_auto_commit)
+      return "enable.auto.commit=false on the consumer and commit the consumed offsets with "
+             "producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata()) before commitTransaction";
+    if (!config.consumer.read_committed) return "isolation.level=read_committed on the consumer";
+    return durability_remedy(config);
   }
   if (guarantee == "zombie_fenced") return "set transactional.id (the same one for every instance of the application)";
   if (guarantee == "last_stable_offset_advances")

@@ -18,6 +18,9 @@
 // | acknowledged_offsets_correct | as no_lost_acknowledged_writes, or acks=0       | docs: acks ("-1" with acks=0) |
 // | no_send_failed_out_of_order  | idempotent and not transactional; trivially     | docs: enable.idempotence      |
 // |                              | without idempotence (no sequences)              | ("exactly one copy")          |
+// | exactly_once_consume_process | transactional.id + group.id, sendOffsets-       | KIP-98, KIP-447               |
+// | _produce                     | ToTransaction (enable.auto.commit=false),       |                               |
+// |                              | read_committed, as no_lost_acknowledged_writes  |                               |
 //
 // Known exceptions (Promise::exceptions): a promise Kafka documents but its
 // own rules break in a known race, with the tickets. The idempotence

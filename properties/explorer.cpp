@@ -508,6 +508,7 @@ class Explorer {
     result_.acknowledged_sends += exercised.acknowledged;
     result_.behaviours_with_ack += exercised.acknowledged > 0 ? 1 : 0;
     result_.transactions_completed += exercised.transactions;
+    result_.offset_commits += exercised.offset_commits;
     for (std::size_t i = 0; i < guarantees_.size(); ++i) {
       ExploreVerdict& v = result_.verdicts[i];
       if (v.counterexample && v.length_events <= run.events) continue;
@@ -568,7 +569,7 @@ class Explorer {
 ExploreCounts ExploreResult::counts() const {
   ExploreCounts c{states_explored, tail_events,         distinct_states,        behaviours,      cut_short,
                   sends,           acknowledged_sends, behaviours_with_ack, transactions_completed, choice_branches,
-                  {}};
+                  {},              offset_commits};
   for (const ExploreVerdict& v : verdicts) c.excused.push_back(v.excused);
   return c;
 }
@@ -584,6 +585,7 @@ void ExploreResult::set_counts(const ExploreCounts& c) {
   behaviours_with_ack = c.behaviours_with_ack;
   transactions_completed = c.transactions_completed;
   choice_branches = c.choice_branches;
+  offset_commits = c.offset_commits;
   for (std::size_t i = 0; i < verdicts.size() && i < c.excused.size(); ++i) verdicts[i].excused = c.excused[i];
 }
 
@@ -635,6 +637,7 @@ ExploreResult merge_explore_shards(const std::vector<ExploreResult>& shards) {
     to.behaviours_with_ack += c.behaviours_with_ack - minus.behaviours_with_ack;
     to.transactions_completed += c.transactions_completed - minus.transactions_completed;
     to.choice_branches += c.choice_branches - minus.choice_branches;
+    to.offset_commits += c.offset_commits - minus.offset_commits;
     to.excused.resize(c.excused.size(), 0);
     for (std::size_t i = 0; i < c.excused.size(); ++i)
       to.excused[i] += c.excused[i] - (i < minus.excused.size() ? minus.excused[i] : 0);

@@ -102,6 +102,7 @@ struct ExploreCounts {
   std::int64_t transactions_completed = 0;
   std::int64_t choice_branches = 0;
   std::vector<std::int64_t> excused;  // per verdict
+  std::int64_t offset_commits = 0;
   bool operator==(const ExploreCounts&) const = default;
 };
 
@@ -118,6 +119,7 @@ struct ExploreResult {
   std::int64_t acknowledged_sends = 0;
   std::int64_t behaviours_with_ack = 0;
   std::int64_t transactions_completed = 0;
+  std::int64_t offset_commits = 0;  // the consumer group's committed offset moved (consume-transform-produce)
   std::int64_t choice_branches = 0;  // transitions re-run with an enumerated decision forced to another value
   int depth = 0;                     // deepest BFS layer reached
   bool complete = true;              // false when max_states stopped it

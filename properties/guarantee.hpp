@@ -29,6 +29,9 @@ struct Guarantee {
   // A guarantee about transactions: exercised only by a run that completed a
   // transaction (a non-transactional producer never exercises it).
   bool transactional = false;
+  // A guarantee about consume-transform-produce: exercised only by a run
+  // whose group committed an input offset (RunExercise::offset_commits).
+  bool consume_process_produce = false;
 };
 
 const std::vector<Guarantee>& all_guarantees();
@@ -51,5 +54,6 @@ std::vector<Anomaly> check_no_aborted_reads(const History& history);
 std::vector<Anomaly> check_transactions_atomic(const History& history);
 std::vector<Anomaly> check_zombie_fenced(const History& history);
 std::vector<Anomaly> check_last_stable_offset_advances(const History& history);
+std::vector<Anomaly> check_exactly_once_consume_process_produce(const History& history);
 
 }  // namespace kafka_model

@@ -42,6 +42,11 @@ const std::vector<Guarantee>& all_guarantees() {
        "once faults heal, no transaction stays open on a partition with no marker to end it (read_committed "
        "consumers would stop there for good)",
        &check_last_stable_offset_advances, true},
+      {"exactly_once_consume_process_produce", "duplicate",
+       "a consume-transform-produce application's read output holds exactly one record per input offset below the "
+       "group's committed offset and none beyond it, and each transaction commits the offsets of exactly the "
+       "outputs it commits",
+       &check_exactly_once_consume_process_produce, true, true},
   };
   return guarantees;
 }

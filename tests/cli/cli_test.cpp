@@ -158,11 +158,11 @@ TEST_F(Cli, JsonHasTheDocumentedShape) {
   EXPECT_EQ(doc["effective_config"]["enable.idempotence"], "false");
   EXPECT_EQ(doc["effective_config"]["min.insync.replicas"], "1");
   EXPECT_TRUE(doc["config_error"].is_null());
-  ASSERT_EQ(doc["guarantees"].size(), 10u);
+  ASSERT_EQ(doc["guarantees"].size(), 11u);
   bool saw_violation = false;
   for (const auto& g : doc["guarantees"]) {
     if (g["name"] == "no_aborted_reads" || g["name"] == "transactions_atomic" || g["name"] == "zombie_fenced" ||
-        g["name"] == "last_stable_offset_advances") {
+        g["name"] == "last_stable_offset_advances" || g["name"] == "exactly_once_consume_process_produce") {
       EXPECT_EQ(g["verdict"], "not_exercised");  // no transactional.id: no transaction ran
       continue;
     }
@@ -525,11 +525,11 @@ TEST_F(Cli, JunitHasOneTestCasePerGuarantee) {
   const CliRun r = check("enable.idempotence=false\n", "--require no_duplicates_within_session --junit " + junit_path);
   EXPECT_EQ(r.exit_code, 1);
   const std::string xml = slurp(junit_path);
-  EXPECT_EQ(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kafka-model\" tests=\"10\"", 0), 0u)
+  EXPECT_EQ(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kafka-model\" tests=\"11\"", 0), 0u)
       << xml;
   std::size_t cases = 0;
   for (std::size_t at = 0; (at = xml.find("<testcase ", at)) != std::string::npos; ++at) ++cases;
-  EXPECT_EQ(cases, 10u);
+  EXPECT_EQ(cases, 11u);
   EXPECT_TRUE(contains(xml, "name=\"no_duplicates_within_session\">\n      <failure type=\"violated\"")) << xml;
   EXPECT_TRUE(contains(xml, "failures=\"1\"")) << xml;
   EXPECT_TRUE(contains(xml, "<skipped message=\"not required: no_duplicates: violated")) << xml;
@@ -833,6 +833,24 @@ TEST_F(Cli, ExploreJsonHasItsFieldsAndVerdictsSayWhatWasExercised) {
   const auto tdoc = nlohmann::json::parse(t.out);
   for (const auto& g : tdoc["guarantees"])
     if (g["name"] == "zombie_fenced" || g["name"] == "transactions_atomic") EXPECT_EQ(g["verdict"], "holds") << g["name"];
+}
+
+// explore judges the promises with the consumer file: read_committed and
+// sendOffsetsToTransaction (enable.auto.commit=false) make
+// exactly_once_consume_process_produce promised, and exercised.
+TEST_F(Cli, ExplorePromisesWithTheConsumerFile) {
+  const CliRun r = run("explore --producer " + source("examples/producer-transactional.properties") + " --broker " +
+                       source("examples/broker-min-isr-2.properties") + " --consumer " +
+                       source("examples/consumer-exactly-once.properties") +
+                       " --records 2 --faults 1 --json --guarantee exactly_once_consume_process_produce"
+                       " --guarantee no_aborted_reads --out " + (dir_ / "cx").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  ASSERT_EQ(doc["guarantees"].size(), 2u);
+  for (const auto& g : doc["guarantees"]) {
+    EXPECT_EQ(g["verdict"], "holds") << g["name"];
+    EXPECT_EQ(g["kafka_promises"], true) << g["name"];
+  }
 }
 
 }  // namespace

@@ -148,6 +148,34 @@ TEST(TransactionalExamples, CheckFindsTheTransactionVerdicts) {
   }
 }
 
+// Consume-transform-produce (a consumer file with group.id): without
+// sendOffsetsToTransaction (auto-commit, the consumer's default) a restart
+// processes committed input again; with it each input is processed once.
+struct ConsumingExample {
+  const char* consumer;
+  const char* verdict;  // exactly_once_consume_process_produce
+};
+
+const ConsumingExample kConsumingExamples[] = {
+    {"consumer-consume-process-produce", "violated"},
+    {"consumer-exactly-once", "holds"},
+};
+
+TEST(ConsumingExamples, CheckFindsTheExactlyOnceVerdicts) {
+  for (const ConsumingExample& e : kConsumingExamples) {
+    const fs::path dir = scratch_dir(std::string("cpp-") + e.consumer);
+    const std::string args = "check --json --producer " + example_path("producer-transactional") + " --broker " +
+                             example_path("broker-min-isr-2") + " --consumer " + example_path(e.consumer) +
+                             " --out " + (dir / "cx").string() +
+                             " --budget 200 --guarantee exactly_once_consume_process_produce";
+    const CliRun r = run_kafka_model(args, dir);
+    ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err;
+    const auto doc = nlohmann::json::parse(r.out);
+    ASSERT_EQ(doc["guarantees"].size(), 1u);
+    EXPECT_EQ(doc["guarantees"][0]["verdict"], e.verdict) << e.consumer;
+  }
+}
+
 // A new file in examples/ needs a row above.
 TEST(ExamplesTable, CoversEveryFileInExamples) {
   std::set<std::string> covered;
@@ -157,6 +185,7 @@ TEST(ExamplesTable, CoversEveryFileInExamples) {
   }
   for (const TransactionalExample& e : kTransactionalExamples)
     if (*e.consumer != '\0') covered.insert(e.consumer);
+  for (const ConsumingExample& e : kConsumingExamples) covered.insert(e.consumer);
   for (const auto& entry : fs::directory_iterator(source("examples"))) {
     if (entry.path().extension() != ".properties") continue;
     EXPECT_EQ(covered.count(entry.path().stem().string()), 1u) << entry.path() << " has no expected verdicts";

@@ -170,6 +170,16 @@ class HistoryBuilder {
     h_.steps[i].batch = batch;
     return i;
   }
+  // The group's committed offset moved to `offset` (by transaction `txn`'s
+  // COMMIT marker, or by the consumer with txn -1).
+  std::size_t offsets_committed(std::int64_t offset, std::int64_t txn = -1, std::int64_t pid = 1000) {
+    Step& s = add(StepKind::OffsetsCommitted);
+    s.node = "broker-0";
+    s.offset = offset;
+    s.transaction = txn;
+    s.producer_id = txn >= 0 ? pid : -1;
+    return last();
+  }
   std::size_t offline(std::int32_t partition) {
     add(StepKind::ConsumerRead).partition = partition;
     return last();
@@ -824,6 +834,121 @@ TEST(LastStableOffsetAdvances, NoHangingStepNoAnomaly) {
   EXPECT_TRUE(check_last_stable_offset_advances(b.history()).empty());
 }
 
+// ---------------------------------------------------------------- exactly_once_consume_process_produce
+
+// Transactions 0 and 1 each consume two input offsets and commit them with
+// their outputs (sendOffsetsToTransaction): exactly once.
+HistoryBuilder consume_process_produce_history() {
+  HistoryBuilder b;
+  b.config("group.id", "g-1").config("isolation.level", "read_committed");
+  b.txn_send(0, 0, 0);
+  b.txn_send(1, 1, 0);
+  b.decided(0, true);
+  b.offsets_committed(2, 0);
+  b.txn_send(2, 2, 1);
+  b.txn_send(3, 3, 1);
+  b.decided(1, true);
+  b.offsets_committed(4, 1);
+  b.txn_read(0, 0, 0, 0, 0);
+  b.txn_read(0, 1, 1, 1, 0);
+  b.txn_read(0, 3, 2, 2, 1);
+  b.txn_read(0, 4, 3, 3, 1);
+  return b;
+}
+
+TEST(ExactlyOnceConsumeProcessProduce, EachInputOnceWithItsOffsetsHolds) {
+  EXPECT_TRUE(check_exactly_once_consume_process_produce(consume_process_produce_history().history()).empty());
+}
+
+// Not consume-transform-produce (no group.id), or no offset ever committed: nothing to judge.
+TEST(ExactlyOnceConsumeProcessProduce, WithoutAGroupOrACommittedOffsetNothingIsChecked) {
+  HistoryBuilder b;
+  b.txn_send(0, 0, 0);
+  b.txn_read(0, 0, 0, 0, 0);
+  b.txn_read(0, 1, 0, 1, 1);
+  b.offsets_committed(1);
+  EXPECT_TRUE(check_exactly_once_consume_process_produce(b.history()).empty());
+  HistoryBuilder g;
+  g.config("group.id", "g-1");
+  g.txn_read(0, 0, 0, 0, 0);
+  EXPECT_TRUE(check_exactly_once_consume_process_produce(g.history()).empty());
+}
+
+// Offsets committed outside the transaction (auto-commit) lag the outputs: a
+// restarted instance processes input 0 and 1 again from the committed offset
+// 0, and the consumer's close() commits 2 at the end. Both outputs twice.
+TEST(ExactlyOnceConsumeProcessProduce, ReprocessedInputIsADuplicateOutput) {
+  HistoryBuilder b;
+  b.config("group.id", "g-1");
+  b.txn_send(0, 0, 0);
+  b.txn_send(1, 1, 0);
+  b.decided(0, true);
+  b.txn_send(0, 2, 1);  // the restarted instance, from committed offset 0
+  b.txn_send(1, 3, 1);
+  b.decided(1, true);
+  const std::size_t commit = b.offsets_committed(2);
+  b.txn_read(0, 0, 0, 0, 0);
+  b.txn_read(0, 1, 1, 1, 0);
+  const std::size_t again = b.txn_read(0, 3, 0, 2, 1);
+  b.txn_read(0, 4, 1, 3, 1);
+  const auto found = check_exactly_once_consume_process_produce(b.history());
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].records, (std::vector<std::int64_t>{0}));
+  EXPECT_EQ(found[0].offsets, (std::vector<std::int64_t>{0, 3}));
+  EXPECT_EQ(found[0].kind, "duplicate");
+  EXPECT_TRUE(contains(found[0].summary, "duplicate output: input offset 0")) << found[0].summary;
+  EXPECT_TRUE(std::find(found[0].steps.begin(), found[0].steps.end(), again) != found[0].steps.end());
+  EXPECT_TRUE(std::find(found[0].steps.begin(), found[0].steps.end(), commit) != found[0].steps.end());
+}
+
+// An input below the committed offset with no output: consumed, never produced.
+TEST(ExactlyOnceConsumeProcessProduce, CommittedInputWithoutOutputIsLost) {
+  HistoryBuilder b;
+  b.config("group.id", "g-1");
+  b.txn_send(0, 0, 0);
+  b.offsets_committed(2);
+  b.txn_read(0, 0, 0, 0, 0);
+  const auto found = check_exactly_once_consume_process_produce(b.history());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].records, (std::vector<std::int64_t>{1}));
+  EXPECT_TRUE(contains(found[0].summary, "lost input: input offset 1")) << found[0].summary;
+}
+
+// An output read whose input the group never committed: a restart processes it again.
+TEST(ExactlyOnceConsumeProcessProduce, OutputBeyondTheCommittedOffsetIsUncommittedInput) {
+  HistoryBuilder b = consume_process_produce_history();
+  b.txn_send(4, 4, 2);
+  b.decided(2, true);
+  b.txn_read(0, 6, 4, 4, 2);
+  const auto found = check_exactly_once_consume_process_produce(b.history());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].records, (std::vector<std::int64_t>{4}));
+  EXPECT_TRUE(contains(found[0].summary, "uncommitted input")) << found[0].summary;
+  EXPECT_TRUE(contains(found[0].summary, "committed offset is 4")) << found[0].summary;
+}
+
+// Transaction 1 committed offsets 2 -> 4 but its outputs are records 2 and 2
+// (input 3 never produced, 2 twice in it): its offsets do not match.
+TEST(ExactlyOnceConsumeProcessProduce, ATransactionsOffsetsMustMatchItsOutputs) {
+  HistoryBuilder b;
+  b.config("group.id", "g-1");
+  b.txn_send(0, 0, 0);
+  b.txn_send(1, 1, 0);
+  b.offsets_committed(2, 0);
+  b.txn_send(2, 2, 1);
+  b.txn_send(2, 3, 1);
+  b.offsets_committed(4, 1);
+  b.txn_read(0, 0, 0, 0, 0);
+  b.txn_read(0, 1, 1, 1, 0);
+  b.txn_read(0, 3, 2, 2, 1);
+  b.txn_read(0, 4, 2, 3, 1);
+  const auto found = check_exactly_once_consume_process_produce(b.history());
+  ASSERT_EQ(found.size(), 3u);  // input 2 twice, input 3 lost, transaction 1's offsets
+  EXPECT_TRUE(contains(found[2].summary, "offsets mismatch: transaction 1 committed the group's offset 2 -> 4"))
+      << found[2].summary;
+  EXPECT_EQ(found[2].records, (std::vector<std::int64_t>{2, 2}));
+}
+
 TEST(Registry, ListsTheGuaranteesInTheContractOrder) {
   std::vector<std::string> names;
   for (const Guarantee& g : all_guarantees()) names.push_back(g.name);
@@ -831,7 +956,10 @@ TEST(Registry, ListsTheGuaranteesInTheContractOrder) {
                                              "no_lost_acknowledged_writes", "acknowledged_offsets_correct",
                                              "no_send_failed_out_of_order", "no_aborted_reads",
                                              "transactions_atomic", "zombie_fenced",
-                                             "last_stable_offset_advances"}));
+                                             "last_stable_offset_advances",
+                                             "exactly_once_consume_process_produce"}));
+  EXPECT_TRUE(find_guarantee("exactly_once_consume_process_produce")->consume_process_produce);
+  EXPECT_FALSE(find_guarantee("transactions_atomic")->consume_process_produce);
   EXPECT_TRUE(find_guarantee("no_aborted_reads")->transactional);
   EXPECT_TRUE(find_guarantee("transactions_atomic")->transactional);
   EXPECT_FALSE(find_guarantee("no_duplicates")->transactional);
@@ -867,6 +995,8 @@ TEST(Registry, EveryAnomalyNamesItsGuaranteeAndJepsenKind) {
   b.epoch(2, 1000, 1);  // a new instance's epoch, then a commit under the old one
   b.decided(2, true, 1000, 0);
   b.hanging(0, 3, 1000);
+  b.config("group.id", "g-1");  // consume-transform-produce: input 0 committed, its output read twice
+  b.offsets_committed(1);
   for (const Guarantee& g : all_guarantees()) {
     const auto found = g.check(b.history());
     ASSERT_FALSE(found.empty()) << g.name;
@@ -1100,6 +1230,34 @@ TEST(KafkaPromises, TransactionGuaranteesNeedTransactionalIdAndReadCommitted) {
   EXPECT_NE(remedy(plain, "transactions_atomic").find("transactional.id"), std::string::npos);
   Configuration bad = plain;
   EXPECT_TRUE(apply_consumer_properties(bad, {{"isolation.level", "serializable"}}).has_value());
+}
+
+// Exactly-once consume-transform-produce needs the group, offsets committed
+// in the transaction (enable.auto.commit=false; the consumer's default true
+// commits them outside it), read_committed and durable acks.
+TEST(KafkaPromises, ExactlyOnceConsumeProcessProduceNeedsSendOffsetsToTransaction) {
+  const char* g = "exactly_once_consume_process_produce";
+  Configuration c = configure(KafkaVersion::V3_9, {{"transactional.id", "t1"}}, {{"min.insync.replicas", "2"}});
+  ASSERT_FALSE(apply_consumer_properties(c, {{"isolation.level", "read_committed"}}).has_value());
+  EXPECT_FALSE(promised(c, g));  // no group.id: not consume-transform-produce
+  EXPECT_NE(remedy(c, g).find("group.id"), std::string::npos);
+  ASSERT_FALSE(apply_consumer_properties(c, {{"isolation.level", "read_committed"}, {"group.id", " g-1 "}}).has_value());
+  EXPECT_EQ(c.consumer.group_id, "g-1");
+  EXPECT_TRUE(c.consumer.enable_auto_commit);  // ConsumerConfig's default
+  EXPECT_FALSE(promised(c, g));
+  EXPECT_NE(remedy(c, g).find("sendOffsetsToTransaction"), std::string::npos);
+  ASSERT_FALSE(apply_consumer_properties(c, {{"isolation.level", "read_committed"}, {"group.id", "g-1"},
+                                             {"enable.auto.commit", "FALSE"}})
+                   .has_value());
+  EXPECT_TRUE(c.sends_offsets_to_transaction());
+  EXPECT_TRUE(promised(c, g));
+  EXPECT_EQ(kafka_promises(c, g).exceptions.size(), 1u);  // the late transactional write
+  Configuration uncommitted = c;
+  uncommitted.consumer.read_committed = false;
+  EXPECT_FALSE(promised(uncommitted, g));
+  Configuration bad = c;
+  EXPECT_TRUE(apply_consumer_properties(bad, {{"enable.auto.commit", "yes"}}).has_value());
+  EXPECT_TRUE(apply_consumer_properties(bad, {{"auto.commit.interval.ms", "-1"}}).has_value());
 }
 
 // The idempotence promises and no_send_failed_out_of_order name their known

@@ -73,6 +73,15 @@ inline std::vector<Expected> expected_violations() {
                                  {{"producer.id.expiration.ms", "500"}, {"producer.id.expiration.check.interval.ms", "100"}}),
                  1, 2});
   out.push_back({"known race: refused first batch of a new producer id", "no_duplicates_within_session", race, 3, 2});
+  // Consume-transform-produce whose offsets the consumer commits outside the
+  // transactions (enable.auto.commit=true, the consumer's default): a restart
+  // after a committed transaction resumes from an older committed offset and
+  // commits that input's output again (tests/scenarios/23).
+  SearchSpace auto_commit = violation_space({{"transactional.id", "tx-1"}}, {{"min.insync.replicas", "2"}},
+                                            {FaultKind::ProducerRestart});
+  auto_commit.consumer = {{"isolation.level", "read_committed"}, {"group.id", "g-1"}};
+  out.push_back({"consume-process-produce without sendOffsetsToTransaction, restart: duplicate",
+                 "exactly_once_consume_process_produce", auto_commit, 1, 3});
   return out;
 }
 

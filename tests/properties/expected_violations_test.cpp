@@ -163,5 +163,18 @@ TEST(ExpectedViolation, KnownRaceRefusedFirstBatchOfANewProducerIdDuplicates) {
   }
 }
 
+// KIP-98's consume-transform-produce without sendOffsetsToTransaction: the
+// input offsets are committed outside the transactions (auto-commit), so a
+// restarted instance processes again input whose output a transaction
+// already committed, and read_committed returns both copies.
+TEST(ExpectedViolation, ConsumeProcessProduceWithoutSendOffsetsToTransactionDuplicatesOnRestart) {
+  const SearchResult r =
+      expect_found(expected_violation("consume-process-produce without sendOffsetsToTransaction, restart: duplicate"));
+  ASSERT_TRUE(r.counterexample);
+  EXPECT_TRUE(has_step(r.counterexample->history, StepKind::ProducerCrashed));
+  EXPECT_NE(r.counterexample->anomalies.front().summary.find("duplicate output"), std::string::npos)
+      << r.counterexample->anomalies.front().summary;
+}
+
 }  // namespace
 }  // namespace kafka_model

@@ -81,6 +81,21 @@ TEST(Holds, TransactionsZombieFenced) {
   expect_holds("transactional, restarts and late messages", "zombie_fenced", restarts, 2, 1000);
 }
 
+// Consume-transform-produce with sendOffsetsToTransaction
+// (enable.auto.commit=false), read_committed, acks=all, min.insync.replicas=2:
+// under every fault kind, restarts included, each input offset below the
+// group's committed offset has exactly one committed output.
+TEST(Holds, ConsumeProcessProduceWithSendOffsetsToTransactionIsExactlyOnce) {
+  SearchSpace s = transactional_space();
+  s.consumer = {{"isolation.level", "read_committed"}, {"group.id", "g-1"}, {"enable.auto.commit", "false"}};
+  expect_holds("consume-process-produce, sendOffsetsToTransaction", "exactly_once_consume_process_produce", s, 1,
+               1000);
+  SearchSpace restarts = s;
+  restarts.fault_kinds = {FaultKind::ProducerRestart, FaultKind::DelayResponse, FaultKind::DropResponse,
+                          FaultKind::BrokerStall, FaultKind::BrokerCrash};
+  expect_holds("consume-process-produce, restarts", "exactly_once_consume_process_produce", restarts, 2, 1000);
+}
+
 TEST(Holds, TransactionsReadCommittedNoLostCommittedWrites) {
   expect_holds("transactional, read_committed", "no_lost_acknowledged_writes", transactional_space(), 1, 1000);
 }

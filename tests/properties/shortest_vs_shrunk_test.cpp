@@ -56,6 +56,7 @@ ShortestVsShrunk expect_shrunk_close_to_shortest(const Expected& e, std::int64_t
   world.version = shrunk.version;
   world.producer = shrunk.producer;
   world.broker = shrunk.broker;
+  world.consumer = shrunk.consumer;
   world.workload = shrunk.workload;
   ExploreOptions options;
   options.max_faults = static_cast<int>(shrunk.schedule.faults.size());
