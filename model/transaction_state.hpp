@@ -86,6 +86,10 @@ struct TransactionalClient {
   bool committing = false;           // EndTxn(commit) rather than abort
   bool epoch_bump_required = false;  // TransactionManager.epochBumpRequired: InitProducerId after the abort
   bool fenced = false;               // PRODUCER_FENCED: fatal, the instance stops
+  // TransactionManager.lastError behind ABORTABLE_ERROR / FATAL_ERROR, as far
+  // as maybeFailWithError tells them apart (model/producer_transactions.hpp);
+  // NONE in FATAL_ERROR: an invalid Sender-thread transition (KAFKA-14831).
+  Errors last_error = Errors::NONE;
   bool operator==(const TransactionalClient&) const = default;
 };
 
