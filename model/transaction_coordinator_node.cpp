@@ -75,6 +75,12 @@ void World::coordinator_receive(const TxnRequest& request) {
     c.held.push_back(request);
     return;
   }
+  for (const ModelParameters::CoordinatorAnswer& answer : parameters_.coordinator_answers)
+    if (answer.instance == request.instance && answer.correlation_id == request.correlation_id) {
+      response.error = answer.error;  // the test-only seam: answered without being processed
+      coordinator_respond(response);
+      return;
+    }
   using E = TransactionCoordinator::Error;
   const std::string before =
       c.metadata ? TransactionCoordinator::name(c.metadata->state()) : std::string("(no metadata)");

@@ -133,6 +133,10 @@ struct TransactionalClient {
   bool offset_commit_needed = false;
   std::int64_t offsets_position = -1;
   bool offsets_added = false;  // AddOffsetsToTxn answered: transactionStarted
+  // TransactionManager.lastError behind ABORTABLE_ERROR / FATAL_ERROR, as far
+  // as maybeFailWithError tells them apart (model/producer_transactions.hpp);
+  // NONE in FATAL_ERROR: an invalid Sender-thread transition (KAFKA-14831).
+  Errors last_error = Errors::NONE;
   bool operator==(const TransactionalClient&) const = default;
 };
 

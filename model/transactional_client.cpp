@@ -28,6 +28,7 @@
 
 #include <algorithm>
 
+#include "model/producer_transactions.hpp"
 #include "model/sim_time.hpp"
 #include "model/step_text.hpp"
 #include "model/world.hpp"
@@ -42,6 +43,12 @@ bool coordinator_retriable(Errors e) {
          e == Errors::CONCURRENT_TRANSACTIONS;
 }
 
+// The application's calls on the producer (KafkaProducer's transactional API).
+ProducerTransactions producer_calls(WorldState& s) {
+  return ProducerTransactions(s.producer.transaction_manager, s.txn_client, s.producer.producer_id,
+                              s.producer.producer_epoch);
+}
+
 }  // namespace
 
 // ---- the producer's side ------------------------------------------------------
@@ -51,8 +58,8 @@ bool coordinator_retriable(Errors e) {
 void World::txn_init_transactions() {
   ProducerClient& p = state_.producer;
   state_.txn_client = TransactionalClient{};
-  state_.txn_client.init_needed = true;
-  p.transaction_manager.transition_to(TmState::INITIALIZING);
+  producer_calls(state_).init_transactions();
+  (void)p;
   wake_sender_at(state_.now_ms);
 }
 
@@ -60,20 +67,17 @@ void World::txn_init_transactions() {
 // coordinator has added (V1) may be drained; under V2 every partition of the
 // transaction is in partitionsInTransaction from its first send().
 bool World::txn_send_to_partition_allowed(std::int32_t partition) const {
-  return state_.txn_client.partitions_in_transaction.contains(partition);
+  return ProducerTransactions::is_send_to_partition_allowed(state_.producer.transaction_manager, state_.txn_client,
+                                                            partition);
 }
 
 // TransactionManager.maybeAddPartition (called by every send()). V2: the
 // partition is in the transaction at once (the leader adds it at the
 // coordinator), and the transaction has started (EndTxn will be sent).
 void World::txn_maybe_add_partition(std::int32_t partition) {
+  if (producer_calls(state_).send(partition)) return;  // refused: nothing added
   TransactionalClient& t = state_.txn_client;
-  if (t.partitions_in_transaction.contains(partition) || t.pending_partitions.contains(partition)) return;
-  if (config_.transactions_v2()) {
-    t.partitions_in_transaction.insert(partition);
-    return;
-  }
-  t.new_partitions.insert(partition);
+  if (config_.transactions_v2() && t.new_partitions.erase(partition) > 0) t.partitions_in_transaction.insert(partition);
 }
 
 // TransactionManager's epochBumpRequired (KAFKA-17898's
@@ -259,6 +263,19 @@ void World::txn_client_receive(const TxnResponse& response) {
     wake_sender_at(t.retry_at_ms);
     return;
   }
+  // AddPartitionsToTxnHandler: UNKNOWN_PRODUCER_ID is abortableErrorIfPossible
+  // (a 3.9 coordinator can bump the epoch: the abort is followed by
+  // InitProducerId). Kafka returns before removing the partitions from the
+  // pending set, but none of them is ever drained and the transaction has
+  // not started (transactionStarted): the model forgets them, so the abort
+  // completes without EndTxn (TransactionManager.nextRequest).
+  if (request.api == TxnApi::AddPartitionsToTxn && response.error == Errors::UNKNOWN_PRODUCER_ID) {
+    t.pending_partitions.clear();
+    t.epoch_bump_required = true;
+    producer_calls(state_).transition_to_abortable_error(response.error);
+    schedule_app_send_due();
+    return;
+  }
   if (response.error != Errors::NONE) {
     txn_fatal_error(response.error);
     return;
@@ -318,10 +335,14 @@ void World::txn_client_receive(const TxnResponse& response) {
       break;
     }
   }
-  if (!state_.app.send_scheduled) {
-    state_.app.send_scheduled = true;
-    schedule(state_.now_ms, EventKind::AppSendDue);
-  }
+  schedule_app_send_due();
+}
+
+// The application runs again now (it was blocked in a call that returned).
+void World::schedule_app_send_due() {
+  if (state_.app.send_scheduled) return;
+  state_.app.send_scheduled = true;
+  schedule(state_.now_ms, EventKind::AppSendDue);
 }
 
 // A fatal error (PRODUCER_FENCED, INVALID_PRODUCER_EPOCH, INVALID_TXN_STATE
@@ -330,12 +351,18 @@ void World::txn_client_receive(const TxnResponse& response) {
 void World::txn_fatal_error(Errors error) {
   ProducerClient& p = state_.producer;
   state_.txn_client.fenced = true;
-  p.transaction_manager.transition_to(TmState::FATAL_ERROR, TransactionManager::Origin::Sender);
+  // The handlers raise INVALID_PRODUCER_EPOCH as ProducerFencedException
+  // (fatalError(Errors.PRODUCER_FENCED.exception())).
+  const Errors raised = error == Errors::INVALID_PRODUCER_EPOCH ? Errors::PRODUCER_FENCED : error;
+  producer_calls(state_).transition_to_fatal_error(raised);
   Step& step = log_step(StepKind::TransactionEnded, "app");
   step.instance = p.instance;
   step.transaction = state_.txn_app.transaction;
   step.error = error;
-  step.detail = "fatal: the application closes the producer and creates a new one";
+  step.detail = fmt::format("fatal ({}): the application closes the producer and creates a new one",
+                            raised == Errors::PRODUCER_FENCED     ? "ProducerFencedException"
+                            : raised == Errors::INVALID_TXN_STATE ? "InvalidTxnStateException"
+                                                                  : "KafkaException");
   producer_crash();
   producer_start();
   app_producer_restarted();
@@ -351,7 +378,7 @@ void World::txn_batch_failed() {
   if (tm.state() != TmState::COMMITTING_TRANSACTION && tm.state() != TmState::ABORTING_TRANSACTION)
     txn_require_epoch_bump();
   if (tm.state() == TmState::IN_TRANSACTION || tm.state() == TmState::COMMITTING_TRANSACTION)
-    tm.transition_to(TmState::ABORTABLE_ERROR, TransactionManager::Origin::Sender);
+    producer_calls(state_).transition_to_abortable_error(Errors::NONE);
 }
 
 // maybeResolveSequences, transactional branch: every in-flight batch of a
@@ -383,7 +410,7 @@ void World::app_transaction_due() {
       if (consuming) consumer_close();
       return;
     }
-    state_.producer.transaction_manager.transition_to(TmState::IN_TRANSACTION);
+    producer_calls(state_).begin_transaction();
     a.transaction = a.next_transaction++;
     a.records.clear();
     a.sends = 0;
@@ -438,23 +465,28 @@ void World::app_end_transaction(bool commit, std::string why) {
   TransactionalClient& t = state_.txn_client;
   ProducerClient& p = state_.producer;
   a.completing = true;
-  p.transaction_manager.transition_to(commit ? TmState::COMMITTING_TRANSACTION : TmState::ABORTING_TRANSACTION);
+  if (commit) producer_calls(state_).commit_transaction();
+  else producer_calls(state_).abort_transaction();
   Step& step = log_step(StepKind::TransactionEnding, "app");
   step.instance = p.instance;
   step.transaction = a.transaction;
   step.detail = std::move(why);
-  t.committing = commit;
   if (t.partitions_in_transaction.empty() && t.pending_partitions.empty() && t.new_partitions.empty() &&
       !t.offsets_added) {
-    // Nothing reached the coordinator: completeTransaction without EndTxn.
+    // Nothing reached the coordinator: completeTransaction without EndTxn
+    // (nextRequest, !transactionStarted): READY, or INITIALIZING and
+    // InitProducerId when an epoch bump is required.
     if (!commit) txn_abort_undrained_batches();
     if (p.batches.empty()) {
-      p.transaction_manager.transition_to(TmState::READY);
-      app_transaction_completed(commit);
-      if (!state_.app.send_scheduled) {
-        state_.app.send_scheduled = true;
-        schedule(state_.now_ms, EventKind::AppSendDue);
+      if (t.epoch_bump_required) {
+        p.transaction_manager.transition_to(TmState::INITIALIZING);
+        t.init_needed = true;
+        wake_sender_at(state_.now_ms);
+      } else {
+        p.transaction_manager.transition_to(TmState::READY);
       }
+      app_transaction_completed(commit);
+      schedule_app_send_due();
       return;
     }
   }

@@ -167,6 +167,7 @@ class World {
   void transmit_txn_request(TxnRequest request);
   void txn_client_receive(const TxnResponse& response);
   void txn_fatal_error(Errors error);
+  void schedule_app_send_due();
   void txn_batch_failed();
   void txn_sequence_unresolvable();
   void txn_require_epoch_bump();

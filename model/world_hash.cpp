@@ -201,7 +201,7 @@ void add(H& h, const TransactionalClient& v) {
   add(h, v.init_needed), add(h, v.request_in_flight), add(h, v.correlation_id), add(h, v.sent_ms), add(h, v.retry_at_ms), add(h, v.partitions_in_transaction);
   add(h, v.new_partitions), add(h, v.pending_partitions), add(h, v.end_txn_needed), add(h, v.committing);
   add(h, v.epoch_bump_required), add(h, v.fenced), add(h, v.in_flight_api), add(h, v.add_offsets_needed);
-  add(h, v.offset_commit_needed), add(h, v.offsets_position), add(h, v.offsets_added);
+  add(h, v.offset_commit_needed), add(h, v.offsets_position), add(h, v.offsets_added), add(h, v.last_error);
 }
 template <class H>
 void add(H& h, const TransactionalApp& v) {

@@ -39,6 +39,19 @@ struct ModelParameters {
   std::int64_t settle_ms = 2000;              // after faults heal, time for replicas to converge
   std::int64_t max_time_ms = 24 * 3600 * 1000;  // a run that has not finished by then is cut
   std::int64_t max_events = 2'000'000;
+  // Test-only seam (tests/conformance/transaction_manager_test.cpp): the
+  // coordinator answers the `correlation_id`-th request of producer instance
+  // `instance` (the first instance is 1; every attempt counts, from 1) with
+  // `error`, without processing it, as Kafka's TransactionManagerTest's mock
+  // client answers. Not in RunSpec, so no scenario, generator or explorer
+  // ever sets it; empty in every run but those tests'.
+  struct CoordinatorAnswer {
+    std::int32_t instance = 1;
+    std::int64_t correlation_id = 1;
+    Errors error = Errors::NONE;
+    bool operator==(const CoordinatorAnswer&) const = default;
+  };
+  std::vector<CoordinatorAnswer> coordinator_answers;
   bool operator==(const ModelParameters&) const = default;
 };
 
