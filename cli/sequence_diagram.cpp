@@ -39,7 +39,7 @@ std::set<int> brokers_in(const History& history) {
   }
   for (const Step& s : history.steps) {
     if (s.broker >= 0) brokers.insert(s.broker);
-    if (starts_with(s.node, "broker-")) brokers.insert(std::atoi(s.node.c_str() + 7));
+    if (s.node.kind == NodeKind::Broker) brokers.insert(s.node.id);
   }
   return brokers;
 }
@@ -72,7 +72,7 @@ std::string render(std::size_t number, const Step& s, const std::string& all_bro
       return fmt::format("    Note over consumer: {}\n", label);
     default: break;
   }
-  std::string over = participant(s.node);
+  std::string over = participant(to_string(s.node));
   const bool known = over == "app" || over == "producer" || over == "consumer" || starts_with(over, "broker-");
   if (!known && over != "network") over = all_brokers;  // controller, world: the cluster
   if (over == "network") over = broker.empty() ? "producer," + all_brokers.substr(0, all_brokers.find(',')) : "producer," + broker;

@@ -35,9 +35,6 @@ const char* const kDuplicate = "#7b1fa2";
 const char* const kTimeout = "#e65100";
 const char* const kQuiet = "#616161";
 
-bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
-
-
 // Cut at a character boundary of UTF-8 text (the detail is free text).
 std::string shorten(const std::string& text, std::size_t max_chars) {
   std::size_t chars = 0;
@@ -53,8 +50,6 @@ std::size_t char_count(const std::string& text) {
   for (unsigned char c : text) n += (c & 0xC0) != 0x80 ? 1 : 0;
   return n;
 }
-
-int number_after(const std::string& s, std::size_t at) { return std::atoi(s.c_str() + at); }
 
 // The lifelines, in order, with their x.
 struct Lanes {
@@ -82,11 +77,11 @@ Lanes lanes_for(const History& history) {
     for (int b = 0; b < n && b < 64; ++b) brokers.insert(b);
   }
   for (const Step& s : history.steps) {
-    if (starts_with(s.node, "producer-")) producers.insert(number_after(s.node, 9));
+    if (s.node.kind == NodeKind::Producer) producers.insert(s.node.id);
     if (s.instance >= 0 && s.kind != StepKind::ConsumerRead) producers.insert(s.instance);
-    if (starts_with(s.node, "broker-")) brokers.insert(number_after(s.node, 7));
+    if (s.node.kind == NodeKind::Broker) brokers.insert(s.node.id);
     if (s.broker >= 0) brokers.insert(s.broker);
-    controller = controller || s.node == "controller";
+    controller = controller || s.node.kind == NodeKind::Controller;
   }
   if (producers.empty()) producers.insert(1);
   Lanes lanes;
@@ -205,18 +200,19 @@ std::string to_svg_sequence(const History& history, const std::vector<std::size_
   for (int i = 0; i < rows; ++i) {
     const Step& s = history.steps[static_cast<std::size_t>(i)];
     const int y = kFirstRow + i * kRow;
+    const std::string node = to_string(s.node);
     if (s.kind == StepKind::ProducerStarted) current_producer = s.instance >= 0 ? s.instance : current_producer;
     producer_of[static_cast<std::size_t>(i)] =
-        starts_with(s.node, "producer-") ? number_after(s.node, 9) : (s.instance >= 0 ? s.instance : current_producer);
-    if (starts_with(s.node, "producer-")) {
-      auto [it, fresh] = alive.try_emplace(s.node, y, bottom);
+        s.node.kind == NodeKind::Producer ? s.node.id : (s.instance >= 0 ? s.instance : current_producer);
+    if (s.node.kind == NodeKind::Producer) {
+      auto [it, fresh] = alive.try_emplace(node, y, bottom);
       if (s.kind == StepKind::ProducerStarted && fresh) it->second.first = y;
       if (s.kind == StepKind::ProducerCrashed) it->second.second = y;
     }
-    if (s.kind == StepKind::BrokerCrashed) crashed_at[s.node] = y;
-    if (s.kind == StepKind::BrokerRestarted && crashed_at.contains(s.node)) {
-      down[s.node].push_back({crashed_at[s.node], y});
-      crashed_at.erase(s.node);
+    if (s.kind == StepKind::BrokerCrashed) crashed_at[node] = y;
+    if (s.kind == StepKind::BrokerRestarted && crashed_at.contains(node)) {
+      down[node].push_back({crashed_at[node], y});
+      crashed_at.erase(node);
     }
   }
   for (const auto& [lane, y] : crashed_at) down[lane].push_back({y, bottom});
@@ -253,7 +249,7 @@ std::string to_svg_sequence(const History& history, const std::vector<std::size_
     const int px = lanes.at(producer), bx = broker.empty() ? -1 : lanes.at(broker);
     const int ax = lanes.at("app"), cx = lanes.at("consumer");
     const std::string text = shorten(fmt::format("{} {}", to_string(s.kind), step_details(s)), kMaxLabel);
-    const bool failed = !s.error.empty() && s.error != "NONE";  // a response says error=NONE when it succeeded
+    const bool failed = s.error && *s.error != Errors::NONE;  // a response says error=NONE when it succeeded
     // An arrow's label sits above it, from its left end; a mark's beside it.
     auto message = [&](int from, int to, const char* colour, bool dashed, double stop = 1.0) {
       c.arrow(from, to, y, colour, dashed, stop);
@@ -306,9 +302,8 @@ std::string to_svg_sequence(const History& history, const std::vector<std::size_
     }
     // Everything else is a mark on the lifeline of whoever acted.
     int x = -1;
-    if (starts_with(s.node, "producer-")) x = lanes.at(s.node);
-    else if (s.node == "network" || s.node == "world") x = bx >= 0 ? bx : px;
-    else x = lanes.at(s.node);
+    if (s.node.kind == NodeKind::Network || s.node.kind == NodeKind::World) x = bx >= 0 ? bx : px;
+    else x = lanes.at(to_string(s.node));
     if (s.kind == StepKind::SendFailed) x = px;
     if (x < 0) x = ax;
     on_lane(x, style_of(s));

@@ -72,7 +72,7 @@ void World::app_callback(std::int64_t send, std::int64_t offset, Errors error) {
   step.send = send;
   step.offset = offset;
   step.instance = state_.producer.instance;
-  if (error != Errors::NONE) step.error = std::string(to_string(error));
+  if (error != Errors::NONE) step.error = error;
   AppRecord& r = app.records[record];
   if (r.outstanding_send == send) {
     r.outstanding_send = -1;

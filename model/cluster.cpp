@@ -153,7 +153,7 @@ void World::broker_handle(const ProduceRequest& request) {
       step.request = request.request;
       step.partition = batch.partition;
       step.batch = batch.batch;
-      step.error = std::string(to_string(fault->error));
+      step.error = fault->error;
       step.detail = "fault: answered without processing";
     }
     if (request.acks == 0) {
@@ -220,7 +220,7 @@ PartitionResponse World::leader_append(BrokerNode& broker, const ProduceRequest&
   auto reject = [&](Errors error, std::string detail, bool no_producer_state = false) {
     result.error = error;
     Step& step = log_batch_step(StepKind::ProduceRejected, broker.id, request.request, batch);
-    step.error = std::string(to_string(error));
+    step.error = error;
     step.detail = std::move(detail);
     step.producer_state_created = no_producer_state;
     return result;
@@ -350,7 +350,7 @@ void World::complete_pending(std::int32_t broker_id) {
         step.request = pending.response.request;
         step.partition = result.partition;
         step.batch = result.batch;
-        step.error = std::string(to_string(Errors::REQUEST_TIMED_OUT));
+        step.error = Errors::REQUEST_TIMED_OUT;
         step.detail = "DelayedProduce expired: written, but not replicated within the request's timeout";
       } else {
         waiting = true;

@@ -56,7 +56,7 @@ Errors World::group_txn_offset_commit(const TxnRequest& request) {
   step.producer_epoch = request.producer_epoch;
   step.transaction = request.transaction;
   if (error != Errors::NONE) {
-    step.error = std::string(to_string(error));
+    step.error = error;
     step.detail = "TxnOffsetCommit refused: " + why;
     return error;
   }

@@ -64,14 +64,15 @@ std::optional<StepKind> parse_step_kind(std::string_view text) {
 
 namespace {
 
-// Every field, in declaration order. Strings carry their length (add(string_view)),
-// so ("ab", "c") and ("a", "bc") hash differently.
+// Every field, in the JSON's order. The node and the error are hashed as
+// values (an absent error as 0xff, past every Errors); the detail carries its
+// length (add(string_view)), so it cannot run into the next step.
 void add_step(CanonicalHasher& h, const Step& s) {
-  h.add(s.time_ms).add(s.kind).add(std::string_view(s.node));
+  h.add(s.time_ms).add(s.kind).add(static_cast<std::uint8_t>(s.node.kind)).add(s.node.id);
   h.add(s.record).add(s.send).add(s.batch).add(s.request);
   h.add(s.partition).add(s.broker).add(s.offset);
   h.add(s.producer_id).add(s.producer_epoch).add(s.sequence).add(s.last_sequence).add(s.instance);
-  h.add(std::string_view(s.error)).add(std::string_view(s.detail));
+  h.add(s.error ? static_cast<std::uint8_t>(*s.error) : std::uint8_t{0xff}).add(std::string_view(s.detail));
   h.add(static_cast<std::uint8_t>(s.producer_state_created ? 1 : 0));
   if (s.transaction != -1) h.add(s.transaction);
 }

@@ -11,6 +11,9 @@
 #include <string_view>
 #include <vector>
 
+#include "model/errors.hpp"
+#include "model/step_node.hpp"
+
 namespace kafka_model {
 
 enum class StepKind : std::uint8_t {
@@ -76,10 +79,28 @@ std::string_view to_string(StepKind kind);
 std::optional<StepKind> parse_step_kind(std::string_view text);
 
 // One step. Fields that do not apply to a kind stay at -1 / empty.
+//
+// A step is recorded for every event of a long run, so it holds typed values
+// only where the world knows them as values: the node is a StepNode and the
+// error an Errors, rendered to text when the history is printed or written
+// (history_io.cpp). `detail` is the free text for a person reading the
+// timeline; no checker reads it (properties/ reads typed fields only).
+// Fields are laid out small-first after time_ms so a Step packs into 136
+// bytes; JSON, the timeline and the hash keep their own order.
 struct Step {
   std::int64_t time_ms = 0;
   StepKind kind = StepKind::SendCalled;
-  std::string node;  // "app", "producer-1", "broker-0", "controller", "network", "consumer"
+  // Kafka's error (org.apache.kafka.common.protocol.Errors), or none. A
+  // produce response says NONE when it succeeded; a callback has no error then.
+  std::optional<Errors> error;
+  // BatchAppended / ProduceRejected (after the producer-state check): the
+  // leader had no ProducerStateEntry for this producer id on the partition
+  // and created one for this batch. Kafka then accepts any sequence
+  // (ProducerAppendInfo.checkSequence: the stored epoch is NO_PRODUCER_EPOCH),
+  // the first condition of the first-batch race (docs/model.md). Absent from
+  // JSON when false, so histories written before it load unchanged.
+  bool producer_state_created = false;
+  StepNode node;  // "app", "producer-1", "broker-0", "controller", "network", "world", "consumer"
   std::int64_t record = -1;      // the application's record id
   std::int64_t send = -1;        // one send() call (a re-send of a record is a new send)
   std::int64_t batch = -1;
@@ -92,15 +113,7 @@ struct Step {
   std::int32_t sequence = -1;       // base sequence
   std::int32_t last_sequence = -1;
   std::int32_t instance = -1;       // producer instance (1, 2, ... after restarts)
-  std::string error;                // Kafka error name, or empty
   std::string detail;               // free text for the timeline
-  // BatchAppended / ProduceRejected (after the producer-state check): the
-  // leader had no ProducerStateEntry for this producer id on the partition
-  // and created one for this batch. Kafka then accepts any sequence
-  // (ProducerAppendInfo.checkSequence: the stored epoch is NO_PRODUCER_EPOCH),
-  // the first condition of the first-batch race (docs/model.md). Absent from
-  // JSON when false, so histories written before it load unchanged.
-  bool producer_state_created = false;
   // The application's transaction ordinal (0, 1, ...) a step belongs to, -1
   // outside transactions (absent from JSON then).
   std::int64_t transaction = -1;

@@ -57,10 +57,10 @@ ordered_json step_to_json(const Step& s) {
   ordered_json j;
   j["time_ms"] = s.time_ms;
   j["kind"] = std::string(to_string(s.kind));
-  if (!s.node.empty()) j["node"] = s.node;
+  if (!s.node.empty()) j["node"] = to_string(s.node);
   for (const IntField& f : kIntFields)
     if (f.get(s) != -1) j[std::string(f.name)] = f.get(s);
-  if (!s.error.empty()) j["error"] = s.error;
+  if (s.error) j["error"] = std::string(to_string(*s.error));
   if (!s.detail.empty()) j["detail"] = s.detail;
   if (s.producer_state_created) j["producer_state_created"] = true;  // only when set: old histories stay byte-identical
   return j;
@@ -81,10 +81,20 @@ Step step_from_json(const json& j, const std::string& path) {
   if (j.contains("time_ms"))
     s.time_ms = read_int(j["time_ms"], member(path, "time_ms"), std::numeric_limits<std::int64_t>::min(),
                          std::numeric_limits<std::int64_t>::max());
-  if (j.contains("node")) s.node = read_string(j["node"], member(path, "node"));
+  if (j.contains("node")) {
+    const std::string node = read_string(j["node"], member(path, "node"));
+    const auto parsed_node = StepNode::parse(node);
+    if (!parsed_node)
+      fail(member(path, "node"), fmt::format("unknown node '{}' (see StepNode in model/step_node.hpp)", node));
+    s.node = *parsed_node;
+  }
   for (const IntField& f : kIntFields)
     if (j.contains(f.name)) f.set(s, read_int(j[std::string(f.name)], member(path, f.name), f.min(), f.max()));
-  if (j.contains("error")) s.error = read_string(j["error"], member(path, "error"));
+  if (j.contains("error")) {
+    const std::string error = read_string(j["error"], member(path, "error"));
+    s.error = parse_error(error);
+    if (!s.error) fail(member(path, "error"), fmt::format("unknown error '{}' (see Errors in model/errors.hpp)", error));
+  }
   if (j.contains("detail")) s.detail = read_string(j["detail"], member(path, "detail"));
   if (j.contains("producer_state_created")) {
     const json& v = j["producer_state_created"];
@@ -191,7 +201,7 @@ bool present(const Step& s, Field f) {
     case Field::Epoch: return s.producer_epoch != -1;
     case Field::Seq: return s.sequence != -1 || s.last_sequence != -1;
     case Field::Instance: return s.instance != -1;
-    case Field::Error: return !s.error.empty();
+    case Field::Error: return s.error.has_value();
     case Field::NewState: return s.producer_state_created;
     case Field::Txn: return s.transaction != -1;
   }
@@ -218,7 +228,7 @@ std::string render(const Step& s, Field f) {
     case Field::Epoch: return fmt::format("epoch={}", s.producer_epoch);
     case Field::Seq: return sequence_range(s);
     case Field::Instance: return fmt::format("instance={}", s.instance);
-    case Field::Error: return "error=" + s.error;
+    case Field::Error: return "error=" + std::string(to_string(*s.error));
     case Field::NewState: return "new-producer-state";
     case Field::Txn: return fmt::format("txn={}", s.transaction);
   }
@@ -256,7 +266,7 @@ std::string details(const Step& s) {
 
 std::string timeline_line(std::size_t number, const Step& s) {
   std::string line = fmt::format("{:>4}  t={:>5}ms  {:<11}  {:<23}  {}", number, s.time_ms,
-                                 s.node.empty() ? std::string("-") : one_line(s.node), to_string(s.kind), details(s));
+                                 s.node.empty() ? std::string("-") : to_string(s.node), to_string(s.kind), details(s));
   while (!line.empty() && line.back() == ' ') line.pop_back();
   return line + '\n';
 }

@@ -207,7 +207,7 @@ void World::expire_blocked_sends() {
     Step& step = log_step(StepKind::SendFailed, "app");
     step.send = send;
     step.record = record_of_send(send);
-    step.error = std::string(to_string(Errors::TIMEOUT));
+    step.error = Errors::TIMEOUT;
     step.detail = "buffer.memory full for max.block.ms";
     app_callback(send, -1, Errors::TIMEOUT);
   }

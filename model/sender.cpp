@@ -303,7 +303,7 @@ void World::producer_receive(const ProduceResponse& response) {
     step.partition = result.partition;
     step.batch = result.batch;
     step.offset = result.base_offset;
-    step.error = std::string(to_string(result.error));
+    step.error = result.error;
     auto it = p.batches.find(result.batch);
     if (it == p.batches.end() || it->second.request != response.request || it->second.lifecycle.is_done()) {
       complete_done_batch(request, result.batch, result.error, result.base_offset);
@@ -514,7 +514,7 @@ void World::complete_batch(ClientBatch& batch, Errors error, std::int64_t base_o
     Step& step = log_step(StepKind::BatchRetried, producer_node(p.instance));
     step.batch = batch.id;
     step.partition = partition;
-    step.error = std::string(to_string(error));
+    step.error = error;
     step.detail = fmt::format("retry {} after {}ms backoff", batch.lifecycle.retries_used(),
                               batch.retry_at_ms - state_.now_ms);
     return;

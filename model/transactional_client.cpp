@@ -121,7 +121,7 @@ bool World::sender_send_transactional_request() {
     txn_requeue(t.in_flight_api);
     Step& step = log_step(StepKind::TxnResponseReceived, producer_node(p.instance));
     step.instance = p.instance;
-    step.error = std::string(to_string(Errors::REQUEST_TIMED_OUT));
+    step.error = Errors::REQUEST_TIMED_OUT;
     step.detail = "no answer within request.timeout.ms: disconnected, retried";
   }
   // requestEpochBumpForPartition on a transactional producer: the transaction
@@ -248,7 +248,7 @@ void World::txn_client_receive(const TxnResponse& response) {
   step.producer_epoch = response.producer_id >= 0 ? response.producer_epoch : request.producer_epoch;
   step.transaction = request.api == TxnApi::InitProducerId ? -1 : request.transaction;
   step.detail = to_string(request.api);
-  if (response.error != Errors::NONE) step.error = std::string(to_string(response.error));
+  if (response.error != Errors::NONE) step.error = response.error;
   wake_sender_at(state_.now_ms);
   if (coordinator_retriable(response.error)) {
     txn_requeue(request.api);  // AddPartitionsToTxn: retried with whatever is new since
@@ -358,7 +358,7 @@ void World::txn_fatal_error(Errors error) {
   Step& step = log_step(StepKind::TransactionEnded, "app");
   step.instance = p.instance;
   step.transaction = state_.txn_app.transaction;
-  step.error = std::string(to_string(error));
+  step.error = error;
   step.detail = fmt::format("fatal ({}): the application closes the producer and creates a new one",
                             raised == Errors::PRODUCER_FENCED     ? "ProducerFencedException"
                             : raised == Errors::INVALID_TXN_STATE ? "InvalidTxnStateException"

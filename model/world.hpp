@@ -105,7 +105,7 @@ class World {
   void heal();
   void consumer_read();
   void record_hanging_transactions(const PartitionState& partition, const Replica& leader);
-  Step& log_step(StepKind kind, std::string node);
+  Step& log_step(StepKind kind, StepNode node);
   std::int64_t network_delay();
   std::int64_t deliver_in_order(int direction, std::int32_t instance, std::int32_t broker, std::int64_t delay_ms);
   const Fault* message_fault(FaultKind kind, std::int64_t request) const;

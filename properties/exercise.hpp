@@ -22,8 +22,8 @@ inline RunExercise exercise_of(const History& history) {
   RunExercise e;
   for (const Step& s : history.steps) {
     if (s.kind == StepKind::SendCalled) ++e.sends;
-    if (s.kind == StepKind::CallbackCompleted && s.error.empty()) ++e.acknowledged;
-    if (s.kind == StepKind::TransactionEnded && s.error.empty()) ++e.transactions;
+    if (s.kind == StepKind::CallbackCompleted && !s.error) ++e.acknowledged;
+    if (s.kind == StepKind::TransactionEnded && !s.error) ++e.transactions;
     if (s.kind == StepKind::OffsetsCommitted) ++e.offset_commits;
   }
   return e;

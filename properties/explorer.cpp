@@ -78,12 +78,6 @@ std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
   return h ^ (h >> 31);
 }
 
-std::uint64_t mix_text(std::uint64_t h, const std::string& text) {
-  std::uint64_t v = 0xcbf29ce484222325ULL;
-  for (char c : text) v = (v ^ static_cast<std::uint8_t>(c)) * 0x100000001b3ULL;
-  return mix(h, v);
-}
-
 // The step kinds a checker or a known-exception recogniser reads
 // (properties/checkers/, known_races.cpp, restart_snapshot.cpp); ConsumerRead
 // comes only at the end, from the final state.
@@ -109,12 +103,12 @@ std::uint64_t digest_steps(std::uint64_t h, const History& history) {
   for (const Step& s : history.steps) {
     if (!checker_reads(s.kind)) continue;
     h = mix(h, static_cast<std::uint64_t>(s.kind));
-    h = mix_text(h, s.node);
+    h = mix(h, (static_cast<std::uint64_t>(s.node.kind) << 32) | static_cast<std::uint32_t>(s.node.id));
     for (std::int64_t v : {s.record, s.send, s.batch, s.request, std::int64_t{s.partition}, std::int64_t{s.broker},
                            s.offset, s.producer_id, std::int64_t{s.producer_epoch}, std::int64_t{s.sequence},
                            std::int64_t{s.last_sequence}, std::int64_t{s.instance}})
       h = mix(h, static_cast<std::uint64_t>(v));
-    h = mix_text(h, s.error);
+    h = mix(h, s.error ? static_cast<std::uint64_t>(*s.error) : 0xff);
     h = mix(h, s.producer_state_created ? 1 : 0);
   }
   return h;

@@ -5,9 +5,9 @@
 namespace kafka_model {
 namespace {
 
-constexpr std::string_view kOutOfOrder = "OUT_OF_ORDER_SEQUENCE_NUMBER";
+constexpr Errors kOutOfOrder = Errors::OUT_OF_ORDER_SEQUENCE_NUMBER;
 
-bool is_producer_node(const Step& s) { return s.node.rfind("producer-", 0) == 0; }
+bool is_producer_node(const Step& s) { return s.node.kind == NodeKind::Producer; }
 
 // The producer's ProduceResponseReceived for the leader's refusal `refused`
 // (same request, partition and batch), at or after `from`.
@@ -27,7 +27,7 @@ std::optional<std::size_t> success_between(const History& h, const Step& accepte
   for (std::size_t i = after + 1; i < before; ++i) {
     const Step& s = h.steps[i];
     if (s.kind == StepKind::ProduceResponseReceived && is_producer_node(s) && s.batch == accepted.batch &&
-        s.partition == accepted.partition && (s.error.empty() || s.error == "NONE"))
+        s.partition == accepted.partition && (!s.error || *s.error == Errors::NONE))
       return i;
   }
   return std::nullopt;
@@ -40,8 +40,8 @@ std::string evidence(const History& h, const FirstBatchRace& r) {
       "step {}: {} wrote producer {}'s batch {} on p{} at sequence {} with no state for that producer there "
       "(ProducerAppendInfo.checkSequence accepts any sequence then); step {}: the earlier batch {} (sequence {}) "
       "was refused {}; ",
-      r.accepted_step + 1, a.node, a.producer_id, a.batch, a.partition, a.sequence, r.refused_step + 1, j.batch,
-      j.sequence, kOutOfOrder);
+      r.accepted_step + 1, to_string(a.node), a.producer_id, a.batch, a.partition, a.sequence, r.refused_step + 1, j.batch,
+      j.sequence, to_string(kOutOfOrder));
   if (r.outcome == FirstBatchRace::Outcome::DuplicateAndReorder)
     return out + fmt::format(
                      "step {}: the producer got that refusal before any success for batch {}, so "

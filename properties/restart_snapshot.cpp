@@ -13,7 +13,7 @@ namespace {
 
 std::int32_t broker_of(const Step& s) {
   if (s.broker >= 0) return s.broker;
-  return s.node.rfind("broker-", 0) == 0 ? std::stoi(s.node.substr(7)) : -1;
+  return s.node.kind == NodeKind::Broker ? s.node.id : -1;
 }
 
 }  // namespace
@@ -27,7 +27,7 @@ std::optional<std::string> restart_snapshot_refusal(const History& history) {
     if (s.kind == StepKind::BatchAppended && s.producer_id >= 0)
       appended.try_emplace({s.partition, s.producer_id, s.producer_epoch, s.sequence}, i);
     if (s.kind == StepKind::BrokerRestarted) last_restart[s.broker] = i;
-    if (s.kind != StepKind::ProduceRejected || s.error != "OUT_OF_ORDER_SEQUENCE_NUMBER" || s.producer_id < 0) continue;
+    if (s.kind != StepKind::ProduceRejected || s.error != Errors::OUT_OF_ORDER_SEQUENCE_NUMBER || s.producer_id < 0) continue;
     const auto written = appended.find({s.partition, s.producer_id, s.producer_epoch, s.sequence});
     const std::int32_t broker = broker_of(s);
     const auto restart = last_restart.find(broker);

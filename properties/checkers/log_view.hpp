@@ -55,7 +55,7 @@ inline std::map<std::int64_t, std::size_t> send_called_steps(const History& hist
   return out;
 }
 
-inline bool is_success_callback(const Step& s) { return s.kind == StepKind::CallbackCompleted && s.error.empty(); }
+inline bool is_success_callback(const Step& s) { return s.kind == StepKind::CallbackCompleted && !s.error; }
 
 // The partition a send went to: its SendCalled's, else what the step itself says.
 inline std::int32_t partition_of_send(const History& history, const std::map<std::int64_t, std::size_t>& called,

@@ -37,7 +37,7 @@ std::vector<Anomaly> check_no_out_of_order_for_written_batch(const History& hist
       std::erase_if(written, [&](const auto& w) {
         return std::get<0>(w.first) == s.partition && w.second.first >= s.offset;
       });
-    } else if (s.kind == StepKind::ProduceRejected && s.error == "OUT_OF_ORDER_SEQUENCE_NUMBER") {
+    } else if (s.kind == StepKind::ProduceRejected && s.error == Errors::OUT_OF_ORDER_SEQUENCE_NUMBER) {
       const auto it = written.find(key);
       if (it == written.end()) continue;
       Anomaly a;
@@ -51,7 +51,7 @@ std::vector<Anomaly> check_no_out_of_order_for_written_batch(const History& hist
       a.summary = fmt::format(
           "{} refused batch {} (producer {}, epoch {}, seq {}) as OUT_OF_ORDER_SEQUENCE_NUMBER, but it is already in "
           "p{} at offset {}: the leader no longer caches it",
-          s.node, s.batch, s.producer_id, s.producer_epoch, s.sequence, s.partition, it->second.first);
+          to_string(s.node), s.batch, s.producer_id, s.producer_epoch, s.sequence, s.partition, it->second.first);
       out.push_back(std::move(a));
     }
   }

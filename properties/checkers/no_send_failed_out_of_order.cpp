@@ -28,7 +28,7 @@
 namespace kafka_model {
 namespace {
 
-constexpr std::string_view kOutOfOrder = "OUT_OF_ORDER_SEQUENCE_NUMBER";
+constexpr Errors kOutOfOrder = Errors::OUT_OF_ORDER_SEQUENCE_NUMBER;
 
 struct Stranded {
   std::size_t ahead = 0;            // the later batch's BatchAppended that opened the gap
@@ -36,7 +36,7 @@ struct Stranded {
 };
 
 bool failed_callback(const History& h, std::size_t i) {
-  return i < h.steps.size() && h.steps[i].kind == StepKind::CallbackCompleted && !h.steps[i].error.empty();
+  return i < h.steps.size() && h.steps[i].kind == StepKind::CallbackCompleted && h.steps[i].error.has_value();
 }
 
 // The step at which the producer gave the batch up: BatchExpired, or a
@@ -46,15 +46,15 @@ std::optional<std::size_t> give_up_step(const History& h, std::int64_t batch) {
   for (std::size_t i = 0; i < h.steps.size(); ++i) {
     const Step& s = h.steps[i];
     const bool expired = s.kind == StepKind::BatchExpired;
-    const bool refused = s.kind == StepKind::ProduceResponseReceived && !s.error.empty() && s.error != "NONE";
+    const bool refused = s.kind == StepKind::ProduceResponseReceived && s.error && *s.error != Errors::NONE;
     if ((expired || refused) && s.batch == batch && failed_callback(h, i + 1)) out = i;
   }
   return out;
 }
 
-// The error of the last ProduceResponseReceived for `batch` at or before `until` ("" if none).
-std::string last_answer(const History& h, std::int64_t batch, std::size_t until) {
-  std::string error;
+// The error of the last ProduceResponseReceived for `batch` at or before `until` (none if none).
+std::optional<Errors> last_answer(const History& h, std::int64_t batch, std::size_t until) {
+  std::optional<Errors> error;
   for (std::size_t i = 0; i <= until && i < h.steps.size(); ++i) {
     const Step& s = h.steps[i];
     if (s.kind == StepKind::ProduceResponseReceived && s.batch == batch) error = s.error;
@@ -118,7 +118,7 @@ std::vector<Anomaly> check_no_send_failed_out_of_order(const History& history) {
       a.records.push_back(cb.record);
       a.instance = cb.instance;
       a.steps.push_back(i);
-      error = cb.error;
+      error = std::string(to_string(*cb.error));
       sends.push_back(checkers::send_text(cb.send, cb.record));
     }
     if (a.sends.empty()) continue;

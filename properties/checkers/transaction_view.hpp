@@ -42,7 +42,7 @@ inline TransactionView transactions_of(const History& history) {
         v.decided[s.transaction] = i;
         v.committed[s.transaction] = commit;
       }
-    } else if (s.kind == StepKind::TransactionEnded && s.error.empty() && s.detail == "committed") {
+    } else if (s.kind == StepKind::TransactionEnded && !s.error && s.detail == "committed") {
       v.returned_committed.try_emplace(s.transaction, i);
     }
   }

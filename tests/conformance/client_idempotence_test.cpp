@@ -88,7 +88,7 @@ TEST(KafkaSenderTest, testExpiryOfFirstBatchShouldNotCauseUnresolvedSequencesIfF
   const ScenarioRun run = simulate_ok(first_batch_expires_in_retry(3));
   SCOPED_TRACE(run.timeline());
   const History& h = run.history();
-  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, "TimeoutException");
+  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, Errors::TIMEOUT);
   const Step* expired = first_step(h, StepKind::BatchExpired, 0);
   ASSERT_NE(expired, nullptr);
   EXPECT_NE(expired->detail.find("outcome unknown"), std::string::npos);
@@ -101,8 +101,8 @@ TEST(KafkaSenderTest, testExpiryOfFirstBatchShouldNotCauseUnresolvedSequencesIfF
   EXPECT_EQ(third[0].sequence, 2);
   EXPECT_EQ(third[0].producer_epoch, 0);
   EXPECT_FALSE(has_step(h, StepKind::EpochBumped));
-  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, "");
-  EXPECT_EQ(callbacks_of_send(h, 2).at(0).error, "");
+  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, std::nullopt);
+  EXPECT_EQ(callbacks_of_send(h, 2).at(0).error, std::nullopt);
 }
 
 // S 3.9 testExpiryOfFirstBatchShouldCauseEpochBumpIfFutureBatchesFail: as
@@ -119,10 +119,10 @@ TEST(KafkaSenderTest, testExpiryOfFirstBatchShouldCauseEpochBumpIfFutureBatchesF
   const ScenarioRun run = simulate_ok(spec);
   SCOPED_TRACE(run.timeline());
   const History& h = run.history();
-  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, "TimeoutException");
+  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, Errors::TIMEOUT);
   const Step* refused = first_step(h, StepKind::ProduceResponseReceived, 1);
   ASSERT_NE(refused, nullptr);
-  EXPECT_EQ(refused->error, "OUT_OF_ORDER_SEQUENCE_NUMBER");
+  EXPECT_EQ(refused->error, Errors::OUT_OF_ORDER_SEQUENCE_NUMBER);
   EXPECT_GT(refused->time_ms, 1600);  // after the first batch expired and the third was appended
   const Step* bump = first_step(h, StepKind::EpochBumped);
   ASSERT_NE(bump, nullptr);
@@ -153,10 +153,10 @@ TEST(KafkaTransactionManagerTest, testEpochBumpAfterLastInflightBatchFails) {
   const ScenarioRun run = simulate_ok(spec);
   SCOPED_TRACE(run.timeline());
   const History& h = run.history();
-  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, "TimeoutException");
-  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, "");
-  EXPECT_EQ(callbacks_of_send(h, 2).at(0).error, "TimeoutException");
-  EXPECT_EQ(callbacks_of_send(h, 3).at(0).error, "");
+  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, Errors::TIMEOUT);
+  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, std::nullopt);
+  EXPECT_EQ(callbacks_of_send(h, 2).at(0).error, Errors::TIMEOUT);
+  EXPECT_EQ(callbacks_of_send(h, 3).at(0).error, std::nullopt);
   const auto bumps = steps_of(h, StepKind::EpochBumped);
   ASSERT_EQ(bumps.size(), 1u);
   EXPECT_EQ(bumps[0].producer_epoch, 1);
@@ -210,11 +210,11 @@ TEST(KafkaSenderTest, testCorrectHandlingOfDuplicateSequenceError) {
   const History& h = run.history();
   const auto first = callbacks_of_send(h, 0);
   ASSERT_EQ(first.size(), 1u);
-  EXPECT_EQ(first[0].error, "");
+  EXPECT_EQ(first[0].error, std::nullopt);
   EXPECT_EQ(first[0].offset, -1);
   EXPECT_FALSE(has_step(h, StepKind::BatchRetried));
   EXPECT_FALSE(has_step(h, StepKind::EpochBumped));
-  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, "");
+  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, std::nullopt);
 }
 
 // S 3.9 testEpochBumpOnOutOfOrderSequenceForNextBatch: a two-record batch is
@@ -265,7 +265,7 @@ TEST(KafkaSenderTest, testIdempotentUnknownProducerHandlingWhenRetentionLimitRea
   ASSERT_EQ(second.size(), 2u);
   EXPECT_EQ(second[1].sequence, 0);
   EXPECT_EQ(second[1].producer_epoch, 1);
-  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, "");
+  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, std::nullopt);
   EXPECT_EQ(logged_sends(h), (std::vector<std::int64_t>{0, 1}));
 }
 
@@ -328,15 +328,15 @@ TEST(KafkaTransactionManagerTest, testNoProducerIdResetAfterLastInFlightBatchSuc
   SCOPED_TRACE(run.timeline());
   const History& h = run.history();
   for (int b = 0; b < 3; ++b) expect_request_carries(h, b + 1, b);
-  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, "TimeoutException");
-  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, "TimeoutException");
+  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, Errors::TIMEOUT);
+  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, Errors::TIMEOUT);
   const Step* second_expired = first_step(h, StepKind::BatchExpired, 1);
   ASSERT_NE(second_expired, nullptr);
   const Step* third_answered = response_to(h, 3, 2);
   ASSERT_NE(third_answered, nullptr);
-  EXPECT_EQ(third_answered->error, "NONE");
+  EXPECT_EQ(third_answered->error, Errors::NONE);
   EXPECT_GT(third_answered->time_ms, second_expired->time_ms);  // the last in-flight batch succeeds last
-  EXPECT_EQ(callbacks_of_send(h, 2).at(0).error, "");
+  EXPECT_EQ(callbacks_of_send(h, 2).at(0).error, std::nullopt);
   EXPECT_FALSE(has_step(h, StepKind::EpochBumped));
   EXPECT_EQ(steps_of(h, StepKind::ProducerIdAssigned).size(), 1u);
   const auto fourth = sequences_of_batch(h, 3);
@@ -344,7 +344,7 @@ TEST(KafkaTransactionManagerTest, testNoProducerIdResetAfterLastInFlightBatchSuc
   EXPECT_GE(fourth[0].time_ms, third_answered->time_ms);  // held back until resolved
   EXPECT_EQ(fourth[0].sequence, 3);
   EXPECT_EQ(fourth[0].producer_epoch, 0);
-  EXPECT_EQ(callbacks_of_send(h, 3).at(0).error, "");
+  EXPECT_EQ(callbacks_of_send(h, 3).at(0).error, std::nullopt);
 }
 
 // S 3.9 testExpiryOfUnsentBatchesShouldNotCauseUnresolvedSequences: the
@@ -360,7 +360,7 @@ TEST(KafkaSenderTest, testExpiryOfUnsentBatchesShouldNotCauseUnresolvedSequences
   const ScenarioRun run = simulate_ok(spec);
   SCOPED_TRACE(run.timeline());
   const History& h = run.history();
-  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, "TimeoutException");
+  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, Errors::TIMEOUT);
   const Step* expired = first_step(h, StepKind::BatchExpired, 0);
   ASSERT_NE(expired, nullptr);
   EXPECT_EQ(expired->detail, "never sent");
@@ -371,7 +371,7 @@ TEST(KafkaSenderTest, testExpiryOfUnsentBatchesShouldNotCauseUnresolvedSequences
   ASSERT_EQ(second.size(), 1u);
   EXPECT_EQ(second[0].sequence, 0);
   EXPECT_EQ(second[0].producer_epoch, 0);
-  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, "");
+  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, std::nullopt);
 }
 
 // S 3.9 testExpiryOfAllSentBatchesShouldCauseUnresolvedSequences: the only
@@ -388,7 +388,7 @@ TEST(KafkaSenderTest, testExpiryOfAllSentBatchesShouldCauseUnresolvedSequences) 
   const ScenarioRun run = simulate_ok(spec);
   SCOPED_TRACE(run.timeline());
   const History& h = run.history();
-  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, "TimeoutException");
+  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, Errors::TIMEOUT);
   const Step* expired = first_step(h, StepKind::BatchExpired, 0);
   ASSERT_NE(expired, nullptr);
   EXPECT_NE(expired->detail.find("outcome unknown"), std::string::npos);
@@ -403,7 +403,7 @@ TEST(KafkaSenderTest, testExpiryOfAllSentBatchesShouldCauseUnresolvedSequences) 
   EXPECT_GE(second[0].time_ms, bumps[0].time_ms);
   EXPECT_EQ(second[0].producer_epoch, 1);
   EXPECT_EQ(second[0].sequence, 0);
-  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, "");
+  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, std::nullopt);
 }
 
 // S 3.9 testUnknownProducerErrorShouldBeRetriedForFutureBatchesWhenFirstFails:
@@ -437,7 +437,7 @@ TEST(KafkaSenderTest, testUnknownProducerErrorShouldBeRetriedForFutureBatchesWhe
   EXPECT_EQ(third[1].sequence, 1);
   const Step* third_original = response_to(h, 3, 2);
   ASSERT_NE(third_original, nullptr);
-  EXPECT_EQ(third_original->error, "UNKNOWN_PRODUCER_ID");
+  EXPECT_EQ(third_original->error, Errors::UNKNOWN_PRODUCER_ID);
   EXPECT_GT(third_original->time_ms, bumps[0].time_ms);  // answered after it was renumbered
   const auto second_sent = requests_with_batch(h, 1);
   const auto third_sent = requests_with_batch(h, 2);
@@ -494,7 +494,7 @@ TEST(KafkaSenderTest, testBatchesDrainedWithOldProducerIdShouldSucceedOnSubseque
   EXPECT_EQ(appended->producer_epoch, 0);
   const auto tp1_done = callbacks_of_send(h, 3);
   ASSERT_EQ(tp1_done.size(), 1u);
-  EXPECT_EQ(tp1_done[0].error, "");
+  EXPECT_EQ(tp1_done[0].error, std::nullopt);
   const auto tp1_next = sequences_of_batch(h, 4);
   ASSERT_EQ(tp1_next.size(), 1u);
   EXPECT_GE(tp1_next[0].time_ms, tp1_done[0].time_ms);
@@ -530,7 +530,7 @@ TEST(KafkaSenderTest, testEpochBumpOnOutOfOrderSequenceForNextBatchWhenThereIsNo
   EXPECT_GT(tp1_next[0].time_ms, bumps[0].time_ms);
   EXPECT_EQ(tp1_next[0].producer_epoch, 1);
   EXPECT_EQ(tp1_next[0].sequence, 0);
-  for (int send = 0; send < 7; ++send) EXPECT_EQ(callbacks_of_send(h, send).at(0).error, "") << send;
+  for (int send = 0; send < 7; ++send) EXPECT_EQ(callbacks_of_send(h, send).at(0).error, std::nullopt) << send;
   EXPECT_EQ(logged_sends(h, 0), (std::vector<std::int64_t>{2, 5}));
   EXPECT_EQ(logged_sends(h, 1), (std::vector<std::int64_t>{3, 4, 6}));
 }
@@ -567,7 +567,7 @@ TEST(KafkaSenderTest, testEpochBumpOnOutOfOrderSequenceForNextBatchWhenBatchInFl
   EXPECT_EQ(tp1_second[0].sequence, 2);
   const auto tp1_failed = callbacks_of_send(h, 6);
   ASSERT_EQ(tp1_failed.size(), 1u);
-  EXPECT_EQ(tp1_failed[0].error, "NOT_LEADER_OR_FOLLOWER");
+  EXPECT_EQ(tp1_failed[0].error, Errors::NOT_LEADER_OR_FOLLOWER);
   const auto tp1_third = sequences_of_batch(h, 7);
   ASSERT_EQ(tp1_third.size(), 1u);
   EXPECT_GE(tp1_third[0].time_ms, tp1_failed[0].time_ms);
@@ -607,7 +607,7 @@ TEST(KafkaSenderTest, testWhenFirstBatchExpireNoSendSecondBatchIfGuaranteeOrder)
   ASSERT_NE(expired, nullptr);
   EXPECT_EQ(expired->time_ms, 1500);
   EXPECT_NE(expired->detail.find("outcome unknown"), std::string::npos);
-  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, "TimeoutException");
+  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, Errors::TIMEOUT);
   EXPECT_FALSE(has_step(h, StepKind::RequestTimedOut));
   const Step* late = response_to(h, 1, 0);
   ASSERT_NE(late, nullptr);
@@ -615,8 +615,8 @@ TEST(KafkaSenderTest, testWhenFirstBatchExpireNoSendSecondBatchIfGuaranteeOrder)
   const auto second = requests_with_batch(h, 1);
   ASSERT_EQ(second.size(), 1u);
   EXPECT_GE(second[0].time_ms, late->time_ms);  // muted until the response, not the expiry
-  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, "");
-  EXPECT_EQ(callbacks_of_send(h, 2).at(0).error, "");
+  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, std::nullopt);
+  EXPECT_EQ(callbacks_of_send(h, 2).at(0).error, std::nullopt);
 }
 
 // S 3.9 testProducerBatchRetriesWhenPartitionLeaderChanges (KIP-951, 3.7+;
@@ -650,12 +650,12 @@ TEST(KafkaSenderTest, testProducerBatchRetriesWhenPartitionLeaderChanges) {
   EXPECT_EQ(sent[1].time_ms, 60);  // the new leader: at once, not first_answer + 100
   const Step* second_answer = response_to(h, sent[1].request, 0);
   ASSERT_NE(second_answer, nullptr);
-  EXPECT_EQ(second_answer->error, "NOT_LEADER_OR_FOLLOWER");
+  EXPECT_EQ(second_answer->error, Errors::NOT_LEADER_OR_FOLLOWER);
   EXPECT_EQ(sent[2].broker, 1);
   EXPECT_GE(sent[2].time_ms, second_answer->time_ms + 100);  // the same leader: the backoff
   const auto done = callbacks_of_send(h, 0);
   ASSERT_EQ(done.size(), 1u);
-  EXPECT_EQ(done[0].error, "");
+  EXPECT_EQ(done[0].error, std::nullopt);
   EXPECT_EQ(done[0].offset, 0);
 }
 
@@ -679,14 +679,14 @@ TEST(KafkaWorld, lateSuccessOfExpiredBatchUpdatesLastAckedSequence) {
   expect_request_carries(h, 2, 1);
   const Step* expired = first_step(h, StepKind::BatchExpired, 0);
   ASSERT_NE(expired, nullptr);
-  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, "TimeoutException");
+  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, Errors::TIMEOUT);
   const Step* late = response_to(h, 1, 0);
   ASSERT_NE(late, nullptr);
-  EXPECT_EQ(late->error, "NONE");
+  EXPECT_EQ(late->error, Errors::NONE);
   EXPECT_GT(late->time_ms, expired->time_ms);
   const Step* refused = response_to(h, 2, 1);
   ASSERT_NE(refused, nullptr);
-  EXPECT_EQ(refused->error, "OUT_OF_ORDER_SEQUENCE_NUMBER");
+  EXPECT_EQ(refused->error, Errors::OUT_OF_ORDER_SEQUENCE_NUMBER);
   const auto bumps = steps_of(h, StepKind::EpochBumped);
   ASSERT_EQ(bumps.size(), 1u);
   EXPECT_EQ(bumps[0].time_ms, refused->time_ms);
@@ -694,7 +694,7 @@ TEST(KafkaWorld, lateSuccessOfExpiredBatchUpdatesLastAckedSequence) {
   ASSERT_EQ(second.size(), 2u);
   EXPECT_EQ(second[1].producer_epoch, 1);
   EXPECT_EQ(second[1].sequence, 0);
-  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, "");
+  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, std::nullopt);
   EXPECT_EQ(logged_sends(h), (std::vector<std::int64_t>{0, 1}));  // the expired one was written
 }
 
@@ -722,7 +722,7 @@ TEST(KafkaWorld, everyRequestOnTimedOutConnectionFailsWithRequestTimedOut) {
   const auto retried = steps_of(h, StepKind::BatchRetried);
   ASSERT_EQ(retried.size(), 2u);
   for (const Step& r : retried) {
-    EXPECT_EQ(r.error, "REQUEST_TIMED_OUT");
+    EXPECT_EQ(r.error, Errors::REQUEST_TIMED_OUT);
     EXPECT_EQ(r.time_ms, timed_out[0].time_ms);
   }
   EXPECT_EQ(retried[0].batch, 0);
@@ -750,7 +750,7 @@ TEST(KafkaSenderTest, testSequenceNumberIncrement) {
   EXPECT_EQ(first[0].producer_id, pid[0].producer_id);
   EXPECT_EQ(first[0].producer_epoch, 0);
   EXPECT_EQ(first[0].sequence, 0);
-  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, "");
+  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, std::nullopt);
   const auto second = sequences_of_batch(h, 1);
   ASSERT_EQ(second.size(), 1u);
   EXPECT_EQ(second[0].sequence, 1);
@@ -839,7 +839,7 @@ TEST(KafkaSenderTest, testIdempotenceWithMultipleInflightsWhereFirstFailsFatally
   const History& h = run.history();
   expect_request_carries(h, 1, 0);
   expect_request_carries(h, 2, 1);
-  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, "INVALID_PRODUCER_EPOCH");
+  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, Errors::INVALID_PRODUCER_EPOCH);
   const auto bumps = steps_of(h, StepKind::EpochBumped);
   ASSERT_EQ(bumps.size(), 1u);
   const auto second = sequences_of_batch(h, 1);
@@ -870,7 +870,7 @@ TEST(KafkaSenderTest, testBumpEpochWhenOutOfOrderSequenceReceived) {
   EXPECT_TRUE(has_step(h, StepKind::BatchRetried, "OUT_OF_ORDER_SEQUENCE_NUMBER"));
   const auto done = callbacks_of_send(h, 0);
   ASSERT_EQ(done.size(), 1u);
-  EXPECT_EQ(done[0].error, "");
+  EXPECT_EQ(done[0].error, std::nullopt);
   const auto sent = requests_with_batch(h, 0);
   ASSERT_EQ(sent.size(), 2u);
   EXPECT_GE(sent[1].time_ms, bumps[0].time_ms);
@@ -892,7 +892,7 @@ TEST(KafkaSenderTest, testShouldRaiseOutOfOrderSequenceExceptionToUserIfLogWasNo
   EXPECT_EQ(callbacks_of_send(h, 0).at(0).offset, 0);
   const Step* refused = response_to(h, 2, 1);
   ASSERT_NE(refused, nullptr);
-  EXPECT_EQ(refused->error, "UNKNOWN_PRODUCER_ID");
+  EXPECT_EQ(refused->error, Errors::UNKNOWN_PRODUCER_ID);
   const auto bumps = steps_of(h, StepKind::EpochBumped);
   ASSERT_EQ(bumps.size(), 1u);
   EXPECT_EQ(bumps[0].producer_epoch, 1);
@@ -901,7 +901,7 @@ TEST(KafkaSenderTest, testShouldRaiseOutOfOrderSequenceExceptionToUserIfLogWasNo
   ASSERT_EQ(second.size(), 2u);
   EXPECT_EQ(second[1].sequence, 0);  // sequences restart: lastAckedSequence forgotten
   EXPECT_EQ(second[1].producer_epoch, 1);
-  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, "");
+  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, std::nullopt);
 }
 
 // T 3.9 testBumpEpochAndResetSequenceNumbersAfterUnknownProducerId: the first
@@ -953,7 +953,7 @@ TEST(KafkaTransactionManagerTest, testDuplicateSequenceAfterProducerReset) {
   expect_request_carries(h, 1, 0);
   expect_request_carries(h, 2, 0);
   expect_request_carries(h, 3, 1);
-  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, "TimeoutException");
+  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, Errors::TIMEOUT);
   const Step* expired = first_step(h, StepKind::BatchExpired, 0);
   ASSERT_NE(expired, nullptr);
   const auto bumps = steps_of(h, StepKind::EpochBumped);
@@ -969,9 +969,9 @@ TEST(KafkaTransactionManagerTest, testDuplicateSequenceAfterProducerReset) {
   EXPECT_GT(timed_out[1].time_ms, requests_with_batch(h, 1).at(0).time_ms);
   bool next_retried = false;  // ... takes the new batch's request with it
   for (const Step& s : steps_of(h, StepKind::BatchRetried))
-    next_retried = next_retried || (s.batch == 1 && s.error == "REQUEST_TIMED_OUT" && s.time_ms == timed_out[1].time_ms);
+    next_retried = next_retried || (s.batch == 1 && s.error == Errors::REQUEST_TIMED_OUT && s.time_ms == timed_out[1].time_ms);
   EXPECT_TRUE(next_retried);
-  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, "");
+  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, std::nullopt);
   EXPECT_EQ(logged_sends(h), (std::vector<std::int64_t>{0, 1}));  // the expired batch had been written
 }
 
@@ -990,8 +990,8 @@ TEST(KafkaTransactionManagerTest, testBumpEpochAfterTimeoutWithoutPendingInfligh
   SCOPED_TRACE(run.timeline());
   const History& h = run.history();
   expect_request_carries(h, 2, 1);
-  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, "");
-  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, "TimeoutException");
+  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, std::nullopt);
+  EXPECT_EQ(callbacks_of_send(h, 1).at(0).error, Errors::TIMEOUT);
   const Step* expired = first_step(h, StepKind::BatchExpired, 1);
   ASSERT_NE(expired, nullptr);
   EXPECT_NE(expired->detail.find("outcome unknown"), std::string::npos);
@@ -1003,7 +1003,7 @@ TEST(KafkaTransactionManagerTest, testBumpEpochAfterTimeoutWithoutPendingInfligh
   ASSERT_EQ(third.size(), 1u);
   EXPECT_EQ(third[0].producer_epoch, 1);
   EXPECT_EQ(third[0].sequence, 0);
-  EXPECT_EQ(callbacks_of_send(h, 2).at(0).error, "");
+  EXPECT_EQ(callbacks_of_send(h, 2).at(0).error, std::nullopt);
 }
 
 }  // namespace

@@ -461,7 +461,7 @@ TEST(KafkaTransactionManagerTest, testBasicTransaction) {
   ASSERT_EQ(added.size(), 1u);
   ASSERT_EQ(produced.size(), 1u);
   ASSERT_EQ(end_txn.size(), 1u);
-  EXPECT_EQ(added[0].error, "");
+  EXPECT_EQ(added[0].error, std::nullopt);
   EXPECT_LT(index_of(h, added[0]), index_of(h, produced[0]));
   ASSERT_FALSE(acked.empty());
   EXPECT_LE(acked[0].time_ms, end_txn[0].time_ms);
@@ -498,7 +498,7 @@ TEST(KafkaTransactionManagerTest, testAddPartitionToTransactionOverridesRetryBac
   const auto sent = txn_steps(h, StepKind::TxnRequestSent, "AddPartitionsToTxn");
   ASSERT_EQ(answers.size(), 2u);
   ASSERT_EQ(sent.size(), 2u);
-  EXPECT_EQ(answers[0].error, "CONCURRENT_TRANSACTIONS");
+  EXPECT_EQ(answers[0].error, Errors::CONCURRENT_TRANSACTIONS);
   EXPECT_EQ(sent[1].time_ms - answers[0].time_ms, 20);
   EXPECT_EQ(txn_steps(h, StepKind::TransactionEnded, "committed").size(), 1u);
 }
@@ -511,7 +511,7 @@ TEST(KafkaTransactionManagerTest, testAddPartitionToTransactionRetainsRetryBacko
   const auto sent = txn_steps(h, StepKind::TxnRequestSent, "AddPartitionsToTxn");
   ASSERT_EQ(answers.size(), 2u);
   ASSERT_EQ(sent.size(), 2u);
-  EXPECT_EQ(answers[0].error, "COORDINATOR_NOT_AVAILABLE");
+  EXPECT_EQ(answers[0].error, Errors::COORDINATOR_NOT_AVAILABLE);
   EXPECT_EQ(sent[1].time_ms - answers[0].time_ms, 100);  // DEFAULT_RETRY_BACKOFF_MS: retry.backoff.ms
 }
 
@@ -527,8 +527,8 @@ TEST(KafkaTransactionManagerTest, testAddPartitionToTransactionRetainsRetryBacko
   const auto sent = txn_steps(h, StepKind::TxnRequestSent, "AddPartitionsToTxn");
   ASSERT_EQ(answers.size(), 3u);
   ASSERT_EQ(sent.size(), 3u);
-  EXPECT_EQ(answers[0].error, "");
-  EXPECT_EQ(answers[1].error, "CONCURRENT_TRANSACTIONS");
+  EXPECT_EQ(answers[0].error, std::nullopt);
+  EXPECT_EQ(answers[1].error, Errors::CONCURRENT_TRANSACTIONS);
   EXPECT_NE(sent[0].detail.find("[p1]"), std::string::npos);
   EXPECT_NE(sent[1].detail.find("[p0]"), std::string::npos);
   EXPECT_EQ(sent[2].detail, sent[1].detail);  // the same partition retried
@@ -544,7 +544,7 @@ void expect_fatal_in_add_partitions(Errors answer, const std::string& exception)
   const History& h = run.history();
   const auto fatal = txn_steps(h, StepKind::TransactionEnded, "fatal (" + exception + ")");
   ASSERT_EQ(fatal.size(), 1u);
-  EXPECT_EQ(fatal[0].error, std::string(to_string(answer)));
+  EXPECT_EQ(fatal[0].error, answer);
   EXPECT_EQ(fatal[0].instance, 1);
   EXPECT_TRUE(txn_steps(h, StepKind::TxnRequestSent, "EndTxn", 1).empty());
   // No batch of the fatal producer was sent (its partition was never added).
@@ -580,7 +580,7 @@ TEST(KafkaTransactionManagerTest, testInvalidProducerEpochConvertToProducerFence
   const History& h = run.history();
   const auto end_txn = txn_steps(h, StepKind::TxnResponseReceived, "EndTxn", 1);
   ASSERT_EQ(end_txn.size(), 1u);
-  EXPECT_EQ(end_txn[0].error, "INVALID_PRODUCER_EPOCH");
+  EXPECT_EQ(end_txn[0].error, Errors::INVALID_PRODUCER_EPOCH);
   EXPECT_EQ(txn_steps(h, StepKind::TransactionEnded, "fatal (ProducerFencedException)").size(), 1u);
   EXPECT_TRUE(txn_steps(h, StepKind::TransactionEnded, "committed", 1).empty());
 }
@@ -597,7 +597,7 @@ TEST(KafkaTransactionManagerTest, testBumpTransactionalEpochOnRecoverableAddPart
   const History& h = run.history();
   const auto refused = txn_steps(h, StepKind::TxnResponseReceived, "AddPartitionsToTxn");
   ASSERT_FALSE(refused.empty());
-  EXPECT_EQ(refused[0].error, "UNKNOWN_PRODUCER_ID");
+  EXPECT_EQ(refused[0].error, Errors::UNKNOWN_PRODUCER_ID);
   EXPECT_TRUE(txn_steps(h, StepKind::TransactionEnded, "fatal").empty());  // abortable, not fatal
   const auto aborted = txn_steps(h, StepKind::TransactionEnded, "aborted");
   ASSERT_EQ(aborted.size(), 1u);
@@ -641,7 +641,7 @@ TEST(KafkaTransactionManagerTest, testDisallowCommitOnProduceFailure) {
   const auto assigned = steps_of(h, StepKind::ProducerIdAssigned);
   ASSERT_EQ(assigned.size(), 2u);
   EXPECT_EQ(assigned[1].producer_epoch, assigned[0].producer_epoch + 1);
-  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, "OUT_OF_ORDER_SEQUENCE_NUMBER");
+  EXPECT_EQ(callbacks_of_send(h, 0).at(0).error, Errors::OUT_OF_ORDER_SEQUENCE_NUMBER);
 }
 
 }  // namespace

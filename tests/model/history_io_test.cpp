@@ -15,11 +15,11 @@ namespace {
 
 // A step with only time, kind and node set (designated initializers would
 // leave trailing strings out, which -Wmissing-field-initializers flags).
-Step at(std::int64_t time_ms, StepKind kind, std::string node = "") {
+Step at(std::int64_t time_ms, StepKind kind, StepNode node = {}) {
   Step s;
   s.time_ms = time_ms;
   s.kind = kind;
-  s.node = std::move(node);
+  s.node = node;
   return s;
 }
 
@@ -47,7 +47,7 @@ Step full_step(StepKind kind, std::int64_t t) {
   s.sequence = 20;
   s.last_sequence = 21;
   s.instance = 22;
-  s.error = "NOT_ENOUGH_REPLICAS";
+  s.error = Errors::NOT_ENOUGH_REPLICAS;
   s.detail = "why: \"quoted\", a\nnewline, \\ and caf\xc3\xa9";
   s.producer_state_created = true;
   return s;
@@ -80,6 +80,25 @@ TEST(StepKind, EveryKindHasAUniqueNameThatParsesBack) {
   }
   EXPECT_EQ(parse_step_kind("BatchAppendedd"), std::nullopt);
   EXPECT_EQ(parse_step_kind(""), std::nullopt);
+}
+
+// ---- nodes --------------------------------------------------------------------
+
+TEST(StepNode, EveryNodeNameParsesBackAndOthersDoNot) {
+  const std::vector<StepNode> nodes = {
+      StepNode{},         "app",         "producer-1", "producer-12", "broker-0", "broker-10", "controller",
+      "network",          "world",       "consumer",   "consumer-read_committed", "consumer-read_uncommitted"};
+  std::set<std::string> names;
+  for (StepNode n : nodes) {
+    EXPECT_EQ(StepNode::parse(to_string(n)), n) << to_string(n);
+    EXPECT_TRUE(names.insert(to_string(n)).second) << to_string(n);
+  }
+  EXPECT_EQ(to_string(broker_node(3)), "broker-3");
+  EXPECT_EQ(to_string(producer_node(2)), "producer-2");
+  EXPECT_EQ(to_string(StepNode{}), "");
+  for (const char* bad : {"broker-", "broker-01", "broker--1", "producer-x", "Broker-0", "consumer-", "apps",
+                          "broker-1234567890"})
+    EXPECT_EQ(StepNode::parse(bad), std::nullopt) << bad;
 }
 
 // ---- JSON ---------------------------------------------------------------------
@@ -139,6 +158,10 @@ TEST(HistoryJson, BadDocumentsNameTheFieldAndNeverThrow) {
        "producer_state_created, transaction)"},
       {R"({"steps": [{"kind": "BatchAppended", "producer_state_created": 1}]})",
        "h.json: steps[0].producer_state_created: expected true or false, got number 1"},
+      {R"({"steps": [{"kind": "SendCalled", "node": "broker-x"}]})",
+       "h.json: steps[0].node: unknown node 'broker-x' (see StepNode in model/step_node.hpp)"},
+      {R"({"steps": [{"kind": "SendCalled", "error": "NOPE"}]})",
+       "h.json: steps[0].error: unknown error 'NOPE' (see Errors in model/errors.hpp)"},
       {R"({"steps": {}})", "h.json: steps: expected an array, got object"},
       {R"({"seed": 1})", "h.json: seed: unknown top-level key (one of: config, steps)"},
       {R"({})", "h.json: steps: missing (is this a history file?)"},
@@ -182,7 +205,7 @@ TEST(Timeline, ColumnsStartAtFixedPositionsForEveryKind) {
   History h;
   for (StepKind kind : all_step_kinds()) h.steps.push_back(full_step(kind, 123));
   h.steps.push_back(at(4, StepKind::ProduceResponseReceived, "producer-1"));
-  h.steps.back().error = "NONE";
+  h.steps.back().error = Errors::NONE;
   const std::string timeline = to_timeline(h);
   std::size_t begin = 0, lines = 0;
   while (begin < timeline.size()) {
@@ -191,7 +214,7 @@ TEST(Timeline, ColumnsStartAtFixedPositionsForEveryKind) {
     const std::string line = timeline.substr(begin, end - begin);
     const Step& step = h.steps[lines];
     EXPECT_EQ(line.substr(6, 2), "t=") << line;
-    EXPECT_EQ(line.substr(17, step.node.size()), step.node) << line;
+    EXPECT_EQ(line.substr(17, to_string(step.node).size()), to_string(step.node)) << line;
     EXPECT_EQ(line.substr(30, to_string(step.kind).size()), to_string(step.kind)) << line;
     ASSERT_GT(line.size(), 55u) << line;  // every step here has details
     EXPECT_EQ(line.substr(53, 2), "  ") << line;
@@ -219,7 +242,7 @@ TEST(Timeline, KindsLeadWithWhatAKafkaEngineerLooksFor) {
   response.partition = 0;
   response.broker = 1;
   response.offset = 5;
-  response.error = "NONE";
+  response.error = Errors::NONE;
   EXPECT_EQ(to_timeline(History{{response}}),
             "   1  t=   40ms  producer-1   ProduceResponseReceived  request=3 broker=1 p0 batch=2 error=NONE offset=5\n");
   Step healed = at(100000, StepKind::FaultsHealed);
@@ -252,13 +275,13 @@ TEST(HistoryHash, ChangesWhenAnyFieldChanges) {
   using Mutation = void (*)(Step&);
   const std::vector<Mutation> mutations = {
       [](Step& s) { s.time_ms++; },        [](Step& s) { s.kind = StepKind::ConsumerRead; },
-      [](Step& s) { s.node += "x"; },      [](Step& s) { s.record++; },
+      [](Step& s) { s.node.id++; },       [](Step& s) { s.record++; },
       [](Step& s) { s.send++; },           [](Step& s) { s.batch++; },
       [](Step& s) { s.request++; },        [](Step& s) { s.partition++; },
       [](Step& s) { s.broker++; },         [](Step& s) { s.offset++; },
       [](Step& s) { s.producer_id++; },    [](Step& s) { s.producer_epoch++; },
       [](Step& s) { s.sequence++; },       [](Step& s) { s.last_sequence++; },
-      [](Step& s) { s.instance++; },       [](Step& s) { s.error += "x"; },
+      [](Step& s) { s.instance++; },       [](Step& s) { s.error = Errors::TIMEOUT; },
       [](Step& s) { s.detail += "x"; },    [](Step& s) { s.producer_state_created = !s.producer_state_created; },
   };
   const Step base = full_step(StepKind::BatchAppended, 9);
@@ -275,12 +298,16 @@ TEST(HistoryHash, ChangesWithOrderCountAndStringBoundaries) {
   EXPECT_NE((History{{a, b}}.hash()), (History{{b, a}}.hash()));
   EXPECT_NE((History{{a}}.hash()), (History{{a, a}}.hash()));
   EXPECT_NE(History{}.hash(), (History{{Step{}}}.hash()));
-  Step split1 = a, split2 = a;
-  split1.error = "ab";
-  split1.detail = "c";
-  split2.error = "a";
-  split2.detail = "bc";
-  EXPECT_NE(History{{split1}}.hash(), History{{split2}}.hash());
+  Step a1 = a, b1 = b, a2 = a, b2 = b;  // the detail's text does not run into the next step's
+  a1.detail = "ab";
+  b1.detail = "c";
+  a2.detail = "a";
+  b2.detail = "bc";
+  EXPECT_NE((History{{a1, b1}}.hash()), (History{{a2, b2}}.hash()));
+  Step no_error = a, none = a;  // an absent error is not NONE
+  no_error.error = std::nullopt;
+  none.error = Errors::NONE;
+  EXPECT_NE(History{{no_error}}.hash(), History{{none}}.hash());
 }
 
 }  // namespace

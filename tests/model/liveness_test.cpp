@@ -23,7 +23,7 @@ RunSpec spec_of(const std::string& json) {
 // The first successful callback's time, or -1.
 std::int64_t first_ack_ms(const History& h) {
   for (const Step& s : h.steps)
-    if (s.kind == StepKind::CallbackCompleted && s.error.empty()) return s.time_ms;
+    if (s.kind == StepKind::CallbackCompleted && !s.error) return s.time_ms;
   return -1;
 }
 
@@ -68,7 +68,7 @@ TEST(Liveness, ALeaderThatComesBackIsFoundByTheNextMetadataRefresh) {
   EXPECT_GE(acked, 5000);
   EXPECT_LE(acked, 5000 + 1200 + 10);  // retry.backoff.max.ms with jitter, a round trip
   EXPECT_TRUE(std::none_of(run.history().steps.begin(), run.history().steps.end(), [](const Step& s) {
-    return s.kind == StepKind::CallbackCompleted && !s.error.empty();
+    return s.kind == StepKind::CallbackCompleted && s.error.has_value();
   }));
 }
 

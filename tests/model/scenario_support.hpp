@@ -51,7 +51,7 @@ inline std::vector<Step> callbacks_of_send(const History& h, std::int64_t send) 
 
 inline bool has_step(const History& h, StepKind kind, const std::string& error = "") {
   return std::any_of(h.steps.begin(), h.steps.end(),
-                     [&](const Step& s) { return s.kind == kind && (error.empty() || s.error == error); });
+                     [&](const Step& s) { return s.kind == kind && (error.empty() || (s.error && to_string(*s.error) == error)); });
 }
 
 // The ProduceRequestSent steps whose request carried `batch` (its detail names

@@ -54,7 +54,7 @@ TEST(Scenario, ResponseLostRetryIdempotenceOnWritesOnceAndAnswersTheOriginalOffs
   const auto callbacks = callbacks_of_send(run.history(), 0);
   ASSERT_EQ(callbacks.size(), 1u);
   EXPECT_EQ(callbacks[0].offset, 0);
-  EXPECT_EQ(callbacks[0].error, "");
+  EXPECT_EQ(callbacks[0].error, std::nullopt);
 }
 
 
@@ -88,7 +88,7 @@ TEST(Scenario, NotLeaderOnFirstOfFiveIdempotentRetriesAllAndKeepsSendOrder) {
   EXPECT_EQ(logged_sends(run.history()), iota(6));
   int out_of_order = 0;
   for (const Step& s : steps_of(run.history(), StepKind::ProduceRejected))
-    out_of_order += s.error == "OUT_OF_ORDER_SEQUENCE_NUMBER" ? 1 : 0;
+    out_of_order += s.error == Errors::OUT_OF_ORDER_SEQUENCE_NUMBER ? 1 : 0;
   EXPECT_EQ(out_of_order, 4);  // every batch sent behind the refused one before its retry
   EXPECT_FALSE(has_step(run.history(), StepKind::EpochBumped));
   for (std::int64_t send = 0; send < 6; ++send) {
@@ -118,7 +118,7 @@ TEST(Scenario, AcksOneLeaderCrashBeforeFollowersFetchLosesAnAcknowledgedRecord) 
   SCOPED_TRACE(run.timeline());
   const auto callbacks = callbacks_of_send(run.history(), 0);
   ASSERT_EQ(callbacks.size(), 1u);
-  EXPECT_EQ(callbacks[0].error, "");
+  EXPECT_EQ(callbacks[0].error, std::nullopt);
   EXPECT_EQ(callbacks[0].offset, 0);  // acknowledged
   EXPECT_TRUE(logged_sends(run.history()).empty());  // and gone
   EXPECT_TRUE(has_step(run.history(), StepKind::LogTruncated));
@@ -138,7 +138,7 @@ TEST(Scenario, AcksZeroAnswersOffsetMinusOneAndLosesADroppedRequestSilently) {
     const auto callbacks = callbacks_of_send(run.history(), send);
     ASSERT_EQ(callbacks.size(), 1u);
     EXPECT_EQ(callbacks[0].offset, -1);
-    EXPECT_EQ(callbacks[0].error, "");  // no error, ever
+    EXPECT_EQ(callbacks[0].error, std::nullopt);  // no error, ever
   }
   EXPECT_EQ(logged_sends(run.history()), (std::vector<std::int64_t>{0}));
 }
@@ -209,7 +209,7 @@ TEST(Scenario, DeliveryTimeoutWhileTheRecordWasWrittenFailsTheCallbackAnyway) {
   SCOPED_TRACE(run.timeline());
   const auto callbacks = callbacks_of_send(run.history(), 0);
   ASSERT_EQ(callbacks.size(), 1u);
-  EXPECT_EQ(callbacks[0].error, "TimeoutException");
+  EXPECT_EQ(callbacks[0].error, Errors::TIMEOUT);
   EXPECT_EQ(logged_sends(run.history()), (std::vector<std::int64_t>{0}));
 }
 
@@ -219,7 +219,7 @@ TEST(Scenario, Kip360ExpiredBatchBumpsTheEpochAndTheResendIsWrittenTwice) {
   const auto expired = steps_of(run.history(), StepKind::BatchExpired);
   ASSERT_FALSE(expired.empty());
   EXPECT_NE(expired[0].detail.find("outcome unknown"), std::string::npos);
-  EXPECT_EQ(callbacks_of_send(run.history(), 0).at(0).error, "TimeoutException");
+  EXPECT_EQ(callbacks_of_send(run.history(), 0).at(0).error, Errors::TIMEOUT);
   const auto bumps = steps_of(run.history(), StepKind::EpochBumped);
   ASSERT_EQ(bumps.size(), 1u);
   EXPECT_EQ(bumps[0].producer_epoch, 1);
@@ -295,7 +295,7 @@ TEST(Scenario, FullBufferMemoryBlocksSendForMaxBlockMsThenFailsIt) {
   for (std::size_t i = 0; i < failed.size(); ++i) {
     EXPECT_EQ(failed[i].record, 2);
     EXPECT_EQ(failed[i].time_ms, 2 + 300 * static_cast<std::int64_t>(i + 1));  // each blocked max.block.ms
-    EXPECT_EQ(failed[i].error, "TimeoutException");
+    EXPECT_EQ(failed[i].error, Errors::TIMEOUT);
   }
   // Every record is written once in the end: record 2 by its third send().
   std::vector<std::int64_t> records = logged_records(run.history());
@@ -399,7 +399,7 @@ TEST(Replication, LeaderMovedAwayAnswersTheWaitingProduceNotLeaderAndTheOldCopyI
   EXPECT_EQ(logged_sends(run.history()), (std::vector<std::int64_t>{0}));
   const auto callbacks = callbacks_of_send(run.history(), 0);
   ASSERT_EQ(callbacks.size(), 1u);
-  EXPECT_EQ(callbacks[0].error, "");
+  EXPECT_EQ(callbacks[0].error, std::nullopt);
 }
 
 // PreferredLeaderElection moves leadership back to the first replica once it

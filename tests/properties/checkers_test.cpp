@@ -24,6 +24,12 @@ using Steps = std::vector<std::size_t>;
 using Ids = std::vector<std::int64_t>;
 
 // Builds a history step by step; each call returns the new step's index.
+// A Kafka error by name ("TimeoutException", "NONE", ...); "" for none.
+std::optional<Errors> error_named(const std::string& name) {
+  if (name.empty()) return std::nullopt;
+  return parse_error(name).value();
+}
+
 class HistoryBuilder {
  public:
   HistoryBuilder& config(const std::string& key, const std::string& value) {
@@ -50,7 +56,7 @@ class HistoryBuilder {
     s.send = send;
     s.record = record;
     s.offset = offset;
-    s.error = error;
+    s.error = error_named(error);
     s.instance = instance;
     return last();
   }
@@ -99,7 +105,7 @@ class HistoryBuilder {
     s.producer_epoch = epoch;
     s.sequence = sequence;
     s.last_sequence = sequence;
-    s.error = error;
+    s.error = error_named(error);
     return last();
   }
   // The producer received a partition's answer ("NONE" for success).
@@ -109,7 +115,7 @@ class HistoryBuilder {
     s.request = request;
     s.partition = partition;
     s.batch = batch;
-    s.error = error;
+    s.error = error_named(error);
     return last();
   }
   std::size_t expired(std::int32_t partition, std::int64_t batch) {

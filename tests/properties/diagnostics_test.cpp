@@ -46,7 +46,7 @@ TEST(Diagnostics, NoReportWhenTheCacheCoversTheInFlightBatchesOrTheBatchIsNotWri
   EXPECT_TRUE(check_no_out_of_order_for_written_batch(scenario("11b-cache-at-least-in-flight.json")).empty());
   const History h = scenario("03-not-leader-then-out-of-order-idempotent.json");
   EXPECT_TRUE(std::any_of(h.steps.begin(), h.steps.end(), [](const Step& s) {
-    return s.kind == StepKind::ProduceRejected && s.error == "OUT_OF_ORDER_SEQUENCE_NUMBER";
+    return s.kind == StepKind::ProduceRejected && s.error == Errors::OUT_OF_ORDER_SEQUENCE_NUMBER;
   }));
   EXPECT_TRUE(check_no_out_of_order_for_written_batch(h).empty());
 }
