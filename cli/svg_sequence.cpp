@@ -157,6 +157,7 @@ MarkStyle style_of(const Step& s) {
     case StepKind::ProduceRejected: return {Mark::Box, kFault};
     case StepKind::BrokerCrashed:
     case StepKind::ProducerCrashed:
+    case StepKind::ProducerZombie:
     case StepKind::BrokerStalled:
     case StepKind::FollowerStalled:
     case StepKind::ConnectionDisconnected:

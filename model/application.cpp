@@ -30,13 +30,13 @@ void World::app_send_due() {
   const bool more = !app.resend_queue.empty() || app.next_new_record < workload_.records;
   if (more && !waiting_for_callback) {
     app.send_scheduled = true;
-    schedule(after(state_.now_ms, workload_.send_interval_ms), EventKind::AppSendDue);
+    schedule(after(state_.now_ms, workload_.send_interval_ms), EventKind::AppSendDue, process_tag());
   }
 }
 
 void World::app_send(std::int64_t record) {
   ApplicationState& app = state_.app;
-  const std::int64_t send = app.next_send++;
+  const std::int64_t send = state_.next_send++;
   AppRecord& r = app.records[record];
   r.sends += 1;
   if (r.outstanding_send < 0) ++app.outstanding_sends;
@@ -100,7 +100,7 @@ void World::app_callback(std::int64_t send, std::int64_t offset, Errors error) {
   }
   if (!app.send_scheduled && (!app.resend_queue.empty() || app.next_new_record < workload_.records)) {
     app.send_scheduled = true;
-    schedule(state_.now_ms, EventKind::AppSendDue);
+    schedule(state_.now_ms, EventKind::AppSendDue, process_tag());
   }
 }
 
@@ -130,7 +130,7 @@ void World::app_producer_restarted() {
     }
     if (!app.send_scheduled) {
       app.send_scheduled = true;
-      schedule(state_.now_ms, EventKind::AppSendDue);
+      schedule(state_.now_ms, EventKind::AppSendDue, process_tag());
     }
     return;
   }
@@ -147,7 +147,7 @@ void World::app_producer_restarted() {
   }
   if (!app.send_scheduled) {
     app.send_scheduled = true;
-    schedule(state_.now_ms, EventKind::AppSendDue);
+    schedule(state_.now_ms, EventKind::AppSendDue, process_tag());
   }
 }
 

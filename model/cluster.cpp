@@ -67,9 +67,8 @@ void World::broker_receive(ProduceRequest request) {
     step.detail = broker.alive ? "its connection was lost in transit" : "the broker is down: connection refused";
     // A dead broker's host refuses the connection: the producer sees it
     // fail at once, not after request.timeout.ms.
-    const ProducerClient& p = state_.producer;
-    if (!broker.alive && !client_closed(request) && p.alive && request.instance == p.instance)
-      producer_connection_failed(request.broker, -1);
+    if (!broker.alive && !client_closed(request) && client_of(request.instance) != nullptr)
+      as_instance(request.instance, [&] { producer_connection_failed(request.broker, -1); });
     return;
   }
   const std::pair key{request.instance, request.connection};
@@ -81,8 +80,8 @@ void World::broker_receive(ProduceRequest request) {
 // broker exists). A crashed instance's connections are not closed by it: what
 // it put on the wire is still read (its responses find no one).
 bool World::client_closed(const ProduceRequest& request) const {
-  const ProducerClient& p = state_.producer;
-  return p.alive && request.instance == p.instance && request.connection != p.connection.at(request.broker);
+  const ProducerClient* p = client_of(request.instance);
+  return p != nullptr && request.connection != p->connection.at(request.broker);
 }
 
 // SocketServer's Processor: read the connection's next request only when the
@@ -131,8 +130,8 @@ void World::broker_unmute(std::int32_t broker_id, std::int32_t instance, std::in
                                        "on its connection",
                                        broker_id, request));
   it->second.in_process = -1;
-  const ProducerClient& p = state_.producer;
-  const bool closed = !p.alive || instance != p.instance || connection_generation != p.connection.at(broker_id);
+  const ProducerClient* p = client_of(instance);
+  const bool closed = p == nullptr || connection_generation != p->connection.at(broker_id);
   if (!closed) return;
   for (const ProduceRequest& unread : it->second.unread) {
     Step& step = log_step(StepKind::ProduceRequestDropped, "network");
@@ -164,9 +163,9 @@ void World::broker_handle(const ProduceRequest& request) {
       closed.request = request.request;
       closed.broker = broker.id;
       closed.detail = "acks=0: an error closes the connection (KafkaApis)";
-      const ProducerClient& p = state_.producer;
-      if (p.alive && request.instance == p.instance && request.connection == p.connection.at(broker.id))
-        producer_connection_failed(broker.id, -1);
+      const ProducerClient* p = client_of(request.instance);
+      if (p != nullptr && request.connection == p->connection.at(broker.id))
+        as_instance(request.instance, [&] { producer_connection_failed(broker.id, -1); });
       return;
     }
     broker_respond(response);

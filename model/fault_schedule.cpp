@@ -11,9 +11,9 @@ namespace {
 constexpr std::array<std::string_view, kFaultKindCount> kFaultKindNames = {
     "DropRequest", "DropResponse",  "DelayResponse", "ErrorResponse", "Disconnect",
     "BrokerCrash", "BrokerRestart", "FollowerStall", "BrokerStall",   "ProducerRestart",
-    "LeaderMovedAway", "PreferredLeaderElection",
+    "LeaderMovedAway", "PreferredLeaderElection", "ProducerZombie",
 };
-static_assert(static_cast<int>(FaultKind::PreferredLeaderElection) + 1 == kFaultKindCount,
+static_assert(static_cast<int>(FaultKind::ProducerZombie) + 1 == kFaultKindCount,
               "a new FaultKind needs a name in kFaultKindNames");
 
 }  // namespace
@@ -40,8 +40,8 @@ FaultFields fault_fields(FaultKind kind) {
   f.at_ms = !f.request;
   f.broker = kind == FaultKind::BrokerCrash || kind == FaultKind::BrokerRestart ||
              kind == FaultKind::FollowerStall || kind == FaultKind::BrokerStall || kind == FaultKind::LeaderMovedAway;
-  f.duration_ms =
-      kind == FaultKind::DelayResponse || kind == FaultKind::FollowerStall || kind == FaultKind::BrokerStall;
+  f.duration_ms = kind == FaultKind::DelayResponse || kind == FaultKind::FollowerStall ||
+                  kind == FaultKind::BrokerStall || kind == FaultKind::ProducerZombie;
   f.error = kind == FaultKind::ErrorResponse;
   return f;
 }

@@ -39,8 +39,11 @@ enum class FaultKind : std::uint8_t {
   PreferredLeaderElection,  // every partition whose preferred (first) replica
                             // is live, in sync and not leader moves back to it
                             // (auto.leader.rebalance.enable, kafka-leader-election)
+  ProducerZombie,  // the application starts a new producer instance while the
+                   // old one keeps running for `duration_ms` (a zombie: paused,
+                   // partitioned or presumed dead, yet alive), then the old one dies
 };
-inline constexpr int kFaultKindCount = 12;
+inline constexpr int kFaultKindCount = 13;
 
 std::string_view to_string(FaultKind kind);
 std::optional<FaultKind> parse_fault_kind(std::string_view text);

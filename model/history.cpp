@@ -38,6 +38,7 @@ std::string_view to_string(StepKind kind) {
     case StepKind::BrokerStalled: return "BrokerStalled";
     case StepKind::ProducerStateExpired: return "ProducerStateExpired";
     case StepKind::ProducerCrashed: return "ProducerCrashed";
+    case StepKind::ProducerZombie: return "ProducerZombie";
     case StepKind::TransactionBegun: return "TransactionBegun";
     case StepKind::TransactionEnding: return "TransactionEnding";
     case StepKind::TransactionEnded: return "TransactionEnded";

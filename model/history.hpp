@@ -50,6 +50,7 @@ enum class StepKind : std::uint8_t {
   FollowerStalled,
   BrokerStalled,
   ProducerCrashed,
+  ProducerZombie,          // replaced by a new instance, this one keeps running (FaultKind::ProducerZombie)
   ProducerStateExpired,    // a replica dropped an idle producer's state (producer.id.expiration.ms)
   // transactions (KIP-98, Transactions V1)
   TransactionBegun,        // beginTransaction(): transaction ordinal

@@ -169,6 +169,7 @@ Fields lead_fields(StepKind kind) {
     case StepKind::FollowerStalled:
     case StepKind::BrokerStalled: return {F::Broker};
     case StepKind::ProducerCrashed: return {F::Instance};
+    case StepKind::ProducerZombie: return {F::Instance};
     case StepKind::ProducerStateExpired: return {F::Partition, F::Broker, F::Pid};
     case StepKind::TransactionBegun:
     case StepKind::TransactionEnding:

@@ -134,7 +134,7 @@ bool World::producer_append(std::int64_t record, std::int64_t send, std::int32_t
 
 void World::wake_sender_at(std::int64_t at_ms) {
   at_ms = std::max(at_ms, state_.now_ms);
-  if (state_.wakeups.insert(at_ms).second) schedule(at_ms, EventKind::SenderWakeup);
+  if (state_.wakeups.insert(at_ms).second) schedule(at_ms, EventKind::SenderWakeup, process_tag());
 }
 
 // ---- Sender.runOnce ----------------------------------------------------------

@@ -144,7 +144,6 @@ struct TransactionalClient {
 // beginTransaction, records_per_transaction sends, commitTransaction (or
 // abortTransaction for every abort_every-th), waiting for each to return.
 struct TransactionalApp {
-  std::int64_t next_transaction = 0;
   std::int64_t transaction = -1;         // the open transaction, -1 between transactions
   std::vector<std::int64_t> records;     // records sent in it
   std::int32_t sends = 0;                // send() calls made in it

@@ -342,7 +342,7 @@ void World::txn_client_receive(const TxnResponse& response) {
 void World::schedule_app_send_due() {
   if (state_.app.send_scheduled) return;
   state_.app.send_scheduled = true;
-  schedule(state_.now_ms, EventKind::AppSendDue);
+  schedule(state_.now_ms, EventKind::AppSendDue, process_tag());
 }
 
 // A fatal error (PRODUCER_FENCED, INVALID_PRODUCER_EPOCH, INVALID_TXN_STATE
@@ -359,10 +359,17 @@ void World::txn_fatal_error(Errors error) {
   step.instance = p.instance;
   step.transaction = state_.txn_app.transaction;
   step.error = error;
-  step.detail = fmt::format("fatal ({}): the application closes the producer and creates a new one",
-                            raised == Errors::PRODUCER_FENCED     ? "ProducerFencedException"
-                            : raised == Errors::INVALID_TXN_STATE ? "InvalidTxnStateException"
-                                                                  : "KafkaException");
+  const char* exception = raised == Errors::PRODUCER_FENCED     ? "ProducerFencedException"
+                          : raised == Errors::INVALID_TXN_STATE ? "InvalidTxnStateException"
+                                                                : "KafkaException";
+  // A zombie fenced by its replacement stops: the replacement is the
+  // application now (producer_process.cpp).
+  if (running_zombie_) {
+    step.detail = fmt::format("fatal ({}): the zombie instance closes its producer and stops", exception);
+    producer_crash();
+    return;
+  }
+  step.detail = fmt::format("fatal ({}): the application closes the producer and creates a new one", exception);
   producer_crash();
   producer_start();
   app_producer_restarted();
@@ -411,7 +418,7 @@ void World::app_transaction_due() {
       return;
     }
     producer_calls(state_).begin_transaction();
-    a.transaction = a.next_transaction++;
+    a.transaction = state_.next_transaction++;
     a.records.clear();
     a.sends = 0;
     a.send_failed = false;
@@ -441,7 +448,7 @@ void World::app_transaction_due() {
     ++a.sends;
     app_send(record);
     app.send_scheduled = true;
-    schedule(after(state_.now_ms, workload_.send_interval_ms), EventKind::AppSendDue);
+    schedule(after(state_.now_ms, workload_.send_interval_ms), EventKind::AppSendDue, process_tag());
     return;
   }
   const bool chosen = workload_.abort_every > 0 && (a.transaction + 1) % workload_.abort_every == 0;

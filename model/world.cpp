@@ -233,10 +233,12 @@ bool World::step() {
 
 void World::dispatch(const Event& event) {
   switch (event.kind) {
-    case EventKind::AppSendDue: app_send_due(); break;
+    case EventKind::AppSendDue: as_tagged(event.a, [&] { app_send_due(); }); break;
     case EventKind::SenderWakeup:
-      state_.wakeups.erase(event.time_ms);
-      sender_run();
+      as_tagged(event.a, [&] {
+        state_.wakeups.erase(event.time_ms);
+        sender_run();
+      });
       break;
     case EventKind::RequestArrives: {
       auto node = state_.requests_on_wire.extract(event.a);
@@ -245,7 +247,7 @@ void World::dispatch(const Event& event) {
     }
     case EventKind::ResponseArrives: {
       auto node = state_.responses_on_wire.extract(event.a);
-      producer_receive(node.mapped());
+      as_instance(node.mapped().instance, [&] { producer_receive(node.mapped()); });
       break;
     }
     case EventKind::FollowerFetch:
@@ -280,9 +282,13 @@ void World::dispatch(const Event& event) {
     }
     case EventKind::TxnResponseArrives: {
       auto node = state_.txn_responses_on_wire.extract(event.a);
-      txn_client_receive(node.mapped());
+      as_instance(node.mapped().request.instance, [&] { txn_client_receive(node.mapped()); });
       break;
     }
+    case EventKind::ProducerZombieDies:
+      --state_.pending_faults;
+      zombie_dies(static_cast<std::int32_t>(event.a));
+      break;
     case EventKind::TxnCoordinatorTick: coordinator_tick(); break;
     case EventKind::TxnTimeoutCheck: coordinator_timeout_check(event.a); break;
   }
@@ -337,6 +343,7 @@ void World::apply_fault(const Fault& fault) {
       producer_start();
       app_producer_restarted();
       break;
+    case FaultKind::ProducerZombie: producer_zombie(fault.duration_ms); break;
     default: break;  // message faults apply where the message passes
   }
 }

@@ -118,6 +118,41 @@ class World {
   bool app_done() const;
   std::int64_t record_of_send(std::int64_t send) const;
 
+  // ---- producer_process.cpp: the current producer instance and the zombies
+  std::int64_t process_tag() const;  // AppSendDue / SenderWakeup's `a`: the zombie running, or 0
+  ProducerProcess* zombie(std::int32_t instance);
+  const ProducerClient* client_of(std::int32_t instance) const;
+  void swap_process(ProducerProcess& other);
+  void enter_zombie(ProducerProcess& z);
+  void leave_zombie(std::size_t index);
+  void producer_zombie(std::int64_t duration_ms);
+  void zombie_dies(std::int32_t instance);
+  // Runs fn as producer instance `instance`: a live zombie's process swapped
+  // into the current one's place, otherwise the current instance (which
+  // drops what is not its own, as a restarted instance's leftovers are).
+  template <class F>
+  void as_instance(std::int32_t instance, F&& fn) {
+    ProducerProcess* z = state_.zombies.empty() || running_zombie_ ? nullptr : zombie(instance);
+    if (z == nullptr) {
+      fn();
+      return;
+    }
+    const auto index = static_cast<std::size_t>(z - state_.zombies.data());
+    enter_zombie(*z);
+    fn();
+    leave_zombie(index);
+  }
+  // An AppSendDue / SenderWakeup: the current instance's (tag 0), or a
+  // zombie's, dropped once that zombie is gone.
+  template <class F>
+  void as_tagged(std::int64_t tag, F&& fn) {
+    if (tag == 0) {
+      fn();
+    } else if (zombie(static_cast<std::int32_t>(tag)) != nullptr) {
+      as_instance(static_cast<std::int32_t>(tag), fn);
+    }
+  }
+
   // ---- producer.cpp
   void producer_start();
   void producer_crash();
@@ -270,6 +305,7 @@ class World {
   std::int64_t last_dispatch_ms_ = -1;    // time of the last event processed
   mutable std::int64_t message_fault_matches_ = 0;
   bool heal_held_ = false;
+  bool running_zombie_ = false;  // a zombie's process is in the current one's place (as_instance)
 };
 
 }  // namespace kafka_model

@@ -175,7 +175,7 @@ void add(H& h, const AppRecord& v) {
 }
 template <class H>
 void add(H& h, const ApplicationState& v) {
-  add(h, v.next_new_record), add(h, v.next_send), add(h, v.records), add(h, v.resend_queue), add(h, v.blocked);
+  add(h, v.next_new_record), add(h, v.records), add(h, v.resend_queue), add(h, v.blocked);
   add(h, v.send_record), add(h, v.outstanding_sends), add(h, v.send_scheduled);
 }
 template <class H>
@@ -205,9 +205,13 @@ void add(H& h, const TransactionalClient& v) {
 }
 template <class H>
 void add(H& h, const TransactionalApp& v) {
-  add(h, v.next_transaction), add(h, v.transaction), add(h, v.records), add(h, v.sends), add(h, v.send_failed);
+  add(h, v.transaction), add(h, v.records), add(h, v.sends), add(h, v.send_failed);
   add(h, v.completing), add(h, v.progress_ms), add(h, v.position), add(h, v.transaction_start);
   add(h, v.sending_offsets), add(h, v.offsets_sent), add(h, v.last_auto_commit_ms), add(h, v.consumer_closed);
+}
+template <class H>
+void add(H& h, const ProducerProcess& v) {
+  add(h, v.producer), add(h, v.txn_client), add(h, v.txn_app), add(h, v.app), add(h, v.wakeups);
 }
 template <class H>
 void add(H& h, const PendingTxnOffset& v) {
@@ -263,6 +267,7 @@ std::uint64_t hash(const WorldState& s) {
   add(h, s.brokers), add(h, s.partitions), add(h, s.producer), add(h, s.next_instance), add(h, s.next_producer_id);
   add(h, s.transactional_ids), add(h, s.next_batch), add(h, s.next_request), add(h, s.app), add(h, s.wakeups);
   add(h, s.healed), add(h, s.first_request_after_heal), add(h, s.black_holed), add(h, s.pending_faults);
+  add(h, s.zombies), add(h, s.next_send), add(h, s.next_transaction);
   add_transactions(h, s);
   return h.digest();
 }
@@ -306,6 +311,7 @@ std::uint64_t exploration_hash(const WorldState& s, bool heal_reads_now) {
   add(h, s.partitions), add(h, s.producer), add(h, s.next_instance), add(h, s.next_producer_id);
   add(h, s.transactional_ids), add(h, s.next_batch), add(h, s.next_request), add(h, s.app), add(h, s.wakeups);
   add(h, s.healed), add(h, s.first_request_after_heal), add(h, s.black_holed), add(h, s.pending_faults);
+  add(h, s.zombies), add(h, s.next_send), add(h, s.next_transaction);
   add_transactions(h, s);
   return h.digest();
 }

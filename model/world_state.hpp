@@ -302,7 +302,6 @@ struct AppRecord {
 
 struct ApplicationState {
   std::int64_t next_new_record = 0;
-  std::int64_t next_send = 0;
   std::map<std::int64_t, AppRecord> records;
   std::deque<std::int64_t> resend_queue;
   // (send, since ms, partition): send() blocked on a full buffer.memory; the
@@ -332,7 +331,10 @@ enum class EventKind : std::uint8_t {
   TxnResponseArrives,       // a = message id: its answer reaches the producer
   TxnCoordinatorTick,       // the coordinator's marker channel retries what is not yet written
   TxnTimeoutCheck,          // a = txn_start_ms: TransactionStateManager's timed-out transaction check
+  ProducerZombieDies,       // a = instance: a zombie producer process (FaultKind::ProducerZombie) ends
 };
+// AppSendDue and SenderWakeup carry in `a` the zombie instance they belong
+// to, or 0 for the current instance (producer_process.cpp).
 
 struct Event {
   std::int64_t time_ms = 0;
@@ -380,6 +382,23 @@ class EventQueue {
   std::vector<Event> events_;  // sorted by (time, seq), latest first
 };
 
+// ---- producer processes -------------------------------------------------------
+// One running application instance with its KafkaProducer: the client, its
+// transactional half, the application loop and the sender's scheduled
+// wakeups. WorldState holds the current instance's in its own fields
+// (producer, txn_client, txn_app, app, wakeups) and every replaced instance
+// still running in `zombies` (FaultKind::ProducerZombie); the world runs a
+// zombie's events with its process in the current one's place
+// (producer_process.cpp).
+struct ProducerProcess {
+  ProducerClient producer;
+  TransactionalClient txn_client;
+  TransactionalApp txn_app;
+  ApplicationState app;
+  std::set<std::int64_t> wakeups;
+  bool operator==(const ProducerProcess&) const = default;
+};
+
 struct WorldState {
   std::int64_t now_ms = 0;
   std::int64_t next_event_seq = 0;
@@ -399,6 +418,11 @@ struct WorldState {
   std::int64_t next_request = 1;
   ApplicationState app;
   std::set<std::int64_t> wakeups;  // scheduled SenderWakeup times (dedup)
+  std::vector<ProducerProcess> zombies;  // replaced instances still running, oldest first
+  // World-wide ordinals of the application's send() calls and transactions:
+  // a zombie and its replacement never reuse one.
+  std::int64_t next_send = 0;
+  std::int64_t next_transaction = 0;
   std::int64_t pending_faults = 0;  // FaultDue events still in the queue
   // Connections (instance, broker, generation) that silently lost a message:
   // TCP delivers in order or not at all, so everything sent after it on that

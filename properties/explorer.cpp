@@ -49,6 +49,7 @@ std::vector<Fault> explore_fault_menu(const Configuration& config, const std::ve
     std::vector<std::int64_t> durations = {0};
     if (kind == FaultKind::DelayResponse || kind == FaultKind::BrokerStall) durations = {request_timeout, delivery_timeout};
     if (kind == FaultKind::FollowerStall) durations = {lag};
+    if (kind == FaultKind::ProducerZombie) durations = {request_timeout, delivery_timeout};
     std::vector<Errors> errs = {Errors::NONE};
     if (f.error) errs = errors;
     const std::int32_t brokers = f.broker ? config.broker.brokers : 1;
@@ -168,7 +169,8 @@ bool applicable(const Fault& f, const WorldState& s) {
     case FaultKind::BrokerRestart: return !broker().alive;
     case FaultKind::FollowerStall: return broker().alive && broker().fetch_stalled_until_ms <= at;
     case FaultKind::BrokerStall: return broker().alive && broker().stalled_until_ms <= at;
-    case FaultKind::ProducerRestart: return s.producer.alive;
+    case FaultKind::ProducerRestart:
+    case FaultKind::ProducerZombie: return s.producer.alive;
     default: return true;
   }
 }

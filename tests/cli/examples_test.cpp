@@ -45,7 +45,9 @@ const char* const kGuarantees[5] = {"no_duplicates_within_session", "no_duplicat
 //    sample's "holds" is not a proof (issue: the exhaustive explorer).
 //  idempotence off, in-flight 5: a lost response duplicates, a retry reorders.
 //  in-flight 1: still duplicates, but nothing overtakes a retry.
-//  acks=0: a dropped request is lost silently; offsets are -1, never wrong.
+//  acks=0: a dropped request is lost silently; offsets are -1, never wrong;
+//    a zombie instance and its replacement both write the same record (a
+//    duplicate across two producer ids, no retry needed).
 //  acks=1, replication 3: a leader crash before replication loses an
 //    acknowledged record and hands its offset to another.
 //  acks=all + min.insync.replicas=1 + unclean election: acknowledged loss;
@@ -63,7 +65,7 @@ const Example kExamples[] = {
     {"producer-idempotent", "", {H, V, H, H, H}},
     {"producer-idempotence-off", "", {V, V, V, H, H}},
     {"producer-in-flight-1", "", {V, V, H, H, H}},
-    {"producer-acks-0", "", {H, H, H, V, H}},
+    {"producer-acks-0", "", {H, V, H, V, H}},
     {"producer-acks-1", "broker-replication-3", {V, V, V, V, V}},
     {"producer-acks-all", "broker-min-isr-1-unclean", {H, V, H, V, V}, " --budget 5000"},
     {"producer-acks-all", "broker-min-isr-2", {H, V, H, H, H}},

@@ -242,7 +242,7 @@ void expect_errors(const std::vector<BadCase>& cases) {
 
 const std::string kAllKinds =
     "DropRequest, DropResponse, DelayResponse, ErrorResponse, Disconnect, BrokerCrash, BrokerRestart, "
-    "FollowerStall, BrokerStall, ProducerRestart, LeaderMovedAway, PreferredLeaderElection";
+    "FollowerStall, BrokerStall, ProducerRestart, LeaderMovedAway, PreferredLeaderElection, ProducerZombie";
 const std::string kBrokerErrors =
     "NOT_LEADER_OR_FOLLOWER, NOT_ENOUGH_REPLICAS, NOT_ENOUGH_REPLICAS_AFTER_APPEND, OUT_OF_ORDER_SEQUENCE_NUMBER, "
     "INVALID_PRODUCER_EPOCH, REQUEST_TIMED_OUT, NETWORK_EXCEPTION, UNKNOWN_PRODUCER_ID, DUPLICATE_SEQUENCE_NUMBER";

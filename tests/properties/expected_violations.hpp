@@ -35,7 +35,8 @@ inline std::vector<Expected> expected_violations() {
   in_flight_1["max.in.flight.requests.per.connection"] = "1";
   std::vector<FaultKind> all_but_restart;
   for (int i = 0; i < kFaultKindCount; ++i)
-    if (static_cast<FaultKind>(i) != FaultKind::ProducerRestart) all_but_restart.push_back(static_cast<FaultKind>(i));
+    if (static_cast<FaultKind>(i) != FaultKind::ProducerRestart && static_cast<FaultKind>(i) != FaultKind::ProducerZombie)
+      all_but_restart.push_back(static_cast<FaultKind>(i));
   // A leadership move needs somewhere to move: three brokers, and the
   // refusal is NOT_LEADER_OR_FOLLOWER. The kinds that make it: a refusal,
   // and a lost success (C4).
@@ -82,6 +83,11 @@ inline std::vector<Expected> expected_violations() {
   auto_commit.consumer = {{"isolation.level", "read_committed"}, {"group.id", "g-1"}};
   out.push_back({"consume-process-produce without sendOffsetsToTransaction, restart: duplicate",
                  "exactly_once_consume_process_produce", auto_commit, 1, 3});
+  // A zombie: the old instance keeps running beside its replacement
+  // (FaultKind::ProducerZombie). Without transactional.id nothing fences it:
+  // both write what the old one still held (tests/scenarios/28).
+  out.push_back({"zombie without transactional.id: duplicate", "no_duplicates",
+                 violation_space({{"enable.idempotence", "true"}}, {}, {FaultKind::ProducerZombie}), 1, 1});
   return out;
 }
 

@@ -110,6 +110,13 @@ TEST(ExpectedViolation, ProducerRestartWithoutTransactionalIdDuplicates) {
   if (r.counterexample) EXPECT_TRUE(has_step(r.counterexample->history, StepKind::ProducerCrashed));
 }
 
+// A zombie beside its replacement, no transactional.id: two producer ids
+// write the same record, each once (no_duplicates_within_session holds).
+TEST(ExpectedViolation, ZombieWithoutTransactionalIdDuplicates) {
+  const SearchResult r = expect_found(expected_violation("zombie without transactional.id: duplicate"));
+  if (r.counterexample) EXPECT_TRUE(has_step(r.counterexample->history, StepKind::ProducerZombie));
+}
+
 // Idempotence on, no restart: the application re-sends a record whose batch
 // expired with an unknown outcome; the KIP-360 epoch bump lets both in.
 TEST(ExpectedViolation, ResendAfterDeliveryTimeoutDuplicatesEvenWithIdempotence) {

@@ -81,6 +81,19 @@ TEST(Holds, TransactionsZombieFenced) {
   expect_holds("transactional, restarts and late messages", "zombie_fenced", restarts, 2, 1000);
 }
 
+// A zombie that keeps running beside its replacement (ProducerZombie): its
+// sends, AddPartitionsToTxn, TxnOffsetCommit and EndTxn after the
+// replacement's InitProducerId are refused (INVALID_PRODUCER_EPOCH,
+// PRODUCER_FENCED) or land in the transaction the fence aborts; nothing of
+// it commits (tests/scenarios/29).
+TEST(Holds, TransactionsZombieKeepsRunningAndIsFenced) {
+  SearchSpace zombies = transactional_space();
+  zombies.fault_kinds = {FaultKind::ProducerZombie, FaultKind::DelayResponse, FaultKind::DropResponse,
+                         FaultKind::BrokerStall};
+  expect_holds("transactional, zombies and late messages", "zombie_fenced", zombies, 2, 1000);
+  expect_holds("transactional, zombies and late messages", "transactions_atomic", zombies, 2, 1000);
+}
+
 // Consume-transform-produce with sendOffsetsToTransaction
 // (enable.auto.commit=false), read_committed, acks=all, min.insync.replicas=2:
 // under every fault kind, restarts included, each input offset below the
@@ -94,6 +107,10 @@ TEST(Holds, ConsumeProcessProduceWithSendOffsetsToTransactionIsExactlyOnce) {
   restarts.fault_kinds = {FaultKind::ProducerRestart, FaultKind::DelayResponse, FaultKind::DropResponse,
                           FaultKind::BrokerStall, FaultKind::BrokerCrash};
   expect_holds("consume-process-produce, restarts", "exactly_once_consume_process_produce", restarts, 2, 1000);
+  SearchSpace zombies = s;
+  zombies.fault_kinds = {FaultKind::ProducerZombie, FaultKind::DelayResponse, FaultKind::DropResponse,
+                         FaultKind::BrokerStall, FaultKind::BrokerCrash};
+  expect_holds("consume-process-produce, zombies", "exactly_once_consume_process_produce", zombies, 2, 1000);
 }
 
 TEST(Holds, TransactionsReadCommittedNoLostCommittedWrites) {
