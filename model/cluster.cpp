@@ -13,6 +13,19 @@
 namespace kafka_model {
 namespace {
 
+// The produce error for a batch the leader's ProducerStateEntry refused
+// (ProducerAppendInfo's exceptions as Errors.forException maps them).
+Errors append_error(AppendOutcome outcome) {
+  switch (outcome) {
+    case AppendOutcome::OutOfOrderSequence: return Errors::OUT_OF_ORDER_SEQUENCE_NUMBER;
+    case AppendOutcome::InvalidProducerEpoch: return Errors::INVALID_PRODUCER_EPOCH;
+    case AppendOutcome::InvalidTxnState: return Errors::INVALID_TXN_STATE;
+    case AppendOutcome::Appended:
+    case AppendOutcome::Duplicate: break;
+  }
+  throw std::logic_error("append_error: the batch was not refused");
+}
+
 }  // namespace
 
 void World::cluster_start() {
@@ -249,8 +262,9 @@ PartitionResponse World::leader_append(BrokerNode& broker, const ProduceRequest&
     }
     auto [it, created] = replica.producers.try_emplace(batch.producer_id, config_.broker.producer_state_batches_to_retain);
     fresh = created;
-    const AppendDecision decision = it->second.append_from_client(static_cast<std::int16_t>(batch.producer_epoch),
-                                                                  batch.base_sequence, batch.last_sequence, log_end);
+    const AppendDecision decision =
+        it->second.append_from_client(static_cast<std::int16_t>(batch.producer_epoch), batch.base_sequence,
+                                      batch.last_sequence, log_end, batch.transactional);
     if (decision.outcome == AppendOutcome::Duplicate) {
       Step& step = log_batch_step(StepKind::DuplicateDetected, broker.id, request.request, batch);
       step.offset = decision.base_offset;
@@ -260,10 +274,14 @@ PartitionResponse World::leader_append(BrokerNode& broker, const ProduceRequest&
       return result;
     }
     if (decision.outcome != AppendOutcome::Appended) {
-      const Errors error = decision.outcome == AppendOutcome::OutOfOrderSequence ? Errors::OUT_OF_ORDER_SEQUENCE_NUMBER
-                                                                               : Errors::INVALID_PRODUCER_EPOCH;
+      const Errors error = append_error(decision.outcome);
+      // INVALID_TXN_STATE in Kafka's words (ProducerAppendInfo.appendDataBatch).
       const std::string detail =
-          fmt::format("producer state: epoch {} last seq {}", it->second.producer_epoch(), it->second.last_sequence());
+          decision.outcome == AppendOutcome::InvalidTxnState
+              ? fmt::format("Expected transactional write from producer {} (its transaction is open here)",
+                            batch.producer_id)
+              : fmt::format("producer state: epoch {} last seq {}", it->second.producer_epoch(),
+                            it->second.last_sequence());
       if (fresh) replica.producers.erase(it);  // a refused append leaves no state behind
       return reject(error, detail, fresh);
     }

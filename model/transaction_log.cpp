@@ -18,7 +18,7 @@ void replay_into_producer_state(ProducerStateEntry& entry, const LogBatch& batch
     entry.marker_written(static_cast<std::int16_t>(batch.producer_epoch));
   } else {
     entry.replicate_batch(static_cast<std::int16_t>(batch.producer_epoch), batch.base_sequence, batch.last_sequence,
-                          batch.base_offset);
+                          batch.base_offset, batch.transactional);
   }
 }
 

@@ -2,7 +2,8 @@
 // transition table (C++17 TU). Read against Kafka 3.9 (tag 3.9.0-rc3,
 // 41dc4259): storage/.../internals/log/ProducerStateEntry.java,
 // ProducerAppendInfo.java (checkProducerEpoch, checkSequence, inSequence,
-// appendEndTxnMarker) and core/.../kafka/log/UnifiedLog.scala
+// appendDataBatch, appendEndTxnMarker), ProducerStateManager.java
+// (isProducerExpired) and core/.../kafka/log/UnifiedLog.scala
 // (analyzeAndValidateProducerState, which calls findDuplicateBatch first).
 #include "statemachines/producer_state_entry.hpp"
 
@@ -29,6 +30,7 @@ const char* to_string(AppendOutcome o) {
     case AppendOutcome::Duplicate: return "DUPLICATE";
     case AppendOutcome::OutOfOrderSequence: return "OUT_OF_ORDER_SEQUENCE_NUMBER";
     case AppendOutcome::InvalidProducerEpoch: return "INVALID_PRODUCER_EPOCH";
+    case AppendOutcome::InvalidTxnState: return "INVALID_TXN_STATE";
   }
   return "?";
 }
@@ -51,6 +53,7 @@ struct ClientBatchArrived {
   std::int32_t first_seq;
   std::int32_t last_seq;
   std::int64_t log_end_offset;  // where the batch would be written
+  bool transactional;           // RecordBatch.isTransactional()
 };
 // A follower copied a batch, or the log is being reloaded
 // (AppendOrigin.REPLICATION / log recovery): no check.
@@ -60,6 +63,7 @@ struct BatchReplicated {
   std::int32_t first_seq;
   std::int32_t last_seq;
   std::int64_t first_offset;
+  bool transactional;
 };
 // A COMMIT/ABORT control batch written by the transaction coordinator.
 struct TxnMarkerWritten {
@@ -109,6 +113,23 @@ struct SequenceIsZero {
   template <class Fsm, class S, class T>
   bool operator()(ClientBatchArrived const& e, Fsm&, S&, T&) const { return e.first_seq == 0; }
 };
+// ProducerAppendInfo.appendDataBatch, after the epoch and sequence checks:
+// currentTxnFirstOffset.isPresent() && !isTransactional -> "Expected
+// transactional write from producer ..." (InvalidTxnStateException).
+struct NonTransactionalInOpenTxn {
+  static constexpr const char* name = "NonTransactionalInOpenTxn";
+  template <class Fsm, class S, class T>
+  bool operator()(ClientBatchArrived const& e, Fsm& fsm, S&, T&) const {
+    return fsm.ongoing_transaction && !e.transactional;
+  }
+};
+// currentTxnFirstOffset.isPresent(): ProducerStateManager.isProducerExpired
+// never expires such a producer.
+struct TransactionOngoing {
+  static constexpr const char* name = "TransactionOngoing";
+  template <class Fsm, class E, class S, class T>
+  bool operator()(E const&, Fsm& fsm, S&, T&) const { return fsm.ongoing_transaction; }
+};
 // ProducerAppendInfo.inSequence(lastSeq, firstSeq); lastSeq is NO_SEQUENCE
 // (-1) when the cache is empty (after a marker), so the next one must be 0.
 struct SequenceIsNext {
@@ -136,6 +157,15 @@ struct RejectInvalidEpoch {
     fsm.decision = AppendDecision{AppendOutcome::InvalidProducerEpoch, -1};
   }
 };
+// The append fails with InvalidTxnStateException and its ProducerAppendInfo
+// is dropped: nothing is recorded, not even a new epoch.
+struct RejectInvalidTxnState {
+  static constexpr const char* name = "RejectInvalidTxnState";
+  template <class Fsm, class S, class T>
+  void operator()(ClientBatchArrived const&, Fsm& fsm, S&, T&) const {
+    fsm.decision = AppendDecision{AppendOutcome::InvalidTxnState, -1};
+  }
+};
 struct RejectOutOfOrderSequence {
   static constexpr const char* name = "RejectOutOfOrderSequence";
   template <class Fsm, class S, class T>
@@ -155,17 +185,28 @@ struct ResetForNewEpoch {
 };
 // ProducerStateEntry.addBatchMetadata: the oldest batch leaves past
 // NUM_BATCHES_TO_RETAIN. A client batch is answered with where it is written.
+// A transactional batch with no transaction open begins one
+// (appendDataBatch: setCurrentTxnFirstOffset, for every origin).
 struct AppendBatch {
   static constexpr const char* name = "AppendBatch";
   template <class Fsm, class S, class T>
   void operator()(ClientBatchArrived const& e, Fsm& fsm, S&, T&) const {
     fsm.cache(BatchMetadata{e.epoch, e.first_seq, e.last_seq, e.log_end_offset});
+    fsm.ongoing_transaction = fsm.ongoing_transaction || e.transactional;
     fsm.decision = AppendDecision{AppendOutcome::Appended, e.log_end_offset};
   }
   template <class Fsm, class S, class T>
   void operator()(BatchReplicated const& e, Fsm& fsm, S&, T&) const {
     fsm.cache(BatchMetadata{e.epoch, e.first_seq, e.last_seq, e.first_offset});
+    fsm.ongoing_transaction = fsm.ongoing_transaction || e.transactional;
   }
+};
+// appendEndTxnMarker -> ProducerStateEntry.update(epoch, coordinatorEpoch,
+// timestamp): currentTxnFirstOffset becomes empty, COMMIT or ABORT alike.
+struct EndTransaction {
+  static constexpr const char* name = "EndTransaction";
+  template <class Fsm, class E, class S, class T>
+  void operator()(E const&, Fsm& fsm, S&, T&) const { fsm.ongoing_transaction = false; }
 };
 // ProducerStateManager.removeExpiredProducers drops the whole entry.
 struct ForgetProducer {
@@ -183,14 +224,18 @@ using msmf::euml::And_;
 using msmf::euml::Not_;
 
 using IsNewSameEpochBatch = And_<EpochIsCurrent, Not_<CachedBatchMatches>>;
+using NewEpochFromZero = And_<EpochIsNewer, SequenceIsZero>;
+using NextOfSameEpoch = And_<IsNewSameEpochBatch, SequenceIsNext>;
 
 // +---------------------------------------------------------------------------+
 // | ProducerStateEntry + ProducerAppendInfo (checkProducerEpoch,              |
 // | checkSequence, appendEndTxnMarker) in org.apache.kafka.storage.internals. |
 // | log, driven by UnifiedLog.analyzeAndValidateProducerState (Kafka 3.9).    |
 // | A client batch is checked in Kafka's order: duplicate, stale epoch, no    |
-// | state, new epoch, same epoch. CachedBatchMatches implies EpochIsCurrent,  |
-// | so the guards of each (state, event) exclude one another.                 |
+// | state, new epoch, same epoch; a batch the epoch and sequence accept is    |
+// | then refused if it is not transactional while the producer's transaction |
+// | is open (appendDataBatch). CachedBatchMatches implies EpochIsCurrent, so  |
+// | the guards of each (state, event) exclude one another.                    |
 // +---------------------------------------------------------------------------+
 struct EntryDef : KafkaMachineDef<EntryDef> {
   using initial_state = NoProducerState;
@@ -205,26 +250,35 @@ struct EntryDef : KafkaMachineDef<EntryDef> {
 
       Row<TrackingProducer, ClientBatchArrived,   none,             AnswerDuplicate,                   CachedBatchMatches>,
       Row<TrackingProducer, ClientBatchArrived,   none,             RejectInvalidEpoch,                EpochIsStale>,
-      Row<TrackingProducer, ClientBatchArrived,   none,             Do<ResetForNewEpoch, AppendBatch>, And_<EpochIsNewer, SequenceIsZero>>,
+      Row<TrackingProducer, ClientBatchArrived,   none,             Do<ResetForNewEpoch, AppendBatch>, And_<NewEpochFromZero, Not_<NonTransactionalInOpenTxn>>>,
+      Row<TrackingProducer, ClientBatchArrived,   none,             RejectInvalidTxnState,             And_<NewEpochFromZero, NonTransactionalInOpenTxn>>,
       Row<TrackingProducer, ClientBatchArrived,   none,             RejectOutOfOrderSequence,          And_<EpochIsNewer, Not_<SequenceIsZero>>>,
-      Row<TrackingProducer, ClientBatchArrived,   none,             AppendBatch,                       And_<IsNewSameEpochBatch, SequenceIsNext>>,
+      Row<TrackingProducer, ClientBatchArrived,   none,             AppendBatch,                       And_<NextOfSameEpoch, Not_<NonTransactionalInOpenTxn>>>,
+      Row<TrackingProducer, ClientBatchArrived,   none,             RejectInvalidTxnState,             And_<NextOfSameEpoch, NonTransactionalInOpenTxn>>,
       Row<TrackingProducer, ClientBatchArrived,   none,             RejectOutOfOrderSequence,          And_<IsNewSameEpochBatch, Not_<SequenceIsNext>>>,
       // Followers trust the leader: even a lower epoch replaces the stored
-      // one (checkProducerEpoch only warns for REPLICATION).
+      // one (checkProducerEpoch only warns for REPLICATION). A
+      // non-transactional batch during an open transaction never reaches a
+      // follower (the leader refused it; Kafka's appendDataBatch would throw
+      // on any origin): it is recorded and the transaction stays open.
       Row<TrackingProducer, BatchReplicated,      none,             AppendBatch,                       EpochIsCurrent>,
       Row<TrackingProducer, BatchReplicated,      none,             Do<ResetForNewEpoch, AppendBatch>, Not_<EpochIsCurrent>>,
       // appendEndTxnMarker: a stale marker is refused (checkProducerEpoch
       // throws for the coordinator's append); the same epoch keeps the cache
       // (Transactions V1 sequences continue); a newer one clears it.
+      // Any accepted marker ends the producer's transaction.
       Row<TrackingProducer, TxnMarkerWritten,     none,             none,                              EpochIsStale>,
-      Row<TrackingProducer, TxnMarkerWritten,     none,             none,                              EpochIsCurrent>,
-      Row<TrackingProducer, TxnMarkerWritten,     none,             ResetForNewEpoch,                  EpochIsNewer>,
-      Row<TrackingProducer, ProducerStateExpired, NoProducerState,  ForgetProducer,                    none>
+      Row<TrackingProducer, TxnMarkerWritten,     none,             EndTransaction,                    EpochIsCurrent>,
+      Row<TrackingProducer, TxnMarkerWritten,     none,             Do<ResetForNewEpoch, EndTransaction>, EpochIsNewer>,
+      // isProducerExpired: a producer with an open transaction is kept.
+      Row<TrackingProducer, ProducerStateExpired, NoProducerState,  ForgetProducer,                    Not_<TransactionOngoing>>,
+      Row<TrackingProducer, ProducerStateExpired, none,             none,                              TransactionOngoing>
   > {};
 
   int batches_to_retain = kNumBatchesToRetain;
   std::int16_t producer_epoch = kNoProducerEpoch;
   std::deque<BatchMetadata> batches;  // oldest first
+  bool ongoing_transaction = false;   // currentTxnFirstOffset.isPresent()
   AppendDecision decision;            // answer to the last ClientBatchArrived
 
   // ProducerStateEntry.lastSeq: NO_SEQUENCE without batches.
@@ -276,14 +330,15 @@ ProducerStateEntry& ProducerStateEntry::operator=(ProducerStateEntry&&) noexcept
 ProducerStateEntry::~ProducerStateEntry() = default;
 
 AppendDecision ProducerStateEntry::append_from_client(std::int16_t epoch, std::int32_t first_seq,
-                                                      std::int32_t last_seq, std::int64_t log_end_offset) {
+                                                      std::int32_t last_seq, std::int64_t log_end_offset,
+                                                      bool transactional) {
   impl_->fsm.decision = AppendDecision{};
-  impl_->feed(ClientBatchArrived{epoch, first_seq, last_seq, log_end_offset});
+  impl_->feed(ClientBatchArrived{epoch, first_seq, last_seq, log_end_offset, transactional});
   return impl_->fsm.decision;
 }
 void ProducerStateEntry::replicate_batch(std::int16_t epoch, std::int32_t first_seq, std::int32_t last_seq,
-                                         std::int64_t first_offset) {
-  impl_->feed(BatchReplicated{epoch, first_seq, last_seq, first_offset});
+                                         std::int64_t first_offset, bool transactional) {
+  impl_->feed(BatchReplicated{epoch, first_seq, last_seq, first_offset, transactional});
 }
 void ProducerStateEntry::marker_written(std::int16_t epoch) { impl_->feed(TxnMarkerWritten{epoch}); }
 void ProducerStateEntry::expire() { impl_->feed(ProducerStateExpired{}); }
@@ -291,6 +346,7 @@ void ProducerStateEntry::expire() { impl_->feed(ProducerStateExpired{}); }
 bool ProducerStateEntry::has_state() const { return impl_->tracking(); }
 std::int16_t ProducerStateEntry::producer_epoch() const { return impl_->fsm.producer_epoch; }
 std::int32_t ProducerStateEntry::last_sequence() const { return impl_->fsm.last_seq(); }
+bool ProducerStateEntry::has_ongoing_transaction() const { return impl_->fsm.ongoing_transaction; }
 std::vector<BatchMetadata> ProducerStateEntry::cached_batches() const {
   return {impl_->fsm.batches.begin(), impl_->fsm.batches.end()};
 }
@@ -301,7 +357,8 @@ bool ProducerStateEntry::operator==(const ProducerStateEntry& o) const {
   const Machine& a = impl_->fsm;
   const Machine& b = o.impl_->fsm;
   return a.current_state()[0] == b.current_state()[0] && a.batches_to_retain == b.batches_to_retain &&
-         a.producer_epoch == b.producer_epoch && a.batches == b.batches;
+         a.producer_epoch == b.producer_epoch && a.batches == b.batches &&
+         a.ongoing_transaction == b.ongoing_transaction;
 }
 
 std::uint64_t ProducerStateEntry::hash() const {
@@ -309,6 +366,9 @@ std::uint64_t ProducerStateEntry::hash() const {
   CanonicalHasher h;
   h.add(static_cast<std::uint8_t>(has_state())).add(m.batches_to_retain).add(m.producer_epoch).add(m.batches.size());
   for (const BatchMetadata& b : m.batches) h.add(b.producer_epoch).add(b.first_seq).add(b.last_seq).add(b.first_offset);
+  // Last and only when set: an entry without an open transaction (every
+  // idempotent one) keeps the digest it had before the flag existed.
+  if (m.ongoing_transaction) h.add(std::uint8_t{1});
   return h.digest();
 }
 
@@ -321,12 +381,15 @@ MachineDescription ProducerStateEntry::describe() {
       "(firstSeq, lastSeq) of a cached batch is a duplicate, answered with the original offset and not "
       "written; a lower epoch gets INVALID_PRODUCER_EPOCH; without state (never seen, expired, lost) any "
       "sequence is accepted (KIP-360); a higher epoch must start at sequence 0; the same epoch must continue "
-      "at lastSeq + 1 (0 after Int.MAX); anything else gets OUT_OF_ORDER_SEQUENCE_NUMBER. Because only "
+      "at lastSeq + 1 (0 after Int.MAX); anything else gets OUT_OF_ORDER_SEQUENCE_NUMBER. A batch so accepted that is not "
+      "transactional while the producer has a transaction open on the partition (a transactional batch since "
+      "its last marker) gets INVALID_TXN_STATE (appendDataBatch: \"Expected transactional write\"); such a "
+      "producer is never expired. Because only "
       "lastSeq + 1 is ever appended, the checker never writes a batch twice whatever the cache size; the "
       "cache size only decides the answer to a retry: a retry still cached is a duplicate, one that fell out "
       "gets OUT_OF_ORDER_SEQUENCE_NUMBER although it is in the log, which is why the producer keeps at most "
-      "5 requests in flight. Followers copy the leader's log without checks; a transaction marker with a new "
-      "epoch clears the cache, one with the same epoch keeps it.");
+      "5 requests in flight. Followers copy the leader's log without checks; a transaction marker ends the open "
+      "transaction, and with a new epoch clears the cache, with the same epoch keeps it.");
 }
 
 }  // namespace kafka_model

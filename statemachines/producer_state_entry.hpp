@@ -14,7 +14,11 @@
 //     the cache is cleared;
 //  5. same epoch: first_seq must be last_seq + 1 (0 after INT32_MAX), else
 //     OUT_OF_ORDER_SEQUENCE_NUMBER; the oldest cached batch is evicted past
-//     batches_to_retain (Kafka's NUM_BATCHES_TO_RETAIN = 5).
+//     batches_to_retain (Kafka's NUM_BATCHES_TO_RETAIN = 5);
+//  6. a batch that passed 4 or 5 but is not transactional while the producer
+//     has a transaction open on the partition: INVALID_TXN_STATE
+//     (ProducerAppendInfo.appendDataBatch: "Expected transactional write from
+//     producer ..."). A transactional batch with none open opens one.
 // Followers do no check: they copy the leader's log (replicate_batch).
 #pragma once
 
@@ -50,6 +54,7 @@ enum class AppendOutcome : std::uint8_t {
   Duplicate,             // write nothing, answer success with the cached offset
   OutOfOrderSequence,    // OUT_OF_ORDER_SEQUENCE_NUMBER
   InvalidProducerEpoch,  // INVALID_PRODUCER_EPOCH
+  InvalidTxnState,       // INVALID_TXN_STATE: a non-transactional batch during the producer's open transaction
 };
 const char* to_string(AppendOutcome);  // "APPENDED", "DUPLICATE", "OUT_OF_ORDER_SEQUENCE_NUMBER", ...
 
@@ -70,25 +75,34 @@ class ProducerStateEntry {
   ~ProducerStateEntry();
 
   // Leader path: checks a client batch that would be written at
-  // log_end_offset and, when accepted, records it.
+  // log_end_offset and, when accepted, records it. `transactional` is the
+  // batch's RecordBatch.isTransactional() (an idempotent producer's batches
+  // are not).
   AppendDecision append_from_client(std::int16_t epoch, std::int32_t first_seq, std::int32_t last_seq,
-                                    std::int64_t log_end_offset);
+                                    std::int64_t log_end_offset, bool transactional = false);
 
   // Follower / rebuild-from-log path: no check, the state follows the log.
   void replicate_batch(std::int16_t epoch, std::int32_t first_seq, std::int32_t last_seq,
-                       std::int64_t first_offset);
+                       std::int64_t first_offset, bool transactional = false);
 
   // A transaction marker (COMMIT/ABORT control record) written with `epoch`:
-  // the same epoch keeps the cache (Transactions V1), a new one clears it.
+  // it ends the producer's open transaction; the same epoch keeps the cache
+  // (Transactions V1), a new one clears it. A stale epoch changes nothing.
   void marker_written(std::int16_t epoch);
 
-  // The producer's state is gone (producer.id.expiration.ms, or lost with the
-  // log): the next batch is accepted at any sequence.
+  // ProducerStateManager.removeExpiredProducers (producer.id.expiration.ms):
+  // the state is gone and the next batch is accepted at any sequence — unless
+  // a transaction is open, which keeps it (isProducerExpired requires
+  // !currentTxnFirstOffset.isPresent()).
   void expire();
 
   bool has_state() const;
   std::int16_t producer_epoch() const;       // -1 without state
   std::int32_t last_sequence() const;        // -1 without state
+  // currentTxnFirstOffset.isPresent(): a transactional batch was written since
+  // the producer's last marker. Where it begins is the log's business
+  // (model/transaction_log.hpp index_transactions), not kept here.
+  bool has_ongoing_transaction() const;
   std::vector<BatchMetadata> cached_batches() const;  // oldest first
   int batches_to_retain() const;
 

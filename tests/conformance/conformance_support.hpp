@@ -54,6 +54,7 @@ inline const std::string kAppended = "APPENDED";
 inline const std::string kDuplicate = "DUPLICATE";
 inline const std::string kOutOfOrderSequence = "OUT_OF_ORDER_SEQUENCE_NUMBER";  // OutOfOrderSequenceException
 inline const std::string kInvalidProducerEpoch = "INVALID_PRODUCER_EPOCH";      // InvalidProducerEpochException
+inline const std::string kInvalidTxnState = "INVALID_TXN_STATE";                // InvalidTxnStateException
 
 // ProducerStateManager: producerId -> ProducerStateEntry, plus mapEndOffset.
 // An entry the model keeps without state (never seen, expired) is absent for
@@ -69,13 +70,20 @@ class ProducerStateManagerModel {
   // findDuplicateBatch before ProducerAppendInfo's checks.
   AppendDecision append_client(std::int64_t pid, std::int16_t epoch, std::int32_t first_seq, std::int32_t last_seq,
                                std::int64_t first_offset) {
-    const AppendDecision d = entry(pid).append_from_client(epoch, first_seq, last_seq, first_offset);
-    if (d.outcome == AppendOutcome::Appended)
-      map_end_offset_ = first_offset + (last_seq >= first_seq ? last_seq - first_seq : 0) + 1;
-    return d;
+    return append_from_client(pid, epoch, first_seq, last_seq, first_offset, false);
   }
   AppendDecision append_client(std::int64_t pid, std::int16_t epoch, std::int32_t seq, std::int64_t offset) {
-    return append_client(pid, epoch, seq, seq, offset);
+    return append_from_client(pid, epoch, seq, seq, offset, false);
+  }
+  // appendClientEntry(..., isTransactional = true), and appendDataBatch with
+  // isTransactional = true.
+  AppendDecision append_client_transactional(std::int64_t pid, std::int16_t epoch, std::int32_t seq,
+                                             std::int64_t offset) {
+    return append_from_client(pid, epoch, seq, seq, offset, true);
+  }
+  AppendDecision append_client_transactional(std::int64_t pid, std::int16_t epoch, std::int32_t first_seq,
+                                             std::int32_t last_seq, std::int64_t first_offset) {
+    return append_from_client(pid, epoch, first_seq, last_seq, first_offset, true);
   }
   // ProducerStateManagerTest.appendReplicationEntry (AppendOrigin.REPLICATION).
   void append_replication(std::int64_t pid, std::int16_t epoch, std::int32_t first_seq, std::int32_t last_seq,
@@ -93,7 +101,8 @@ class ProducerStateManagerModel {
     map_end_offset_ = offset + 1;
   }
   // The producer's state is gone (removeExpiredProducers, or a reload that
-  // found none): the model's ProducerStateExpired.
+  // found none): the model's ProducerStateExpired. A producer with an open
+  // transaction keeps it (isProducerExpired).
   void expire(std::int64_t pid) { entry(pid).expire(); }
 
   // ProducerStateManager.lastEntry: nullptr for Optional.empty().
@@ -108,9 +117,21 @@ class ProducerStateManagerModel {
     return n;
   }
   std::int64_t map_end_offset() const { return map_end_offset_; }
+  // ProducerStateEntry.currentTxnFirstOffset().isPresent() of lastEntry.
+  bool ongoing_transaction(std::int64_t pid) const {
+    const ProducerStateEntry* e = last_entry(pid);
+    return e != nullptr && e->has_ongoing_transaction();
+  }
 
  private:
   ProducerStateEntry& entry(std::int64_t pid) { return producers_.try_emplace(pid, batches_to_retain_).first->second; }
+  AppendDecision append_from_client(std::int64_t pid, std::int16_t epoch, std::int32_t first_seq,
+                                    std::int32_t last_seq, std::int64_t first_offset, bool transactional) {
+    const AppendDecision d = entry(pid).append_from_client(epoch, first_seq, last_seq, first_offset, transactional);
+    if (d.outcome == AppendOutcome::Appended)
+      map_end_offset_ = first_offset + (last_seq >= first_seq ? last_seq - first_seq : 0) + 1;
+    return d;
+  }
 
   int batches_to_retain_;
   std::map<std::int64_t, ProducerStateEntry> producers_;

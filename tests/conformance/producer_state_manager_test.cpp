@@ -4,8 +4,10 @@
 // ProducerStateManagerTest.java at tag 3.9.0-rc3 (Kafka 3.9.0). One TEST per
 // Kafka test, under Kafka's own name; each asserts what the Kafka test asserts
 // as far as the model can express it, and says what it leaves out. Tests the
-// model cannot express at all (snapshots, transactions, coordinator epochs,
-// verification guards, time) are listed in docs/conformance.md, not here.
+// model cannot express at all (snapshots, transaction offsets and the last
+// stable offset, coordinator epochs, verification guards, time) are listed in
+// docs/conformance.md, not here. Of a transaction the entry keeps whether one
+// is open (currentTxnFirstOffset.isPresent()), not where it begins.
 //
 // The fixture's constants (ProducerStateManagerTest fields): producerId = 1,
 // epoch = 0, defaultSequence = 0.
@@ -130,7 +132,6 @@ TEST(ProducerStateManagerTest, testNoValidationOnFirstEntryWhenLoadingLog) {
 }
 
 // ProducerStateManagerTest.java, testControlRecordBumpsProducerEpoch (Kafka 3.9.0).
-// Not expressed: currentTxnFirstOffset (no transactions in the model).
 TEST(ProducerStateManagerTest, testControlRecordBumpsProducerEpoch) {
   ProducerStateManagerModel m;
   EXPECT_EQ(outcome(m.append_client(kProducerId, kEpoch, kDefaultSequence, 0)), kAppended);
@@ -139,6 +140,7 @@ TEST(ProducerStateManagerTest, testControlRecordBumpsProducerEpoch) {
   const ProducerStateEntry* last = m.last_entry(kProducerId);
   ASSERT_NE(last, nullptr);
   EXPECT_EQ(last->producer_epoch(), bumped);
+  EXPECT_FALSE(last->has_ongoing_transaction());  // currentTxnFirstOffset empty
   EXPECT_EQ(first_seq(*last), kNoSequence);
   EXPECT_EQ(last->last_sequence(), kNoSequence);
   // Appending with the new epoch works from sequence 0.
@@ -172,19 +174,25 @@ TEST(ProducerStateManagerTest, testPrepareUpdateDoesNotMutate) {
 }
 
 // ProducerStateManagerTest.java, updateProducerTransactionState (Kafka 3.9.0).
-// Only its last point is expressible: "appending the transaction marker
-// doesn't affect the metadata of the cached record batches". Not expressed:
-// currentTxnFirstOffset, CompletedTxn, coordinatorEpoch, and the
-// ProducerAppendInfo-only view (toEntry() holds the batches of one append,
-// so Kafka sees firstSeq 1; the model's entry also holds the batch at offset 9).
+// Expressed: a non-transactional batch, then two transactional ones, which
+// open the transaction (currentTxnFirstOffset present); the COMMIT marker ends
+// it and "appending the transaction marker doesn't affect the metadata of the
+// cached record batches". Not expressed: currentTxnFirstOffset's value (16),
+// CompletedTxn, coordinatorEpoch, and the ProducerAppendInfo-only view
+// (toEntry() holds the batches of one append, so Kafka sees firstSeq 1; the
+// model's entry also holds the batch at offset 9).
 TEST(ProducerStateManagerTest, updateProducerTransactionState) {
   ProducerStateManagerModel m;
   EXPECT_EQ(outcome(m.append_client(kProducerId, kEpoch, kDefaultSequence, 9)), kAppended);
-  EXPECT_EQ(outcome(m.append_client(kProducerId, kEpoch, 1, 5, 16)), kAppended);
-  EXPECT_EQ(outcome(m.append_client(kProducerId, kEpoch, 6, 10, 26)), kAppended);
+  EXPECT_FALSE(m.ongoing_transaction(kProducerId));
+  EXPECT_EQ(outcome(m.append_client_transactional(kProducerId, kEpoch, 1, 5, 16)), kAppended);
+  EXPECT_TRUE(m.ongoing_transaction(kProducerId));
+  EXPECT_EQ(outcome(m.append_client_transactional(kProducerId, kEpoch, 6, 10, 26)), kAppended);
+  EXPECT_TRUE(m.ongoing_transaction(kProducerId));
   const auto before = m.last_entry(kProducerId)->cached_batches();
   m.append_end_txn_marker(kProducerId, kEpoch, 40);  // COMMIT, same epoch
   const ProducerStateEntry* last = m.last_entry(kProducerId);
+  EXPECT_FALSE(last->has_ongoing_transaction());
   EXPECT_EQ(last->cached_batches(), before);
   EXPECT_EQ(last->producer_epoch(), kEpoch);
   EXPECT_EQ(last->last_sequence(), 10);
@@ -192,19 +200,17 @@ TEST(ProducerStateManagerTest, updateProducerTransactionState) {
 }
 
 // ProducerStateManagerTest.java, testOutOfSequenceAfterControlRecordEpochBump (Kafka 3.9.0).
-// The appends are transactional in Kafka; the sequence and epoch rules
-// checked here do not depend on it.
 TEST(ProducerStateManagerTest, testOutOfSequenceAfterControlRecordEpochBump) {
   ProducerStateManagerModel m;
-  EXPECT_EQ(outcome(m.append_client(kProducerId, kEpoch, kDefaultSequence, 0)), kAppended);
-  EXPECT_EQ(outcome(m.append_client(kProducerId, kEpoch, 1, 1)), kAppended);
+  EXPECT_EQ(outcome(m.append_client_transactional(kProducerId, kEpoch, kDefaultSequence, 0)), kAppended);
+  EXPECT_EQ(outcome(m.append_client_transactional(kProducerId, kEpoch, 1, 1)), kAppended);
   const std::int16_t bumped = 1;
   m.append_end_txn_marker(kProducerId, bumped, 1);  // ABORT
   // The sequence must be reset after the bump.
-  EXPECT_EQ(outcome(m.append_client(kProducerId, bumped, 2, 2)), kOutOfOrderSequence);
-  EXPECT_EQ(outcome(m.append_client(kProducerId, bumped + 1, 2, 2)), kOutOfOrderSequence);
+  EXPECT_EQ(outcome(m.append_client_transactional(kProducerId, bumped, 2, 2)), kOutOfOrderSequence);
+  EXPECT_EQ(outcome(m.append_client_transactional(kProducerId, bumped + 1, 2, 2)), kOutOfOrderSequence);
   // The bumped epoch from sequence 0 is fine.
-  EXPECT_EQ(outcome(m.append_client(kProducerId, bumped, kDefaultSequence, 0)), kAppended);
+  EXPECT_EQ(outcome(m.append_client_transactional(kProducerId, bumped, kDefaultSequence, 0)), kAppended);
   const ProducerStateEntry* last = m.last_entry(kProducerId);
   ASSERT_NE(last, nullptr);
   EXPECT_EQ(last->producer_epoch(), bumped);
@@ -212,15 +218,17 @@ TEST(ProducerStateManagerTest, testOutOfSequenceAfterControlRecordEpochBump) {
 }
 
 // ProducerStateManagerTest.java, testProducerStateAfterFencingAbortMarker (Kafka 3.9.0).
-// Not expressed: currentTxnFirstOffset, and removeExpiredProducers keeping the
-// entry (the model has no clock for producer.id.expiration.ms; expiry is an
-// event, so "not yet expired" is simply not sending it).
+// Not expressed: removeExpiredProducers keeping the entry (it keeps it
+// because the marker's timestamp is recent; the model has no clock for
+// producer.id.expiration.ms, expiry is an event, so "not yet expired" is
+// simply not sending it).
 TEST(ProducerStateManagerTest, testProducerStateAfterFencingAbortMarker) {
   ProducerStateManagerModel m;
-  EXPECT_EQ(outcome(m.append_client(kProducerId, kEpoch, kDefaultSequence, 0)), kAppended);
+  EXPECT_EQ(outcome(m.append_client_transactional(kProducerId, kEpoch, kDefaultSequence, 0)), kAppended);
   m.append_end_txn_marker(kProducerId, kEpoch + 1, 1);  // ABORT
   const ProducerStateEntry* last = m.last_entry(kProducerId);
   ASSERT_NE(last, nullptr);
+  EXPECT_FALSE(last->has_ongoing_transaction());  // currentTxnFirstOffset empty
   EXPECT_EQ(last_data_offset(*last), -1);
   EXPECT_EQ(first_data_offset(*last), -1);
   EXPECT_EQ(last->producer_epoch(), kEpoch + 1);  // the fencing epoch is kept
@@ -294,15 +302,47 @@ TEST(ProducerStateManagerTest, testPidExpirationTimeout) {
 // ProducerStateManagerTest.java, testOldEpochForControlRecord (Kafka 3.9.0).
 // Kafka throws InvalidProducerEpochException to the coordinator's append; the
 // facade's marker_written reports nothing, so what is asserted is the
-// refusal's effect: the entry keeps its epoch and its batches.
+// refusal's effect: the entry keeps its epoch, its batches and its open
+// transaction. Not expressed: firstUndecidedOffset (the transaction's offset).
 TEST(ProducerStateManagerTest, testOldEpochForControlRecord) {
   ProducerStateManagerModel m;
   const std::int16_t epoch = 5;
-  EXPECT_EQ(outcome(m.append_client(kProducerId, epoch, kDefaultSequence, 99)), kAppended);
+  EXPECT_EQ(outcome(m.append_client_transactional(kProducerId, epoch, kDefaultSequence, 99)), kAppended);
   const ProducerStateEntry before = *m.last_entry(kProducerId);
   m.append_end_txn_marker(kProducerId, 3, 100);  // COMMIT with an old epoch
   EXPECT_EQ(*m.last_entry(kProducerId), before);
   EXPECT_EQ(m.last_entry(kProducerId)->producer_epoch(), epoch);
+  EXPECT_TRUE(m.ongoing_transaction(kProducerId));
+}
+
+// ProducerStateManagerTest.java, testNonTransactionalAppendWithOngoingTransaction (Kafka 3.9.0).
+// ProducerAppendInfo.appendDataBatch: "Expected transactional write from
+// producer ..." (InvalidTxnStateException). The refused append records
+// nothing: the leader's ProducerAppendInfo is dropped with the exception.
+TEST(ProducerStateManagerTest, testNonTransactionalAppendWithOngoingTransaction) {
+  ProducerStateManagerModel m;
+  EXPECT_EQ(outcome(m.append_client_transactional(kProducerId, kEpoch, kDefaultSequence, 0)), kAppended);
+  const ProducerStateEntry before = *m.last_entry(kProducerId);
+  EXPECT_EQ(outcome(m.append_client(kProducerId, kEpoch, 1, 1)), kInvalidTxnState);
+  EXPECT_EQ(*m.last_entry(kProducerId), before);
+  EXPECT_EQ(m.map_end_offset(), 1);
+}
+
+// ProducerStateManagerTest.java, testProducersWithOngoingTransactionsDontExpire (Kafka 3.9.0).
+// Kafka sleeps past producer.id.expiration.ms and calls removeExpiredProducers
+// twice; the model's expiry is the entry's event, sent twice. isProducerExpired
+// requires !currentTxnFirstOffset.isPresent(), so the entry stays. Not
+// expressed: firstUndecidedOffset = 99 (the transaction's offset).
+TEST(ProducerStateManagerTest, testProducersWithOngoingTransactionsDontExpire) {
+  ProducerStateManagerModel m;
+  const std::int16_t epoch = 5;
+  EXPECT_EQ(outcome(m.append_client_transactional(kProducerId, epoch, kDefaultSequence, 99)), kAppended);
+  EXPECT_TRUE(m.ongoing_transaction(kProducerId));
+  m.expire(kProducerId);
+  EXPECT_NE(m.last_entry(kProducerId), nullptr);
+  EXPECT_TRUE(m.ongoing_transaction(kProducerId));
+  m.expire(kProducerId);
+  EXPECT_NE(m.last_entry(kProducerId), nullptr);
 }
 
 }  // namespace

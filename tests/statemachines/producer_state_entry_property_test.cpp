@@ -1,9 +1,10 @@
 // statemachines: ProducerStateEntry, model-based (RapidCheck's doc/state.md
-// layout): a client sends new batches, retries earlier ones exactly or in
-// part, bumps its epoch, sends with stale epochs; the broker expires its state
-// and writes transaction markers; the cache holds 1..6 batches. Every answer
-// must equal the one of a plain reference of Kafka's five rules, and the log
-// never holds one batch twice while the producer's state is kept.
+// layout): a client sends new batches, transactional or not, retries earlier
+// ones exactly or in part, bumps its epoch, sends with stale epochs; the
+// broker expires its state and writes transaction markers; the cache holds
+// 1..6 batches. Every answer must equal the one of a plain reference of
+// Kafka's six rules, and the log never holds one batch twice while the
+// producer's state is kept.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 #include <rapidcheck/state.h>
@@ -40,8 +41,10 @@ struct Reference {
   bool has_state = false;
   std::int16_t epoch = -1;
   std::deque<BatchMetadata> batches;
+  bool transaction_open = false;  // currentTxnFirstOffset.isPresent()
 
-  AppendDecision append(std::int16_t e, std::int32_t first, std::int32_t last, std::int64_t offset) {
+  AppendDecision append(std::int16_t e, std::int32_t first, std::int32_t last, std::int64_t offset,
+                        bool transactional) {
     // 1. duplicate: same epoch, exactly the same range as a cached batch.
     if (has_state && e == epoch)
       for (const BatchMetadata& b : batches)
@@ -52,15 +55,21 @@ struct Reference {
     const std::int32_t last_seq = batches.empty() ? -1 : batches.back().last_seq;
     const bool accept = !has_state || (e > epoch ? first == 0 : first == (last_seq == INT32_MAX ? 0 : last_seq + 1));
     if (!accept) return {AppendOutcome::OutOfOrderSequence, -1};
+    // 6. appendDataBatch: no non-transactional write in an open transaction.
+    if (transaction_open && !transactional) return {AppendOutcome::InvalidTxnState, -1};
+    transaction_open = transaction_open || transactional;
     take_epoch(e);
     batches.push_back(BatchMetadata{e, first, last, offset});
     if (static_cast<int>(batches.size()) > retain) batches.pop_front();
     return {AppendOutcome::Appended, offset};
   }
   void marker(std::int16_t e) {
+    if (has_state && e < epoch) return;  // refused
+    transaction_open = false;
     if (!has_state || e > epoch) take_epoch(e);
   }
   void expire() {
+    if (transaction_open) return;  // isProducerExpired
     has_state = false;
     epoch = -1;
     batches.clear();
@@ -77,13 +86,17 @@ struct Batch {
   std::int16_t epoch;
   std::int32_t first_seq;
   std::int32_t last_seq;
+  bool transactional = false;
   bool operator==(const Batch& o) const {
-    return epoch == o.epoch && first_seq == o.first_seq && last_seq == o.last_seq;
+    return epoch == o.epoch && first_seq == o.first_seq && last_seq == o.last_seq && transactional == o.transactional;
   }
 };
 std::ostream& operator<<(std::ostream& os, const Batch& b) {
-  return os << "epoch=" << b.epoch << " seq=" << b.first_seq << ".." << b.last_seq;
+  return os << "epoch=" << b.epoch << " seq=" << b.first_seq << ".." << b.last_seq << (b.transactional ? " txn" : "");
 }
+// Mostly one kind at a time, as a producer is either transactional or not;
+// the mix drives the INVALID_TXN_STATE rule.
+bool pick_transactional() { return *rc::gen::weightedElement<bool>({{3, false}, {2, true}}); }
 
 struct Model {
   Reference broker;
@@ -119,6 +132,7 @@ void assert_same_state(const Reference& ref, const Leader& leader) {
   RC_ASSERT(entry.has_state() == ref.has_state);
   RC_ASSERT(entry.producer_epoch() == ref.epoch);
   RC_ASSERT(entry.cached_batches() == std::vector<BatchMetadata>(ref.batches.begin(), ref.batches.end()));
+  RC_ASSERT(entry.has_ongoing_transaction() == ref.transaction_open);
 }
 
 // A produce request carrying one batch. Subclasses choose the batch.
@@ -127,7 +141,7 @@ struct Send : Command {
   bool is_new = false;  // the client's next batch: advances next_seq
 
   void apply(Model& m) const override {
-    m.answer = m.broker.append(batch.epoch, batch.first_seq, batch.last_seq, m.log_end_offset);
+    m.answer = m.broker.append(batch.epoch, batch.first_seq, batch.last_seq, m.log_end_offset, batch.transactional);
     if (m.answer.outcome == AppendOutcome::Appended) m.log_end_offset += records_in(batch.first_seq, batch.last_seq);
     if (is_new) {
       m.next_seq = seq_plus(batch.last_seq, 1);
@@ -137,7 +151,8 @@ struct Send : Command {
   void run(const Model& m, Leader& leader) const override {
     if (leader.compare_with_reference) RC_ASSERT(leader.log_end_offset == m.log_end_offset);
     const AppendDecision d =
-        leader.entry.append_from_client(batch.epoch, batch.first_seq, batch.last_seq, leader.log_end_offset);
+        leader.entry.append_from_client(batch.epoch, batch.first_seq, batch.last_seq, leader.log_end_offset,
+                                        batch.transactional);
     leader.answers.insert(d.outcome);
     if (d.outcome == AppendOutcome::Appended) {
       leader.log.push_back(LoggedBatch{leader.era, batch, d.base_offset});
@@ -155,7 +170,7 @@ struct Send : Command {
 
 struct SendNewBatch : Send {
   explicit SendNewBatch(const Model& m) {
-    batch = Batch{m.client_epoch, m.next_seq, seq_plus(m.next_seq, *rc::gen::inRange(0, 3))};
+    batch = Batch{m.client_epoch, m.next_seq, seq_plus(m.next_seq, *rc::gen::inRange(0, 3)), pick_transactional()};
     is_new = true;
   }
   void checkPreconditions(const Model& m) const override {
@@ -189,6 +204,7 @@ struct RetryPartOfBatch : Send {
       default: batch = single ? Batch{whole.epoch, seq_plus(whole.first_seq, kSequenceSpace - 1), whole.last_seq}
                               : Batch{whole.epoch, seq_plus(whole.first_seq, 1), whole.last_seq}; break;
     }
+    batch.transactional = whole.transactional;
   }
   void checkPreconditions(const Model& m) const override { RC_PRE(!m.sent.empty()); }
   const char* name() const override { return "RetryPartOfBatch"; }
@@ -197,7 +213,7 @@ struct RetryPartOfBatch : Send {
 struct SendAfterGap : Send {
   explicit SendAfterGap(const Model& m) {
     const std::int32_t first = seq_plus(m.next_seq, *rc::gen::inRange(1, 4));
-    batch = Batch{m.client_epoch, first, seq_plus(first, *rc::gen::inRange(0, 3))};
+    batch = Batch{m.client_epoch, first, seq_plus(first, *rc::gen::inRange(0, 3)), pick_transactional()};
   }
   const char* name() const override { return "SendAfterGap"; }
 };
@@ -206,7 +222,7 @@ struct SendWithStaleEpoch : Send {
   explicit SendWithStaleEpoch(const Model& m) {
     const auto epoch = static_cast<std::int16_t>(*rc::gen::inRange(0, std::max<int>(m.client_epoch, 1)));
     const std::int32_t first = *rc::gen::element(std::int32_t{0}, m.next_seq, std::int32_t{*rc::gen::inRange(0, 20)});
-    batch = Batch{epoch, first, seq_plus(first, *rc::gen::inRange(0, 3))};
+    batch = Batch{epoch, first, seq_plus(first, *rc::gen::inRange(0, 3)), pick_transactional()};
   }
   void checkPreconditions(const Model& m) const override { RC_PRE(batch.epoch < m.client_epoch); }
   const char* name() const override { return "SendWithStaleEpoch"; }

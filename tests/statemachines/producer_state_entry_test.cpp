@@ -266,9 +266,11 @@ TEST(ProducerStateEntry, DescriptionIsTheTable) {
   EXPECT_EQ(client_guards, (std::vector<std::string>{
                                "CachedBatchMatches",
                                "EpochIsStale",
-                               "EpochIsNewer && SequenceIsZero",
+                               "EpochIsNewer && SequenceIsZero && !NonTransactionalInOpenTxn",
+                               "EpochIsNewer && SequenceIsZero && NonTransactionalInOpenTxn",
                                "EpochIsNewer && !SequenceIsZero",
-                               "EpochIsCurrent && !CachedBatchMatches && SequenceIsNext",
+                               "EpochIsCurrent && !CachedBatchMatches && SequenceIsNext && !NonTransactionalInOpenTxn",
+                               "EpochIsCurrent && !CachedBatchMatches && SequenceIsNext && NonTransactionalInOpenTxn",
                                "EpochIsCurrent && !CachedBatchMatches && !SequenceIsNext",
                            }));
   const auto unknown = std::find_if(d.rows.begin(), d.rows.end(), [](const TransitionRow& r) {
@@ -278,6 +280,87 @@ TEST(ProducerStateEntry, DescriptionIsTheTable) {
   EXPECT_EQ(unknown->guard, "");
   EXPECT_EQ(unknown->action, "ResetForNewEpoch, AppendBatch");
   EXPECT_NE(d.summary.find("OUT_OF_ORDER_SEQUENCE_NUMBER"), std::string::npos);
+  EXPECT_NE(d.summary.find("INVALID_TXN_STATE"), std::string::npos);
+}
+
+// ProducerAppendInfo.appendDataBatch (Kafka 3.9): a transactional batch opens
+// the producer's transaction on the partition; until a marker ends it a
+// non-transactional batch is refused, after the epoch and sequence checks,
+// and changes nothing.
+TEST(ProducerStateEntry, ANonTransactionalBatchDuringAnOpenTransactionIsInvalidTxnState) {
+  ProducerStateEntry entry;
+  EXPECT_FALSE(entry.has_ongoing_transaction());
+  EXPECT_EQ(entry.append_from_client(0, 0, 4, 0, /*transactional=*/true).outcome, AppendOutcome::Appended);
+  EXPECT_TRUE(entry.has_ongoing_transaction());
+  const ProducerStateEntry before = entry;
+  const AppendDecision refused = entry.append_from_client(0, 5, 9, 10, /*transactional=*/false);
+  EXPECT_EQ(to_string(refused.outcome), std::string("INVALID_TXN_STATE"));
+  EXPECT_EQ(refused.base_offset, -1);
+  EXPECT_EQ(entry, before);
+  // A new epoch from sequence 0 does not end the transaction either
+  // (maybeUpdateProducerEpoch leaves currentTxnFirstOffset), and is refused
+  // without taking the epoch.
+  EXPECT_EQ(entry.append_from_client(1, 0, 0, 10, false).outcome, AppendOutcome::InvalidTxnState);
+  EXPECT_EQ(entry, before);
+  // The sequence and epoch checks come first.
+  EXPECT_EQ(entry.append_from_client(0, 7, 9, 10, false).outcome, AppendOutcome::OutOfOrderSequence);
+  EXPECT_EQ(entry.append_from_client(1, 3, 3, 10, false).outcome, AppendOutcome::OutOfOrderSequence);
+  EXPECT_EQ(entry.append_from_client(0, 0, 4, 10, false).outcome, AppendOutcome::Duplicate);
+  // More of the transaction is fine; the marker ends it, and then a
+  // non-transactional batch is accepted.
+  EXPECT_EQ(entry.append_from_client(0, 5, 9, 10, true).outcome, AppendOutcome::Appended);
+  entry.marker_written(0);
+  EXPECT_FALSE(entry.has_ongoing_transaction());
+  EXPECT_EQ(entry.append_from_client(0, 10, 14, 21, false).outcome, AppendOutcome::Appended);
+  EXPECT_FALSE(entry.has_ongoing_transaction());
+}
+
+TEST(ProducerStateEntry, AMarkerWithANewEpochEndsTheTransactionAStaleOneDoesNot) {
+  ProducerStateEntry entry;
+  entry.append_from_client(3, 0, 0, 0, true);
+  entry.marker_written(2);  // refused: checkProducerEpoch
+  EXPECT_TRUE(entry.has_ongoing_transaction());
+  entry.marker_written(4);  // the coordinator's abort after a fence
+  EXPECT_FALSE(entry.has_ongoing_transaction());
+  EXPECT_EQ(entry.append_from_client(4, 0, 0, 2, false).outcome, AppendOutcome::Appended);
+}
+
+// ProducerStateManager.isProducerExpired: !currentTxnFirstOffset.isPresent().
+TEST(ProducerStateEntry, AProducerWithAnOpenTransactionDoesNotExpire) {
+  ProducerStateEntry entry;
+  entry.append_from_client(0, 0, 0, 0, true);
+  const ProducerStateEntry before = entry;
+  entry.expire();
+  EXPECT_EQ(entry, before);
+  EXPECT_TRUE(entry.has_state());
+  entry.marker_written(0);
+  entry.expire();
+  EXPECT_FALSE(entry.has_state());
+}
+
+// The follower path follows the log: a transactional batch opens the
+// transaction there too, so a follower that becomes leader refuses as the old
+// leader did.
+TEST(ProducerStateEntry, AReplicatedTransactionalBatchOpensTheTransaction) {
+  ProducerStateEntry follower;
+  follower.replicate_batch(0, 0, 4, 0, /*transactional=*/true);
+  EXPECT_TRUE(follower.has_ongoing_transaction());
+  EXPECT_EQ(follower.append_from_client(0, 5, 9, 5, false).outcome, AppendOutcome::InvalidTxnState);
+  follower.marker_written(0);
+  EXPECT_FALSE(follower.has_ongoing_transaction());
+}
+
+TEST(ProducerStateEntry, AnOpenTransactionTakesPartInEqualityAndHash) {
+  ProducerStateEntry a;
+  ProducerStateEntry b;
+  a.append_from_client(0, 0, 4, 0, true);
+  b.append_from_client(0, 0, 4, 0, false);
+  EXPECT_NE(a, b);
+  EXPECT_NE(a.hash(), b.hash());
+  a.marker_written(0);
+  b.marker_written(0);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a.hash(), b.hash());
 }
 
 }  // namespace
