@@ -195,6 +195,51 @@ TEST(Scenario, ProducerRestartWithoutTransactionalIdGetsANewProducerIdAndWritesT
   EXPECT_EQ(log[1].producer_id, ids[1].producer_id);
 }
 
+// A zombie beside its replacement (ProducerZombie): the old instance (its
+// producer id 1000) keeps its application loop and sends record 0 too, the
+// new one (a new producer id) sends it: two copies, one per producer id,
+// and the zombie dies when its time is up.
+TEST(Scenario, ProducerZombieWithoutTransactionalIdBothInstancesWriteTheRecord) {
+  RunSpec spec = base_spec(true);
+  spec.schedule.faults = {Fault{.kind = FaultKind::ProducerZombie, .at_ms = 0, .duration_ms = 50}};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const auto ids = steps_of(run.history(), StepKind::ProducerIdAssigned);
+  ASSERT_EQ(ids.size(), 2u);
+  const auto log = final_log(run.history());
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0].record, 0);
+  EXPECT_EQ(log[1].record, 0);
+  EXPECT_NE(log[0].producer_id, log[1].producer_id);
+  const auto zombie = steps_of(run.history(), StepKind::ProducerZombie);
+  ASSERT_EQ(zombie.size(), 1u);
+  EXPECT_EQ(zombie[0].instance, 1);
+  const auto crashed = steps_of(run.history(), StepKind::ProducerCrashed);
+  ASSERT_EQ(crashed.size(), 1u);
+  EXPECT_EQ(crashed[0].instance, 1);
+  EXPECT_EQ(crashed[0].time_ms, 50);
+}
+
+// The same with transactional.id: the replacement's InitProducerId fences the
+// zombie (PRODUCER_FENCED, fatal), which stops at once, before its time is
+// up; only the replacement's transaction commits record 0.
+TEST(Scenario, ProducerZombieWithTransactionalIdIsFencedAndStops) {
+  RunSpec spec = base_spec(true);
+  spec.producer["transactional.id"] = "tx-1";
+  spec.consumer = {{"isolation.level", "read_committed"}};
+  spec.schedule.faults = {Fault{.kind = FaultKind::ProducerZombie, .at_ms = 8, .duration_ms = 5000}};
+  const ScenarioRun run = simulate_ok(spec);
+  SCOPED_TRACE(run.timeline());
+  const auto crashed = steps_of(run.history(), StepKind::ProducerCrashed);
+  ASSERT_EQ(crashed.size(), 1u);
+  EXPECT_EQ(crashed[0].instance, 1);
+  EXPECT_LT(crashed[0].time_ms, 5008);  // fenced, not timed out
+  EXPECT_TRUE(has_step(run.history(), StepKind::TxnResponseReceived, "PRODUCER_FENCED"));
+  const auto log = final_log(run.history());
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].record, 0);
+}
+
 // The leader pauses longer than delivery.timeout.ms; the request it already
 // received is written when it resumes.
 RunSpec leader_paused_past_delivery_timeout(DeliveryMode mode) {

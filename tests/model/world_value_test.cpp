@@ -46,6 +46,32 @@ TEST(WorldValue, ACopyTakenMidRunFinishesExactlyLikeTheOriginal) {
   EXPECT_EQ(hash(original.state()), hash(replayed.state()));
 }
 
+// A zombie (ProducerZombie) is part of the value: a copy taken while it
+// runs beside its replacement finishes like the original, and the zombie is
+// gone once its time is up.
+TEST(WorldValue, ACopyTakenWhileAZombieRunsFinishesExactlyLikeTheOriginal) {
+  Workload workload{.records = 6};
+  FaultSchedule faults{{Fault{.kind = FaultKind::ProducerZombie, .at_ms = 3, .duration_ms = 200}}};
+  SeededChooser chooser_a(3);
+  World original(small_config(), workload, faults, chooser_a);
+  while (original.state().zombies.empty()) ASSERT_TRUE(original.step());
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(original.step());
+  ASSERT_EQ(original.state().zombies.size(), 1u);
+  EXPECT_EQ(original.state().zombies[0].producer.instance, 1);
+  EXPECT_EQ(original.state().producer.instance, 2);
+  SeededChooser chooser_b(3);
+  World replayed(small_config(), workload, faults, chooser_b);
+  while (replayed.state().zombies.empty()) replayed.step();
+  for (int i = 0; i < 10; ++i) replayed.step();
+  EXPECT_EQ(replayed.state(), original.state());
+  EXPECT_EQ(hash(replayed.state()), hash(original.state()));
+  original.run();
+  replayed.run();
+  EXPECT_EQ(original.history(), replayed.history());
+  EXPECT_TRUE(original.state().zombies.empty());
+  EXPECT_EQ(original.state().pending_faults, 0);
+}
+
 TEST(WorldValue, TheHashSeesEveryStep) {
   Workload workload{.records = 3};
   SeededChooser chooser(1);
