@@ -333,7 +333,8 @@ int run_check(CheckOptions o) {
         "This producer has a transactional.id: the model runs it in transactions ({}; "
         "docs/model.md \"Transactions\"): initTransactions, then {} send() calls per transaction, one "
         "transaction in {} aborted by the application, one with a failed send aborted too; the consumer reads with "
-        "isolation.level={}{}. {} Not modelled yet: a zombie instance that keeps running.",
+        "isolation.level={}{}. {} The faults include zombies (ProducerZombie: the old instance keeps running beside "
+        "its replacement); not modelled: a transaction coordinator that loses its state log's writes.",
         transactions_run_text(*loaded.config),
         Workload{}.records_per_transaction, Workload{}.abort_every, isolation_level_text(loaded.config->consumer),
         o.consumer_file.empty() ? " (Kafka's default; --consumer FILE sets it)" : "",
