@@ -33,16 +33,17 @@ std::string result_text(const ExploreResult& r, bool merged) {
                      r.states_per_second(), r.seconds, merged ? " (the slowest shard)" : "",
                      static_cast<double>(r.peak_memory_bytes) / (1 << 20),
                      static_cast<double>(r.visited_bytes) / (1 << 20), r.omission_probability);
+  const int width = guarantee_column_width();
   for (const ExploreVerdict& v : r.verdicts) {
     if (v.counterexample)
-      out += fmt::format("  {:<30} shortest counterexample: {} events, {} fault(s)\n", v.guarantee, v.length_events,
-                         v.counterexample->spec.schedule.faults.size());
+      out += fmt::format("  {:<{}} shortest counterexample: {} events, {} fault(s)\n", v.guarantee, width,
+                         v.length_events, v.counterexample->spec.schedule.faults.size());
     else if (r.complete)
-      out += fmt::format("  {:<30} holds for every behaviour within these bounds\n", v.guarantee);
+      out += fmt::format("  {:<{}} holds for every behaviour within these bounds\n", v.guarantee, width);
     else
-      out += fmt::format("  {:<30} no violation in the states explored (incomplete)\n", v.guarantee);
+      out += fmt::format("  {:<{}} no violation in the states explored (incomplete)\n", v.guarantee, width);
     if (v.excused > 0)
-      out += fmt::format("  {:<30}   {} behaviour(s) break it by Kafka's own known exception, first: {}\n", "",
+      out += fmt::format("  {:<{}}   {} behaviour(s) break it by Kafka's own known exception, first: {}\n", "", width,
                          v.excused, v.first_excuse);
   }
   return out;
