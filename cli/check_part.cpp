@@ -7,20 +7,15 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <map>
 #include <set>
-
-#include "model/run_spec_io.hpp"
-#include "model/simulation.hpp"
-#include "properties/guarantee.hpp"
+#include <stdexcept>
 
 namespace kafka_model::cli {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using Json = PartJson;
 
-// A part of another build may judge differently: parts are joined only
-// with the build that wrote them.
+// A part of another build may judge differently (part_json.hpp).
 constexpr int kPartFormat = 2;  // 2: each case carries its offset commits
 constexpr const char* kPartKey = "kafka_model_check_part";
 
@@ -103,10 +98,7 @@ Report assemble(const CheckPart& part, const std::string& out_dir) {
 }
 
 std::string to_json(const CheckPart& part) {
-  Json j;
-  j[kPartKey] = kPartFormat;
-  j["kafka_model_version"] = KAFKA_MODEL_VERSION;
-  j["shard"] = {{"index", part.shard_index}, {"count", part.shard_count}};
+  Json j = part_header_json(kPartKey, kPartFormat, part.shard_index, part.shard_count);
   j["setup"] = setup_json(part.setup);
   // [number, judged, cut_short, sends, acknowledged, [fault states], transactions, offset commits] per case.
   Json cases = Json::array();
@@ -116,14 +108,10 @@ std::string to_json(const CheckPart& part) {
   j["cases"] = std::move(cases);
   Json outcomes = Json::array();
   for (const GuaranteeOutcome& o : part.outcomes) {
-    Json c = nullptr;
-    if (o.counterexample)
-      c = {{"found_at_case", o.counterexample->found_at_case},
-           {"shrink_steps", o.counterexample->shrink_steps},
-           {"shrink_stopped", o.counterexample->shrink_stopped},
-           {"spec", Json::parse(to_json(o.counterexample->spec))}};
-    outcomes.push_back(
-        {{"guarantee", o.guarantee}, {"last_case", o.last_case}, {"time_limited", o.time_limited}, {"counterexample", c}});
+    outcomes.push_back({{"guarantee", o.guarantee},
+                        {"last_case", o.last_case},
+                        {"time_limited", o.time_limited},
+                        {"counterexample", o.counterexample ? counterexample_json(*o.counterexample) : Json(nullptr)}});
   }
   j["guarantees"] = std::move(outcomes);
   return j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";  // one line: read by merge, not people
@@ -142,17 +130,8 @@ CheckPartParse parse_check_part(std::string_view text) {
     return out;
   }
   try {
-    if (j.at(kPartKey).get<int>() != kPartFormat || j.at("kafka_model_version").get<std::string>() != KAFKA_MODEL_VERSION) {
-      out.error = fmt::format("written by kafka-model {} (part format {}); this is kafka-model {}: run every shard and "
-                              "the merge with one build",
-                              j.at("kafka_model_version").dump(), j.at(kPartKey).dump(), KAFKA_MODEL_VERSION);
-      return out;
-    }
     CheckPart p;
-    p.shard_index = j.at("shard").at("index").get<int>();
-    p.shard_count = j.at("shard").at("count").get<int>();
-    if (p.shard_count < 1 || p.shard_index < 0 || p.shard_index >= p.shard_count)
-      throw std::runtime_error(fmt::format("shard {}/{}: not a shard", p.shard_index, p.shard_count));
+    if (!read_part_header(j, kPartKey, kPartFormat, p.shard_index, p.shard_count, out.error)) return out;
     const Json& s = j.at("setup");
     p.setup.header = s.at("header").get<std::string>();
     p.setup.producer_file = s.at("producer_file").get<std::string>();
@@ -172,15 +151,10 @@ CheckPartParse parse_check_part(std::string_view text) {
       p.cases.push_back(r);
     }
     const Json& outcomes = j.at("guarantees");
-    if (!p.setup.frame.config_error && outcomes.size() != p.setup.frame.verdicts.size())
-      throw std::runtime_error("guarantees: not one per guarantee of setup.report.verdicts");
-    for (std::size_t g = 0; g < outcomes.size(); ++g) {
-      const Json& o = outcomes[g];
+    check_guarantee_order(outcomes, p.setup.frame, p.setup.frame.config_error.has_value());
+    for (const Json& o : outcomes) {
       GuaranteeOutcome outcome;
       outcome.guarantee = o.at("guarantee").get<std::string>();
-      if (g >= p.setup.frame.verdicts.size() || outcome.guarantee != p.setup.frame.verdicts[g].guarantee)
-        throw std::runtime_error(fmt::format("guarantees[{}]: '{}' is not setup.report.verdicts[{}]", g,
-                                             outcome.guarantee, g));
       outcome.last_case = o.at("last_case").get<int>();
       outcome.time_limited = o.at("time_limited").get<bool>();
       if (!o.at("counterexample").is_null())
@@ -197,36 +171,12 @@ CheckPartParse parse_check_part(std::string_view text) {
 
 MergeResult merge_parts(const std::vector<std::pair<std::string, CheckPart>>& parts) {
   MergeResult out;
-  if (parts.empty()) {
-    out.error = "no parts given";
-    return out;
-  }
-  const auto& [first_file, first] = parts.front();
+  std::vector<PartIdentity> ids;
+  for (const auto& [file, p] : parts) ids.push_back({file, p.shard_index, p.shard_count, setup_json(p.setup)});
+  out.error = check_part_set(ids, "check", "configuration, seed, budget, guarantees or options");
+  if (!out.error.empty()) return out;
+  const CheckPart& first = parts.front().second;
   const int count = first.shard_count;
-  const Json setup = setup_json(first.setup);
-  std::map<int, std::string> file_of;  // shard index -> file
-  for (const auto& [file, p] : parts) {
-    if (p.shard_count != count) {
-      out.error = fmt::format("{}: shard {}/{}, but {} is a shard of {}: parts of different runs", file, p.shard_index,
-                              p.shard_count, first_file, count);
-      return out;
-    }
-    if (setup_json(p.setup) != setup) {
-      out.error = fmt::format("{}: another check than {} (configuration, seed, budget, guarantees or options differ)",
-                              file, first_file);
-      return out;
-    }
-    if (const auto seen = file_of.find(p.shard_index); seen != file_of.end()) {
-      out.error = fmt::format("{}: shard {}/{} again (also {})", file, p.shard_index, count, seen->second);
-      return out;
-    }
-    file_of[p.shard_index] = file;
-  }
-  for (int i = 0; i < count; ++i)
-    if (file_of.count(i) == 0) {
-      out.error = fmt::format("shard {}/{} is missing: {} part(s) given, {} needed", i, count, parts.size(), count);
-      return out;
-    }
   CheckPart whole;
   whole.setup = first.setup;
   for (const auto& [file, p] : parts) whole.cases.insert(whole.cases.end(), p.cases.begin(), p.cases.end());

@@ -9,15 +9,13 @@
 
 #include "cli/commands.hpp"
 #include "cli/part_json.hpp"
-#include "model/run_spec_io.hpp"
 
 namespace kafka_model::cli {
 namespace {
 
 using Json = PartJson;
 
-// A part of another build may explore differently: parts are joined only
-// with the build that wrote them.
+// A part of another build may explore differently (part_json.hpp).
 constexpr int kPartFormat = 1;
 constexpr const char* kPartKey = "kafka_model_explore_part";
 
@@ -35,16 +33,17 @@ std::string result_text(const ExploreResult& r, bool merged) {
                      r.states_per_second(), r.seconds, merged ? " (the slowest shard)" : "",
                      static_cast<double>(r.peak_memory_bytes) / (1 << 20),
                      static_cast<double>(r.visited_bytes) / (1 << 20), r.omission_probability);
+  const int width = guarantee_column_width();
   for (const ExploreVerdict& v : r.verdicts) {
     if (v.counterexample)
-      out += fmt::format("  {:<30} shortest counterexample: {} events, {} fault(s)\n", v.guarantee, v.length_events,
-                         v.counterexample->spec.schedule.faults.size());
+      out += fmt::format("  {:<{}} shortest counterexample: {} events, {} fault(s)\n", v.guarantee, width,
+                         v.length_events, v.counterexample->spec.schedule.faults.size());
     else if (r.complete)
-      out += fmt::format("  {:<30} holds for every behaviour within these bounds\n", v.guarantee);
+      out += fmt::format("  {:<{}} holds for every behaviour within these bounds\n", v.guarantee, width);
     else
-      out += fmt::format("  {:<30} no violation in the states explored (incomplete)\n", v.guarantee);
+      out += fmt::format("  {:<{}} no violation in the states explored (incomplete)\n", v.guarantee, width);
     if (v.excused > 0)
-      out += fmt::format("  {:<30}   {} behaviour(s) break it by Kafka's own known exception, first: {}\n", "",
+      out += fmt::format("  {:<{}}   {} behaviour(s) break it by Kafka's own known exception, first: {}\n", "", width,
                          v.excused, v.first_excuse);
   }
   return out;
@@ -138,10 +137,7 @@ int emit_explore(const ExploreSetup& setup, const ExploreResult& result, const s
 
 std::string to_json(const ExplorePart& part) {
   const ExploreResult& r = part.result;
-  Json j;
-  j[kPartKey] = kPartFormat;
-  j["kafka_model_version"] = KAFKA_MODEL_VERSION;
-  j["shard"] = {{"index", part.shard_index}, {"count", part.shard_count}};
+  Json j = part_header_json(kPartKey, kPartFormat, part.shard_index, part.shard_count);
   j["setup"] = setup_json(part.setup);
   j["counts"] = counts_json(r.counts());
   j["replicated"] = counts_json(r.replicated);
@@ -153,19 +149,13 @@ std::string to_json(const ExplorePart& part) {
   j["visited_bytes"] = r.visited_bytes;
   j["omission_probability"] = r.omission_probability;
   Json verdicts = Json::array();
-  for (const ExploreVerdict& v : r.verdicts) {
-    Json c = nullptr;
-    if (v.counterexample)
-      c = {{"found_at_case", v.counterexample->found_at_case},
-           {"shrink_steps", 0},
-           {"shrink_stopped", false},
-           {"spec", Json::parse(kafka_model::to_json(v.counterexample->spec))}};
+  for (const ExploreVerdict& v : r.verdicts)
     verdicts.push_back({{"guarantee", v.guarantee},
                         {"length_events", v.length_events},
                         {"depth", v.depth},
                         {"first_excuse", v.first_excuse},
-                        {"counterexample", c}});
-  }
+                        // An explored counterexample is never shrunk: shrink_steps 0, not stopped.
+                        {"counterexample", v.counterexample ? counterexample_json(*v.counterexample) : Json(nullptr)}});
   j["guarantees"] = std::move(verdicts);
   return j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";  // one line: read by merge, not people
 }
@@ -183,17 +173,8 @@ ExplorePartParse parse_explore_part(std::string_view text) {
     return out;
   }
   try {
-    if (j.at(kPartKey).get<int>() != kPartFormat || j.at("kafka_model_version").get<std::string>() != KAFKA_MODEL_VERSION) {
-      out.error = fmt::format("written by kafka-model {} (part format {}); this is kafka-model {}: run every shard and "
-                              "the merge with one build",
-                              j.at("kafka_model_version").dump(), j.at(kPartKey).dump(), KAFKA_MODEL_VERSION);
-      return out;
-    }
     ExplorePart p;
-    p.shard_index = j.at("shard").at("index").get<int>();
-    p.shard_count = j.at("shard").at("count").get<int>();
-    if (p.shard_count < 1 || p.shard_index < 0 || p.shard_index >= p.shard_count)
-      throw std::runtime_error(fmt::format("shard {}/{}: not a shard", p.shard_index, p.shard_count));
+    if (!read_part_header(j, kPartKey, kPartFormat, p.shard_index, p.shard_count, out.error)) return out;
     const Json& s = j.at("setup");
     p.setup.header = s.at("header").get<std::string>();
     p.setup.visited_set = s.at("visited_set").get<std::string>();
@@ -201,14 +182,10 @@ ExplorePartParse parse_explore_part(std::string_view text) {
     p.setup.frame = frame_from(s.at("report"));
     ExploreResult& r = p.result;
     const Json& verdicts = j.at("guarantees");
-    if (verdicts.size() != p.setup.frame.verdicts.size())
-      throw std::runtime_error("guarantees: not one per guarantee of setup.report.verdicts");
-    for (std::size_t g = 0; g < verdicts.size(); ++g) {
-      const Json& jv = verdicts[g];
+    check_guarantee_order(verdicts, p.setup.frame, false);
+    for (const Json& jv : verdicts) {
       ExploreVerdict v;
       v.guarantee = jv.at("guarantee").get<std::string>();
-      if (v.guarantee != p.setup.frame.verdicts[g].guarantee)
-        throw std::runtime_error(fmt::format("guarantees[{}]: '{}' is not setup.report.verdicts[{}]", g, v.guarantee, g));
       v.length_events = jv.at("length_events").get<std::int64_t>();
       v.depth = jv.at("depth").get<int>();
       v.first_excuse = jv.at("first_excuse").get<std::string>();
@@ -238,43 +215,18 @@ ExplorePartParse parse_explore_part(std::string_view text) {
 
 ExploreMerge merge_explore_parts(const std::vector<std::pair<std::string, ExplorePart>>& parts) {
   ExploreMerge out;
-  if (parts.empty()) {
-    out.error = "no parts given";
-    return out;
-  }
-  const auto& [first_file, first] = parts.front();
-  const int count = first.shard_count;
-  const Json setup = setup_json(first.setup);
+  std::vector<PartIdentity> ids;
+  for (const auto& [file, p] : parts) ids.push_back({file, p.shard_index, p.shard_count, setup_json(p.setup)});
+  out.error = check_part_set(ids, "exploration", "configuration, bounds, seed or guarantees");
+  if (!out.error.empty()) return out;
+  // The shards in index order (check_part_set: each exactly once).
   std::map<int, const ExplorePart*> by_index;
-  std::map<int, std::string> file_of;
-  for (const auto& [file, p] : parts) {
-    if (p.shard_count != count) {
-      out.error = fmt::format("{}: shard {}/{}, but {} is a shard of {}: parts of different runs", file, p.shard_index,
-                              p.shard_count, first_file, count);
-      return out;
-    }
-    if (setup_json(p.setup) != setup) {
-      out.error = fmt::format("{}: another exploration than {} (configuration, bounds, seed or guarantees differ)", file,
-                              first_file);
-      return out;
-    }
-    if (const auto seen = file_of.find(p.shard_index); seen != file_of.end()) {
-      out.error = fmt::format("{}: shard {}/{} again (also {})", file, p.shard_index, count, seen->second);
-      return out;
-    }
-    file_of[p.shard_index] = file;
-    by_index[p.shard_index] = &p;
-  }
-  for (int i = 0; i < count; ++i)
-    if (by_index.count(i) == 0) {
-      out.error = fmt::format("shard {}/{} is missing: {} part(s) given, {} needed", i, count, parts.size(), count);
-      return out;
-    }
+  for (const auto& [file, p] : parts) by_index[p.shard_index] = &p;
   std::vector<ExploreResult> shards;
   for (const auto& [index, p] : by_index) shards.push_back(p->result);
   ExplorePart whole;
   whole.shard_count = 1;
-  whole.setup = first.setup;
+  whole.setup = parts.front().second.setup;
   whole.result = merge_explore_shards(shards);
   out.whole = std::move(whole);
   return out;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -41,18 +42,27 @@ bool read_text_file(const std::string& path, std::string& text) {
   return static_cast<bool>(in);
 }
 
-int merge_explorations(const MergeOptions& o) {
-  if (!o.junit_file.empty() || !o.html_file.empty())
-    return bad_input("merge", o.json, "--junit and --html join check parts; an exploration's parts print text or --json");
-  std::vector<std::pair<std::string, ExplorePart>> parts;
+// Each part file read and parsed (parse_check_part, parse_explore_part) into
+// `parts`, paired with its name as messages print it; the exit code of the
+// first file that cannot be read or parsed, its message printed.
+template <class Part, class ParseFn>
+std::optional<int> read_parts(const MergeOptions& o, ParseFn parse, std::vector<std::pair<std::string, Part>>& parts) {
   for (const std::string& file : o.parts) {
     std::string text;
     if (!read_text_file(file, text))
       return bad_input("merge", o.json, fmt::format("{}: cannot read the file", escape_for_message(file)));
-    ExplorePartParse parsed = parse_explore_part(text);
+    auto parsed = parse(text);
     if (!parsed.part) return bad_input("merge", o.json, fmt::format("{}: {}", escape_for_message(file), parsed.error));
     parts.emplace_back(escape_for_message(file), std::move(*parsed.part));
   }
+  return std::nullopt;
+}
+
+int merge_explorations(const MergeOptions& o) {
+  if (!o.junit_file.empty() || !o.html_file.empty())
+    return bad_input("merge", o.json, "--junit and --html join check parts; an exploration's parts print text or --json");
+  std::vector<std::pair<std::string, ExplorePart>> parts;
+  if (const std::optional<int> failed = read_parts(o, parse_explore_part, parts)) return *failed;
   ExploreMerge merged = merge_explore_parts(parts);
   if (!merged.whole) return bad_input("merge", o.json, merged.error);
   std::error_code ec;
@@ -72,14 +82,7 @@ int run_merge(const MergeOptions& o) {
   if (!o.parts.empty() && read_text_file(o.parts.front(), first_text) && is_explore_part(first_text))
     return merge_explorations(o);
   std::vector<std::pair<std::string, CheckPart>> parts;
-  for (const std::string& file : o.parts) {
-    std::string text;
-    if (!read_text_file(file, text))
-      return bad_input("merge", o.json, fmt::format("{}: cannot read the file", escape_for_message(file)));
-    CheckPartParse parsed = parse_check_part(text);
-    if (!parsed.part) return bad_input("merge", o.json, fmt::format("{}: {}", escape_for_message(file), parsed.error));
-    parts.emplace_back(escape_for_message(file), std::move(*parsed.part));
-  }
+  if (const std::optional<int> failed = read_parts(o, parse_check_part, parts)) return *failed;
   MergeResult merged = merge_parts(parts);
   if (!merged.part) return bad_input("merge", o.json, merged.error);
   const CheckPart& whole = *merged.part;

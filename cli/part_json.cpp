@@ -32,6 +32,61 @@ Promise promise_from(const Json& j) {
 
 }  // namespace
 
+Json part_header_json(const char* kind_key, int format, int shard_index, int shard_count) {
+  Json j;
+  j[kind_key] = format;
+  j["kafka_model_version"] = KAFKA_MODEL_VERSION;
+  j["shard"] = {{"index", shard_index}, {"count", shard_count}};
+  return j;
+}
+
+bool read_part_header(const Json& j, const char* kind_key, int format, int& shard_index, int& shard_count,
+                      std::string& error) {
+  if (j.at(kind_key).get<int>() != format || j.at("kafka_model_version").get<std::string>() != KAFKA_MODEL_VERSION) {
+    error = fmt::format("written by kafka-model {} (part format {}); this is kafka-model {}: run every shard and "
+                        "the merge with one build",
+                        j.at("kafka_model_version").dump(), j.at(kind_key).dump(), KAFKA_MODEL_VERSION);
+    return false;
+  }
+  shard_index = j.at("shard").at("index").get<int>();
+  shard_count = j.at("shard").at("count").get<int>();
+  if (shard_count < 1 || shard_index < 0 || shard_index >= shard_count)
+    throw std::runtime_error(fmt::format("shard {}/{}: not a shard", shard_index, shard_count));
+  return true;
+}
+
+void check_guarantee_order(const Json& guarantees, const Report& frame, bool fewer_allowed) {
+  if (!fewer_allowed && guarantees.size() != frame.verdicts.size())
+    throw std::runtime_error("guarantees: not one per guarantee of setup.report.verdicts");
+  for (std::size_t g = 0; g < guarantees.size(); ++g) {
+    const std::string name = guarantees[g].at("guarantee").get<std::string>();
+    if (g >= frame.verdicts.size() || name != frame.verdicts[g].guarantee)
+      throw std::runtime_error(fmt::format("guarantees[{}]: '{}' is not setup.report.verdicts[{}]", g, name, g));
+  }
+}
+
+std::string check_part_set(const std::vector<PartIdentity>& parts, const std::string& run,
+                           const std::string& setup_fields) {
+  if (parts.empty()) return "no parts given";
+  const PartIdentity& first = parts.front();
+  const int count = first.shard_count;
+  std::map<int, std::string> file_of;  // shard index -> file
+  for (const PartIdentity& p : parts) {
+    if (p.shard_count != count)
+      return fmt::format("{}: shard {}/{}, but {} is a shard of {}: parts of different runs", p.file, p.shard_index,
+                         p.shard_count, first.file, count);
+    if (p.setup != first.setup)
+      return fmt::format("{}: another {} than {} ({} differ)", p.file, run, first.file, setup_fields);
+    if (const auto seen = file_of.find(p.shard_index); seen != file_of.end())
+      return fmt::format("{}: shard {}/{} again (also {})", p.file, p.shard_index, count, seen->second);
+    file_of[p.shard_index] = p.file;
+  }
+  for (int i = 0; i < count; ++i)
+    if (file_of.count(i) == 0)
+      return fmt::format("shard {}/{} is missing: {} part(s) given, {} needed", i, count, parts.size(), count);
+  return "";
+}
+
 // The frame: everything of the Report but the search's results.
 Json frame_json(const Report& r) {
   Json j;
@@ -86,6 +141,13 @@ Report frame_from(const Json& j) {
     r.verdicts.push_back(std::move(v));
   }
   return r;
+}
+
+Json counterexample_json(const Counterexample& c) {
+  return {{"found_at_case", c.found_at_case},
+          {"shrink_steps", c.shrink_steps},
+          {"shrink_stopped", c.shrink_stopped},
+          {"spec", Json::parse(kafka_model::to_json(c.spec))}};
 }
 
 // A counterexample is carried as its RunSpec; replaying it gives back the

@@ -154,13 +154,14 @@ std::string schedules_text(const Verdict& v) {
 }
 
 std::string summary_table(const Report& r) {
+  const int width = guarantee_column_width();
   const std::string req = r.requirements ? fmt::format(" {:<8}", "required") : "";
-  std::string out = fmt::format("  {:<30} {:<13} {:>9} {:>10}{}  {}\n", "guarantee", "verdict", "schedules",
+  std::string out = fmt::format("  {:<{}} {:<13} {:>9} {:>10}{}  {}\n", "guarantee", width, "verdict", "schedules",
                                 "acked", req, "Kafka promises it");
   for (const Verdict& v : r.verdicts)
-    out += fmt::format("  {:<30} {:<13} {:>9} {:>10}{}  {}\n", v.guarantee, verdict_word(v), schedules_text(v),
-                       v.exercise.acknowledged, r.requirements ? fmt::format(" {:<8}", v.required ? "yes" : "no") : "",
-                       promise_word(v));
+    out += fmt::format("  {:<{}} {:<13} {:>9} {:>10}{}  {}\n", v.guarantee, width, verdict_word(v),
+                       schedules_text(v), v.exercise.acknowledged,
+                       r.requirements ? fmt::format(" {:<8}", v.required ? "yes" : "no") : "", promise_word(v));
   return out;
 }
 
@@ -375,6 +376,16 @@ std::string counterexample_detail_text(const Verdict& v) {
   const std::size_t to = text.find("\nReplay: ", from == std::string::npos ? 0 : from);
   if (from != std::string::npos && to != std::string::npos) text.erase(from + 1, to - from);
   return text;
+}
+
+int guarantee_column_width() {
+  static const int width = [] {
+    std::size_t longest = 0;
+    for (const auto* registry : {&all_guarantees(), &diagnostic_guarantees()})
+      for (const Guarantee& g : *registry) longest = std::max(longest, g.name.size());
+    return static_cast<int>(longest);
+  }();
+  return width;
 }
 
 std::string render_text(const Report& r) {

@@ -107,6 +107,11 @@ void set_promise(Verdict& verdict, const Configuration& config);
 // Fills effective_config from a built configuration.
 void set_effective_config(Report& report, const Configuration& config);
 
+// The width of a column of guarantee names (check's verdict table,
+// explore's results): the longest registered name, a guarantee's or a
+// diagnostic's, so the columns after it line up whatever is checked.
+int guarantee_column_width();
+
 std::string render_text(const Report& report);
 std::string render_json(const Report& report);  // one object, pretty, ending in '\n'
 

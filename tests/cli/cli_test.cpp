@@ -1,11 +1,13 @@
 // kafka-model's command line, run as a person runs it: exit codes, the
 // messages for every kind of bad input (each naming file, line and key), the
 // JSON shape, replay/scenario/sequence/transition.
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -38,6 +40,12 @@ class Cli : public ::testing::Test {
 };
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// A row of check's verdict table: the guarantee's name padded to the
+// table's column (cli::guarantee_column_width), then `rest`.
+std::string table_row(const std::string& guarantee, const std::string& rest) {
+  return fmt::format("{:<{}} {}", guarantee, cli::guarantee_column_width(), rest);
+}
 
 // ------------------------------------------------------------ check: input
 
@@ -363,7 +371,7 @@ TEST_F(Cli, AGuaranteeNoSendExercisedIsNotExercisedNotHolds) {
   const std::string broker = file("b.properties", "min.insync.replicas=4\n");
   const CliRun r = check("acks=all\n", "--kafka-version 2.8 --broker " + broker);
   EXPECT_EQ(r.exit_code, 5) << r.out << r.err;
-  EXPECT_TRUE(contains(r.out, "no_lost_acknowledged_writes    NOT EXERCISED")) << r.out;
+  EXPECT_TRUE(contains(r.out, table_row("no_lost_acknowledged_writes", "NOT EXERCISED"))) << r.out;
   EXPECT_FALSE(contains(r.out, " holds ")) << r.out;
   EXPECT_TRUE(contains(r.out, "FAIL no_lost_acknowledged_writes: required but never exercised (exit 5).")) << r.out;
   const CliRun j = check("acks=all\n", "--json --kafka-version 2.8 --broker " + broker);
@@ -381,7 +389,24 @@ TEST_F(Cli, TheReportSaysWhatHoldsMeans) {
   EXPECT_TRUE(contains(r.out, "holds = no counterexample in that many schedules of this fault model (every fault kind "
                               "but transient refusals, crashed brokers keeping their disk"))
       << r.out;
-  EXPECT_TRUE(contains(r.out, "order_within_session           holds                20")) << r.out;
+  EXPECT_TRUE(contains(r.out, table_row("order_within_session", "holds                20"))) << r.out;
+}
+
+// The guarantee column is as wide as the longest registered name
+// (exactly_once_consume_process_produce, 36 characters, overran the 30 it
+// once had): every verdict stands under the table's "verdict" header.
+TEST_F(Cli, TheVerdictTableLinesUpForTheLongestGuaranteeName) {
+  const CliRun r = check("acks=all\n", "--guarantee exactly_once_consume_process_produce");
+  const std::string name = "exactly_once_consume_process_produce";
+  std::size_t header_verdict = std::string::npos, row_verdict = std::string::npos;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("  guarantee ", 0) == 0) header_verdict = line.find("verdict");
+    if (line.rfind("  " + name + " ", 0) == 0) row_verdict = line.find_first_not_of(' ', 2 + name.size());
+  }
+  ASSERT_NE(header_verdict, std::string::npos) << r.out;
+  EXPECT_EQ(row_verdict, header_verdict) << r.out;
+  EXPECT_GE(static_cast<std::size_t>(cli::guarantee_column_width()), name.size());
 }
 
 TEST_F(Cli, ACounterexampleOnASmallerClusterSaysSo) {
@@ -434,7 +459,7 @@ TEST_F(Cli, ATransactionalIdRunsTransactions) {
                                " --consumer " + consumer + " --budget 50 --guarantee no_aborted_reads --out " +
                                (dir_ / "cx2").string());
   EXPECT_EQ(committed.exit_code, 0) << committed.out << committed.err;
-  EXPECT_TRUE(contains(committed.out, "no_aborted_reads               holds")) << committed.out;
+  EXPECT_TRUE(contains(committed.out, table_row("no_aborted_reads", "holds"))) << committed.out;
   const std::string bad = file("bad.properties", "isolation.level=serializable\n");
   const CliRun refused = run("check --producer " + source("examples/producer-transactional.properties") +
                              " --consumer " + bad + " --budget 5");
@@ -444,8 +469,8 @@ TEST_F(Cli, ATransactionalIdRunsTransactions) {
 
 TEST_F(Cli, ANonTransactionalProducerNeverExercisesTheTransactionGuarantees) {
   const CliRun r = check("acks=all\n", "--guarantee no_aborted_reads --guarantee transactions_atomic");
-  EXPECT_TRUE(contains(r.out, "no_aborted_reads               NOT EXERCISED")) << r.out;
-  EXPECT_TRUE(contains(r.out, "transactions_atomic            NOT EXERCISED")) << r.out;
+  EXPECT_TRUE(contains(r.out, table_row("no_aborted_reads", "NOT EXERCISED"))) << r.out;
+  EXPECT_TRUE(contains(r.out, table_row("transactions_atomic", "NOT EXERCISED"))) << r.out;
   EXPECT_TRUE(contains(r.out, "no transaction completed in any schedule")) << r.out;
 }
 
@@ -466,7 +491,7 @@ TEST_F(Cli, SummaryAndDetailAgreeOnAKnownException) {
   EXPECT_TRUE(contains(junit, "<failure type=\"violated\"")) << junit;
   EXPECT_FALSE(contains(junit, "<error")) << junit;
   const CliRun race = run("replay " + source("tests/scenarios/12-known-race-refused-first-batch-of-a-new-producer-id.json"));
-  EXPECT_TRUE(contains(race.out, "no_duplicates_within_session   VIOLATED")) << race.out;
+  EXPECT_TRUE(contains(race.out, table_row("no_duplicates_within_session", "VIOLATED"))) << race.out;
   EXPECT_TRUE(contains(race.out, "yes, except KAFKA-19880: this is it")) << race.out;
   EXPECT_TRUE(contains(race.out, "Kafka promises it, except in the first-batch race (KAFKA-19880): this counterexample "
                                  "is it."))

@@ -100,6 +100,29 @@ struct Producer {
   }
 };
 
+// How far a Kafka test takes the manager before its assertion, each step
+// after the one before: doInitTransactions, beginTransaction,
+// maybeAddPartition(tp0), and its AddPartitionsToTxn answered NONE
+// (prepareAddPartitionsToTxnResponse; runUntil !hasPartitionsToAdd).
+enum class Reached { Nothing, Initialized, Begun, PartitionPending, PartitionAdded };
+// Then transitionToAbortableError / transitionToFatalError(new KafkaException()).
+enum class ThenError { None, Abortable, Fatal };
+
+void run_up_to(Producer& p, Reached reached, ThenError error = ThenError::None) {
+  if (reached >= Reached::Initialized) ASSERT_NO_FATAL_FAILURE(p.do_init_transactions());
+  if (reached >= Reached::Begun) ASSERT_EQ(p.calls().begin_transaction(), std::nullopt);
+  if (reached >= Reached::PartitionPending) ASSERT_EQ(p.calls().send(0), std::nullopt);
+  if (reached >= Reached::PartitionAdded) p.partitions_added();
+  if (error == ThenError::Abortable) p.calls().transition_to_abortable_error(Errors::NONE);
+  if (error == ThenError::Fatal) p.calls().transition_to_fatal_error(Errors::INVALID_TXN_STATE);
+}
+
+// maybeAddPartition(tp0) (KafkaProducer.doSend) once the manager is there.
+ProducerCallResult send_after(Producer& p, Reached reached, ThenError error = ThenError::None) {
+  run_up_to(p, reached, error);
+  return p.calls().send(0);
+}
+
 std::string type_of(const ProducerCallResult& r) { return r ? r->type : "(returned)"; }
 
 // A Kafka test's assertThrows(KafkaException.class, ...): the exception's
@@ -120,7 +143,7 @@ TEST(KafkaTransactionManagerTest, testFailIfNotReadyForSendNoProducerId) {
 
 TEST(KafkaTransactionManagerTest, testNotReadyForSendBeforeInitTransactions) {
   Producer p;
-  EXPECT_EQ(type_of(p.calls().send(0)), "IllegalStateException");
+  EXPECT_EQ(type_of(send_after(p, Reached::Nothing)), "IllegalStateException");
 }
 
 TEST(KafkaTransactionManagerTest, testFailIfNotReadyForSendIdempotentProducer) {
@@ -133,8 +156,7 @@ TEST(KafkaTransactionManagerTest, testFailIfNotReadyForSendIdempotentProducer) {
 
 TEST(KafkaTransactionManagerTest, testFailIfNotReadyForSendIdempotentProducerFatalError) {
   Producer p("");
-  p.calls().transition_to_fatal_error(Errors::INVALID_TXN_STATE);  // transitionToFatalError(new KafkaException())
-  EXPECT_TRUE(is_kafka_exception(p.calls().send(0)));
+  EXPECT_TRUE(is_kafka_exception(send_after(p, Reached::Nothing, ThenError::Fatal)));
 }
 
 // send() outside a transaction: KafkaProducer.doSend -> maybeAddPartition
@@ -142,8 +164,7 @@ TEST(KafkaTransactionManagerTest, testFailIfNotReadyForSendIdempotentProducerFat
 // not given to the callback). Kafka's text has two spaces before the state.
 TEST(KafkaTransactionManagerTest, testFailIfNotReadyForSendNoOngoingTransaction) {
   Producer p;
-  p.do_init_transactions();
-  const ProducerCallResult r = p.calls().send(0);
+  const ProducerCallResult r = send_after(p, Reached::Initialized);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->what(), "IllegalStateException: Cannot add partition topic-0 to transaction while in state  READY");
   EXPECT_EQ(p.manager.state(), State::READY);
@@ -152,99 +173,82 @@ TEST(KafkaTransactionManagerTest, testFailIfNotReadyForSendNoOngoingTransaction)
 
 TEST(KafkaTransactionManagerTest, testNotReadyForSendBeforeBeginTransaction) {
   Producer p;
-  p.do_init_transactions();
-  EXPECT_EQ(type_of(p.calls().send(0)), "IllegalStateException");
+  EXPECT_EQ(type_of(send_after(p, Reached::Initialized)), "IllegalStateException");
 }
 
 TEST(KafkaTransactionManagerTest, testFailIfNotReadyForSendAfterAbortableError) {
   Producer p;
-  p.do_init_transactions();
-  ASSERT_EQ(p.calls().begin_transaction(), std::nullopt);
-  p.calls().transition_to_abortable_error(Errors::NONE);
-  const ProducerCallResult r = p.calls().send(0);
+  const ProducerCallResult r = send_after(p, Reached::Begun, ThenError::Abortable);
   ASSERT_TRUE(is_kafka_exception(r)) << type_of(r);
   EXPECT_EQ(r->what(), "KafkaException: Cannot execute transactional method because we are in an error state");
 }
 
+// In Kafka's TransactionManagerTest this body is also
+// testFailIfNotReadyForSendAfterAbortableError's (as
+// testNotReadyForSendAfterFatalError's is testFailIfNotReadyForSendAfterFatalError's):
+// both names are ported, as Kafka has both.
 TEST(KafkaTransactionManagerTest, testNotReadyForSendAfterAbortableError) {
   Producer p;
-  p.do_init_transactions();
-  ASSERT_EQ(p.calls().begin_transaction(), std::nullopt);
-  p.calls().transition_to_abortable_error(Errors::NONE);
-  EXPECT_TRUE(is_kafka_exception(p.calls().send(0)));
+  EXPECT_TRUE(is_kafka_exception(send_after(p, Reached::Begun, ThenError::Abortable)));
 }
 
 TEST(KafkaTransactionManagerTest, testFailIfNotReadyForSendAfterFatalError) {
   Producer p;
-  p.do_init_transactions();
-  p.calls().transition_to_fatal_error(Errors::INVALID_TXN_STATE);
-  EXPECT_TRUE(is_kafka_exception(p.calls().send(0)));
+  EXPECT_TRUE(is_kafka_exception(send_after(p, Reached::Initialized, ThenError::Fatal)));
 }
 
 TEST(KafkaTransactionManagerTest, testNotReadyForSendAfterFatalError) {
   Producer p;
-  p.do_init_transactions();
-  p.calls().transition_to_fatal_error(Errors::INVALID_TXN_STATE);
-  EXPECT_TRUE(is_kafka_exception(p.calls().send(0)));
+  EXPECT_TRUE(is_kafka_exception(send_after(p, Reached::Initialized, ThenError::Fatal)));
+}
+
+// commitTransaction / abortTransaction on a transaction with a partition
+// added: hasOngoingTransaction stays true through COMMITTING/ABORTING until
+// the EndTxn answer (completeTransaction) makes the manager READY.
+void expect_ongoing_until_end_txn_answered(Producer& p, bool commit) {
+  EXPECT_TRUE(p.calls().has_ongoing_transaction());
+  ASSERT_EQ(commit ? p.calls().commit_transaction() : p.calls().abort_transaction(), std::nullopt);
+  EXPECT_TRUE(p.calls().has_ongoing_transaction());
+  p.end_txn_answered();
+  EXPECT_FALSE(p.calls().has_ongoing_transaction());
 }
 
 TEST(KafkaTransactionManagerTest, testHasOngoingTransactionSuccessfulAbort) {
   Producer p;
   EXPECT_FALSE(p.calls().has_ongoing_transaction());
-  p.do_init_transactions();
+  run_up_to(p, Reached::Initialized);
   EXPECT_FALSE(p.calls().has_ongoing_transaction());
   ASSERT_EQ(p.calls().begin_transaction(), std::nullopt);
   EXPECT_TRUE(p.calls().has_ongoing_transaction());
   ASSERT_EQ(p.calls().send(0), std::nullopt);
   p.partitions_added();
-  ASSERT_EQ(p.calls().abort_transaction(), std::nullopt);
-  EXPECT_TRUE(p.calls().has_ongoing_transaction());
-  p.end_txn_answered();
-  EXPECT_FALSE(p.calls().has_ongoing_transaction());
+  expect_ongoing_until_end_txn_answered(p, /*commit=*/false);
 }
 
 TEST(KafkaTransactionManagerTest, testHasOngoingTransactionSuccessfulCommit) {
   Producer p;
-  p.do_init_transactions();
-  ASSERT_EQ(p.calls().begin_transaction(), std::nullopt);
-  ASSERT_EQ(p.calls().send(0), std::nullopt);
+  run_up_to(p, Reached::PartitionPending);
   EXPECT_TRUE(p.calls().has_ongoing_transaction());
   p.partitions_added();
-  ASSERT_EQ(p.calls().commit_transaction(), std::nullopt);
-  EXPECT_TRUE(p.calls().has_ongoing_transaction());
-  p.end_txn_answered();
-  EXPECT_FALSE(p.calls().has_ongoing_transaction());
+  expect_ongoing_until_end_txn_answered(p, /*commit=*/true);
 }
 
+// beginAbort is allowed in ABORTABLE_ERROR.
 TEST(KafkaTransactionManagerTest, testHasOngoingTransactionAbortableError) {
   Producer p;
-  p.do_init_transactions();
-  ASSERT_EQ(p.calls().begin_transaction(), std::nullopt);
-  ASSERT_EQ(p.calls().send(0), std::nullopt);
-  p.partitions_added();
-  p.calls().transition_to_abortable_error(Errors::NONE);
-  EXPECT_TRUE(p.calls().has_ongoing_transaction());
-  ASSERT_EQ(p.calls().abort_transaction(), std::nullopt);  // beginAbort is allowed in ABORTABLE_ERROR
-  EXPECT_TRUE(p.calls().has_ongoing_transaction());
-  p.end_txn_answered();
-  EXPECT_FALSE(p.calls().has_ongoing_transaction());
+  run_up_to(p, Reached::PartitionAdded, ThenError::Abortable);
+  expect_ongoing_until_end_txn_answered(p, /*commit=*/false);
 }
 
 TEST(KafkaTransactionManagerTest, testHasOngoingTransactionFatalError) {
   Producer p;
-  p.do_init_transactions();
-  ASSERT_EQ(p.calls().begin_transaction(), std::nullopt);
-  ASSERT_EQ(p.calls().send(0), std::nullopt);
-  p.partitions_added();
-  p.calls().transition_to_fatal_error(Errors::INVALID_TXN_STATE);
+  run_up_to(p, Reached::PartitionAdded, ThenError::Fatal);
   EXPECT_FALSE(p.calls().has_ongoing_transaction());
 }
 
 TEST(KafkaTransactionManagerTest, testMaybeAddPartitionToTransaction) {
   Producer p;
-  p.do_init_transactions();
-  ASSERT_EQ(p.calls().begin_transaction(), std::nullopt);
-  ASSERT_EQ(p.calls().send(0), std::nullopt);
+  run_up_to(p, Reached::PartitionPending);
   EXPECT_TRUE(p.client.new_partitions.contains(0));  // hasPartitionsToAdd
   EXPECT_FALSE(p.client.partitions_in_transaction.contains(0));
   p.partitions_added();
@@ -255,41 +259,30 @@ TEST(KafkaTransactionManagerTest, testMaybeAddPartitionToTransaction) {
   EXPECT_TRUE(p.client.partitions_in_transaction.contains(0));
 }
 
-TEST(KafkaTransactionManagerTest, testIsSendToPartitionAllowedWithPartitionNotAdded) {
+// isSendToPartitionAllowed(tp0) once the manager is there, and the state
+// the error left (Kafka's hasAbortableError / hasFatalError).
+void expect_send_to_partition_allowed(Reached reached, ThenError error, bool allowed, State state) {
   Producer p;
-  p.do_init_transactions();
-  ASSERT_EQ(p.calls().begin_transaction(), std::nullopt);
-  EXPECT_FALSE(p.calls().is_send_to_partition_allowed(0));
+  ASSERT_NO_FATAL_FAILURE(run_up_to(p, reached, error));
+  EXPECT_EQ(p.calls().is_send_to_partition_allowed(0), allowed);
+  EXPECT_EQ(p.manager.state(), state);
+}
+
+TEST(KafkaTransactionManagerTest, testIsSendToPartitionAllowedWithPartitionNotAdded) {
+  expect_send_to_partition_allowed(Reached::Begun, ThenError::None, false, State::IN_TRANSACTION);
 }
 
 TEST(KafkaTransactionManagerTest, testIsSendToPartitionAllowedWithPendingPartitionAfterAbortableError) {
-  Producer p;
-  p.do_init_transactions();
-  ASSERT_EQ(p.calls().begin_transaction(), std::nullopt);
-  ASSERT_EQ(p.calls().send(0), std::nullopt);
-  p.calls().transition_to_abortable_error(Errors::NONE);
-  EXPECT_FALSE(p.calls().is_send_to_partition_allowed(0));
-  EXPECT_TRUE(p.manager.state() == State::ABORTABLE_ERROR);
+  expect_send_to_partition_allowed(Reached::PartitionPending, ThenError::Abortable, false, State::ABORTABLE_ERROR);
 }
 
+// Batches in retry may still be sent.
 TEST(KafkaTransactionManagerTest, testIsSendToPartitionAllowedWithAddedPartitionAfterAbortableError) {
-  Producer p;
-  p.do_init_transactions();
-  ASSERT_EQ(p.calls().begin_transaction(), std::nullopt);
-  ASSERT_EQ(p.calls().send(0), std::nullopt);
-  p.partitions_added();
-  p.calls().transition_to_abortable_error(Errors::NONE);
-  EXPECT_TRUE(p.calls().is_send_to_partition_allowed(0));  // batches in retry may still be sent
+  expect_send_to_partition_allowed(Reached::PartitionAdded, ThenError::Abortable, true, State::ABORTABLE_ERROR);
 }
 
 TEST(KafkaTransactionManagerTest, testIsSendToPartitionAllowedWithAddedPartitionAfterFatalError) {
-  Producer p;
-  p.do_init_transactions();
-  ASSERT_EQ(p.calls().begin_transaction(), std::nullopt);
-  ASSERT_EQ(p.calls().send(0), std::nullopt);
-  p.partitions_added();
-  p.calls().transition_to_fatal_error(Errors::INVALID_TXN_STATE);
-  EXPECT_FALSE(p.calls().is_send_to_partition_allowed(0));
+  expect_send_to_partition_allowed(Reached::PartitionAdded, ThenError::Fatal, false, State::FATAL_ERROR);
 }
 
 TEST(KafkaTransactionManagerTest, testInitializeTransactionsTwiceRaisesError) {
@@ -309,8 +302,7 @@ TEST(KafkaTransactionManagerTest, testInitializeTransactionsTwiceRaisesError) {
 // throws IllegalStateException.
 TEST(KafkaTransactionManagerTest, testBackgroundInvalidStateTransitionIsFatal) {
   Producer p;
-  p.do_init_transactions();
-  p.calls().transition_to_abortable_error(Errors::NONE);
+  run_up_to(p, Reached::Initialized, ThenError::Abortable);
   EXPECT_EQ(p.manager.state(), State::FATAL_ERROR);  // hasFatalError
   const std::string poisoned =
       "IllegalStateException: Producer with transactionalId 'foobar' and (producerId=13131, epoch=1) cannot "
@@ -333,15 +325,10 @@ TEST(KafkaTransactionManagerTest, testForegroundInvalidStateTransitionIsRecovera
             "IllegalStateException: TransactionalId foobar: Invalid transition attempted from state UNINITIALIZED to "
             "state ABORTING_TRANSACTION");
   EXPECT_EQ(p.manager.state(), State::UNINITIALIZED);  // not FATAL_ERROR
-  p.do_init_transactions();
-  ASSERT_EQ(p.calls().begin_transaction(), std::nullopt);
+  run_up_to(p, Reached::Begun);
   ASSERT_EQ(p.calls().send(1), std::nullopt);
-  EXPECT_TRUE(p.calls().has_ongoing_transaction());
   p.partitions_added();
-  ASSERT_EQ(p.calls().commit_transaction(), std::nullopt);
-  EXPECT_TRUE(p.calls().has_ongoing_transaction());
-  p.end_txn_answered();
-  EXPECT_FALSE(p.calls().has_ongoing_transaction());
+  expect_ongoing_until_end_txn_answered(p, /*commit=*/true);
 }
 
 // Not a Kafka test: the message the seeds print, through the producer's
@@ -490,29 +477,28 @@ TEST(KafkaTransactionManagerTest, testEndTxnNotSentIfIncompleteBatches) {
 // The first AddPartitionsToTxn of the transaction refused CONCURRENT_TRANSACTIONS
 // (the previous transaction still completing): retried after 20 ms
 // (ADD_PARTITIONS_RETRY_BACKOFF_MS), not retry.backoff.ms.
-TEST(KafkaTransactionManagerTest, testAddPartitionToTransactionOverridesRetryBackoffForConcurrentTransactions) {
-  const ScenarioRun run = simulate_with(txn_spec(1), answering({{1, 2, Errors::CONCURRENT_TRANSACTIONS}}));
+// The transaction's only AddPartitionsToTxn answered `error`: retried after
+// backoff_ms, and the transaction then commits.
+void expect_add_partitions_retried_after(Errors error, std::int64_t backoff_ms) {
+  const ScenarioRun run = simulate_with(txn_spec(1), answering({{1, 2, error}}));
   SCOPED_TRACE(run.timeline());
   const History& h = run.history();
   const auto answers = txn_steps(h, StepKind::TxnResponseReceived, "AddPartitionsToTxn");
   const auto sent = txn_steps(h, StepKind::TxnRequestSent, "AddPartitionsToTxn");
   ASSERT_EQ(answers.size(), 2u);
   ASSERT_EQ(sent.size(), 2u);
-  EXPECT_EQ(answers[0].error, Errors::CONCURRENT_TRANSACTIONS);
-  EXPECT_EQ(sent[1].time_ms - answers[0].time_ms, 20);
+  EXPECT_EQ(answers[0].error, error);
+  EXPECT_EQ(sent[1].time_ms - answers[0].time_ms, backoff_ms);
   EXPECT_EQ(txn_steps(h, StepKind::TransactionEnded, "committed").size(), 1u);
 }
 
+TEST(KafkaTransactionManagerTest, testAddPartitionToTransactionOverridesRetryBackoffForConcurrentTransactions) {
+  expect_add_partitions_retried_after(Errors::CONCURRENT_TRANSACTIONS, 20);
+}
+
+// DEFAULT_RETRY_BACKOFF_MS: retry.backoff.ms.
 TEST(KafkaTransactionManagerTest, testAddPartitionToTransactionRetainsRetryBackoffForRegularRetriableError) {
-  const ScenarioRun run = simulate_with(txn_spec(1), answering({{1, 2, Errors::COORDINATOR_NOT_AVAILABLE}}));
-  SCOPED_TRACE(run.timeline());
-  const History& h = run.history();
-  const auto answers = txn_steps(h, StepKind::TxnResponseReceived, "AddPartitionsToTxn");
-  const auto sent = txn_steps(h, StepKind::TxnRequestSent, "AddPartitionsToTxn");
-  ASSERT_EQ(answers.size(), 2u);
-  ASSERT_EQ(sent.size(), 2u);
-  EXPECT_EQ(answers[0].error, Errors::COORDINATOR_NOT_AVAILABLE);
-  EXPECT_EQ(sent[1].time_ms - answers[0].time_ms, 100);  // DEFAULT_RETRY_BACKOFF_MS: retry.backoff.ms
+  expect_add_partitions_retried_after(Errors::COORDINATOR_NOT_AVAILABLE, 100);
 }
 
 // Two partitions, keys k0..k3: k0..k2 go to p1, k3 to p0 (murmur2). The

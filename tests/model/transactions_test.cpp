@@ -419,29 +419,40 @@ namespace {
 
 using namespace kafka_model::testing;
 
-// Consume-transform-produce with sendOffsetsToTransaction, no faults, every
-// third transaction aborted by the application: each transaction sends
-// AddOffsetsToTxn then TxnOffsetCommit before EndTxn; a committed one's
-// offset becomes the group's (COMMIT marker), the aborted one's is dropped
-// (ABORT marker) and its input processed again from where its poll began.
-TEST(ConsumeProcessProduce, OffsetsCommitWithTheTransactionAndAreDroppedWithItsAbort) {
+// Consume-transform-produce with sendOffsetsToTransaction, no faults: six
+// input records, two a transaction, every third transaction aborted by the
+// application.
+RunSpec six_inputs_every_third_transaction_aborted(KafkaVersion version) {
   RunSpec spec;
+  spec.version = version;
   spec.producer = {{"transactional.id", "tx-1"}, {"linger.ms", "0"}};
   spec.broker = {{"min.insync.replicas", "2"}};
   spec.consumer = {{"isolation.level", "read_committed"}, {"group.id", "g-1"}, {"enable.auto.commit", "false"}};
   spec.workload.records = 6;
   spec.workload.records_per_transaction = 2;
   spec.workload.abort_every = 3;
-  const ScenarioRun run = simulate_ok(spec);
-  SCOPED_TRACE(run.timeline());
+  return spec;
+}
+
+// A committed transaction's offset becomes the group's (COMMIT marker), the
+// aborted one's is dropped (ABORT marker) and its input processed again
+// from where its poll began: every input read once in the end.
+void expect_offsets_follow_their_transactions(const History& h) {
   std::vector<std::int64_t> committed, discarded;
-  for (const Step& s : steps_of(run.history(), StepKind::OffsetsCommitted)) committed.push_back(s.offset);
-  for (const Step& s : steps_of(run.history(), StepKind::OffsetsDiscarded)) discarded.push_back(s.offset);
+  for (const Step& s : steps_of(h, StepKind::OffsetsCommitted)) committed.push_back(s.offset);
+  for (const Step& s : steps_of(h, StepKind::OffsetsDiscarded)) discarded.push_back(s.offset);
   EXPECT_EQ(committed, (std::vector<std::int64_t>{2, 4, 6}));
   EXPECT_EQ(discarded, (std::vector<std::int64_t>{6}));  // transaction 2 (input 4, 5) aborted
   std::vector<std::int64_t> read;
-  for (const Step& s : steps_of(run.history(), StepKind::ConsumerRead)) read.push_back(s.record);
+  for (const Step& s : steps_of(h, StepKind::ConsumerRead)) read.push_back(s.record);
   EXPECT_EQ(read, (std::vector<std::int64_t>{0, 1, 2, 3, 4, 5}));
+}
+
+// Each transaction sends AddOffsetsToTxn then TxnOffsetCommit before EndTxn.
+TEST(ConsumeProcessProduce, OffsetsCommitWithTheTransactionAndAreDroppedWithItsAbort) {
+  const ScenarioRun run = simulate_ok(six_inputs_every_third_transaction_aborted(KafkaVersion::V3_9));
+  SCOPED_TRACE(run.timeline());
+  expect_offsets_follow_their_transactions(run.history());
   const auto requests = steps_of(run.history(), StepKind::TxnRequestSent);
   const auto at = [&](const std::string& api) {
     return std::find_if(requests.begin(), requests.end(), [&](const Step& s) { return s.detail.starts_with(api); });
@@ -452,32 +463,15 @@ TEST(ConsumeProcessProduce, OffsetsCommitWithTheTransactionAndAreDroppedWithItsA
   EXPECT_EQ(run.history().config.at("group.id"), "g-1");
 }
 
-// Without a group.id the transactional application consumes nothing: no
-// offsets step, no group keys in the history (its history is what it was).
 // The same under Transactions V2 (Kafka 4.0): sendOffsetsToTransaction sends
 // no AddOffsetsToTxn (4.0's TransactionManager: "the client will skip sending
 // AddOffsetsToTxn before sending txnOffsetCommit"); the group coordinator's
 // verification adds __consumer_offsets to the transaction, and the offsets
 // commit and are dropped as under V1.
 TEST(ConsumeProcessProduce, UnderTransactionsV2TheGroupCoordinatorAddsTheOffsetsPartition) {
-  RunSpec spec;
-  spec.version = KafkaVersion::V4_0;
-  spec.producer = {{"transactional.id", "tx-1"}, {"linger.ms", "0"}};
-  spec.broker = {{"min.insync.replicas", "2"}};
-  spec.consumer = {{"isolation.level", "read_committed"}, {"group.id", "g-1"}, {"enable.auto.commit", "false"}};
-  spec.workload.records = 6;
-  spec.workload.records_per_transaction = 2;
-  spec.workload.abort_every = 3;
-  const ScenarioRun run = simulate_ok(spec);
+  const ScenarioRun run = simulate_ok(six_inputs_every_third_transaction_aborted(KafkaVersion::V4_0));
   SCOPED_TRACE(run.timeline());
-  std::vector<std::int64_t> committed, discarded;
-  for (const Step& s : steps_of(run.history(), StepKind::OffsetsCommitted)) committed.push_back(s.offset);
-  for (const Step& s : steps_of(run.history(), StepKind::OffsetsDiscarded)) discarded.push_back(s.offset);
-  EXPECT_EQ(committed, (std::vector<std::int64_t>{2, 4, 6}));
-  EXPECT_EQ(discarded, (std::vector<std::int64_t>{6}));
-  std::vector<std::int64_t> read;
-  for (const Step& s : steps_of(run.history(), StepKind::ConsumerRead)) read.push_back(s.record);
-  EXPECT_EQ(read, (std::vector<std::int64_t>{0, 1, 2, 3, 4, 5}));
+  expect_offsets_follow_their_transactions(run.history());
   for (const Step& s : steps_of(run.history(), StepKind::TxnRequestSent)) {
     EXPECT_FALSE(s.detail.starts_with("AddOffsetsToTxn")) << s.detail;
     EXPECT_FALSE(s.detail.starts_with("AddPartitionsToTxn")) << s.detail;
@@ -489,6 +483,8 @@ TEST(ConsumeProcessProduce, UnderTransactionsV2TheGroupCoordinatorAddsTheOffsets
   EXPECT_EQ(std::count_if(pending.begin(), pending.end(), [](const Step& s) { return !s.error; }), 4);
 }
 
+// Without a group.id the transactional application consumes nothing: no
+// offsets step, no group keys in the history (its history is what it was).
 TEST(ConsumeProcessProduce, WithoutAGroupIdNothingIsConsumed) {
   RunSpec spec;
   spec.producer = {{"transactional.id", "tx-1"}, {"linger.ms", "0"}};
