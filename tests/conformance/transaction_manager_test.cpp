@@ -104,7 +104,11 @@ struct Producer {
 // after the one before: doInitTransactions, beginTransaction,
 // maybeAddPartition(tp0), and its AddPartitionsToTxn answered NONE
 // (prepareAddPartitionsToTxnResponse; runUntil !hasPartitionsToAdd).
-enum class Reached { Nothing, Initialized, Begun, PartitionPending, PartitionAdded };
+// PartitionInFlight: the AddPartitionsToTxn for it sent and left unanswered
+// (runUntil(transactionManager::hasInFlightRequest)), as the Sender moves
+// newPartitionsInTransaction to pendingPartitionsInTransaction
+// (transactional_client.cpp); PartitionAdded answers it.
+enum class Reached { Nothing, Initialized, Begun, PartitionPending, PartitionInFlight, PartitionAdded };
 // Then transitionToAbortableError / transitionToFatalError(new KafkaException()).
 enum class ThenError { None, Abortable, Fatal };
 
@@ -112,6 +116,12 @@ void run_up_to(Producer& p, Reached reached, ThenError error = ThenError::None) 
   if (reached >= Reached::Initialized) ASSERT_NO_FATAL_FAILURE(p.do_init_transactions());
   if (reached >= Reached::Begun) ASSERT_EQ(p.calls().begin_transaction(), std::nullopt);
   if (reached >= Reached::PartitionPending) ASSERT_EQ(p.calls().send(0), std::nullopt);
+  if (reached == Reached::PartitionInFlight) {
+    p.client.pending_partitions = p.client.new_partitions;
+    p.client.new_partitions.clear();
+    p.client.request_in_flight = true;
+    p.client.in_flight_api = TxnApi::AddPartitionsToTxn;
+  }
   if (reached >= Reached::PartitionAdded) p.partitions_added();
   if (error == ThenError::Abortable) p.calls().transition_to_abortable_error(Errors::NONE);
   if (error == ThenError::Fatal) p.calls().transition_to_fatal_error(Errors::INVALID_TXN_STATE);
@@ -277,6 +287,18 @@ TEST(KafkaTransactionManagerTest, testIsSendToPartitionAllowedWithPendingPartiti
 }
 
 // Batches in retry may still be sent.
+TEST(KafkaTransactionManagerTest, testIsSendToPartitionAllowedWithInFlightPartitionAddAfterAbortableError) {
+  expect_send_to_partition_allowed(Reached::PartitionInFlight, ThenError::Abortable, false, State::ABORTABLE_ERROR);
+}
+
+TEST(KafkaTransactionManagerTest, testIsSendToPartitionAllowedWithPendingPartitionAfterFatalError) {
+  expect_send_to_partition_allowed(Reached::PartitionPending, ThenError::Fatal, false, State::FATAL_ERROR);
+}
+
+TEST(KafkaTransactionManagerTest, testIsSendToPartitionAllowedWithInFlightPartitionAddAfterFatalError) {
+  expect_send_to_partition_allowed(Reached::PartitionInFlight, ThenError::Fatal, false, State::FATAL_ERROR);
+}
+
 TEST(KafkaTransactionManagerTest, testIsSendToPartitionAllowedWithAddedPartitionAfterAbortableError) {
   expect_send_to_partition_allowed(Reached::PartitionAdded, ThenError::Abortable, true, State::ABORTABLE_ERROR);
 }
