@@ -20,10 +20,14 @@ namespace kafka_model {
 
 std::int64_t World::process_tag() const { return running_zombie_ ? state_.producer.instance : 0; }
 
-ProducerProcess* World::zombie(std::int32_t instance) {
-  for (ProducerProcess& z : state_.zombies)
+const ProducerProcess* World::zombie(std::int32_t instance) const {
+  for (const ProducerProcess& z : state_.zombies)
     if (z.producer.instance == instance && z.producer.alive) return &z;
   return nullptr;
+}
+
+ProducerProcess* World::zombie(std::int32_t instance) {
+  return const_cast<ProducerProcess*>(std::as_const(*this).zombie(instance));
 }
 
 // The live client of `instance`, wherever it is (the current place or the
@@ -31,9 +35,8 @@ ProducerProcess* World::zombie(std::int32_t instance) {
 // once the instance is gone.
 const ProducerClient* World::client_of(std::int32_t instance) const {
   if (state_.producer.alive && state_.producer.instance == instance) return &state_.producer;
-  for (const ProducerProcess& z : state_.zombies)
-    if (z.producer.alive && z.producer.instance == instance) return &z.producer;
-  return nullptr;
+  const ProducerProcess* z = zombie(instance);
+  return z == nullptr ? nullptr : &z->producer;
 }
 
 void World::swap_process(ProducerProcess& other) {
@@ -86,12 +89,8 @@ void World::producer_zombie(std::int64_t duration_ms) {
 }
 
 void World::zombie_dies(std::int32_t instance) {
-  ProducerProcess* z = zombie(instance);
-  if (z == nullptr) return;  // it died already (fenced)
-  const std::size_t index = static_cast<std::size_t>(z - state_.zombies.data());
-  enter_zombie(*z);
-  producer_crash();
-  leave_zombie(index);
+  // Not there: it died already (fenced).
+  if (ProducerProcess* z = zombie(instance)) run_as_zombie(*z, [&] { producer_crash(); });
 }
 
 }  // namespace kafka_model

@@ -362,15 +362,13 @@ void World::txn_fatal_error(Errors error) {
   const char* exception = raised == Errors::PRODUCER_FENCED     ? "ProducerFencedException"
                           : raised == Errors::INVALID_TXN_STATE ? "InvalidTxnStateException"
                                                                 : "KafkaException";
+  step.detail = fmt::format("fatal ({}): {}", exception,
+                            running_zombie_ ? "the zombie instance closes its producer and stops"
+                                            : "the application closes the producer and creates a new one");
+  producer_crash();
   // A zombie fenced by its replacement stops: the replacement is the
   // application now (producer_process.cpp).
-  if (running_zombie_) {
-    step.detail = fmt::format("fatal ({}): the zombie instance closes its producer and stops", exception);
-    producer_crash();
-    return;
-  }
-  step.detail = fmt::format("fatal ({}): the application closes the producer and creates a new one", exception);
-  producer_crash();
+  if (running_zombie_) return;
   producer_start();
   app_producer_restarted();
 }

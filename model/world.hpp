@@ -120,6 +120,7 @@ class World {
 
   // ---- producer_process.cpp: the current producer instance and the zombies
   std::int64_t process_tag() const;  // AppSendDue / SenderWakeup's `a`: the zombie running, or 0
+  const ProducerProcess* zombie(std::int32_t instance) const;  // the live zombie `instance`, or nullptr
   ProducerProcess* zombie(std::int32_t instance);
   const ProducerClient* client_of(std::int32_t instance) const;
   void swap_process(ProducerProcess& other);
@@ -135,12 +136,9 @@ class World {
     ProducerProcess* z = state_.zombies.empty() || running_zombie_ ? nullptr : zombie(instance);
     if (z == nullptr) {
       fn();
-      return;
+    } else {
+      run_as_zombie(*z, fn);
     }
-    const auto index = static_cast<std::size_t>(z - state_.zombies.data());
-    enter_zombie(*z);
-    fn();
-    leave_zombie(index);
   }
   // An AppSendDue / SenderWakeup: the current instance's (tag 0), or a
   // zombie's, dropped once that zombie is gone.
@@ -148,9 +146,17 @@ class World {
   void as_tagged(std::int64_t tag, F&& fn) {
     if (tag == 0) {
       fn();
-    } else if (zombie(static_cast<std::int32_t>(tag)) != nullptr) {
-      as_instance(static_cast<std::int32_t>(tag), fn);
+    } else if (ProducerProcess* z = zombie(static_cast<std::int32_t>(tag))) {
+      run_as_zombie(*z, fn);
     }
+  }
+  // Runs fn with zombie z's process in the current one's place.
+  template <class F>
+  void run_as_zombie(ProducerProcess& z, F&& fn) {
+    const auto index = static_cast<std::size_t>(&z - state_.zombies.data());
+    enter_zombie(z);
+    fn();
+    leave_zombie(index);
   }
 
   // ---- producer.cpp

@@ -47,9 +47,9 @@ std::vector<Fault> explore_fault_menu(const Configuration& config, const std::ve
   for (FaultKind kind : kinds) {
     const FaultFields f = fault_fields(kind);
     std::vector<std::int64_t> durations = {0};
-    if (kind == FaultKind::DelayResponse || kind == FaultKind::BrokerStall) durations = {request_timeout, delivery_timeout};
+    if (kind == FaultKind::DelayResponse || kind == FaultKind::BrokerStall || kind == FaultKind::ProducerZombie)
+      durations = {request_timeout, delivery_timeout};
     if (kind == FaultKind::FollowerStall) durations = {lag};
-    if (kind == FaultKind::ProducerZombie) durations = {request_timeout, delivery_timeout};
     std::vector<Errors> errs = {Errors::NONE};
     if (f.error) errs = errors;
     const std::int32_t brokers = f.broker ? config.broker.brokers : 1;
