@@ -334,7 +334,9 @@ int run_check(CheckOptions o) {
         "docs/model.md \"Transactions\"): initTransactions, then {} send() calls per transaction, one "
         "transaction in {} aborted by the application, one with a failed send aborted too; the consumer reads with "
         "isolation.level={}{}. {} The faults include zombies (ProducerZombie: the old instance keeps running beside "
-        "its replacement); not modelled: a transaction coordinator that loses its state log's writes.",
+        "its replacement) and coordinator failover (a broker crash moves the __transaction_state leader; the new "
+        "coordinator loads the state and completes a prepared commit or abort); not modelled: an unclean election "
+        "of __transaction_state that loses the coordinator's writes.",
         transactions_run_text(*loaded.config),
         Workload{}.records_per_transaction, Workload{}.abort_every, isolation_level_text(loaded.config->consumer),
         o.consumer_file.empty() ? " (Kafka's default; --consumer FILE sets it)" : "",

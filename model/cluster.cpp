@@ -51,6 +51,7 @@ void World::cluster_start() {
     state_.partitions.push_back(std::move(partition));
     fetchers_follow_leader(p);  // every follower starts fetching
   }
+  if (config_.transactional()) txn_state_setup();
 }
 
 // Partition.effectiveMinIsr (3.7+, with KIP-966): min.insync.replicas capped

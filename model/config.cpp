@@ -64,6 +64,8 @@ constexpr const char* kProducerIdExpirationCheck = "producer.id.expiration.check
 constexpr const char* kBatchesToRetain = "model.producer.state.batches.to.retain";
 constexpr const char* kRejectNonZeroFirstSequence = "model.reject.nonzero.first.sequence.on.empty.partition";
 constexpr const char* kTransactionVersion = "transaction.version";  // a feature level, read as a broker key
+constexpr const char* kTxnStateReplicationFactor = "transaction.state.log.replication.factor";
+constexpr const char* kTxnStateMinIsr = "transaction.state.log.min.isr";
 }  // namespace key
 
 constexpr std::array kModelledProducerKeys = {
@@ -79,7 +81,8 @@ constexpr std::array kBrokerKeys = {key::kBrokers,           key::kPartitions,
                                     key::kUncleanLeaderElection, key::kReplicaLagTimeMax,
                                     key::kReplicaFetchWaitMax,
                                     key::kBatchesToRetain, key::kRejectNonZeroFirstSequence,
-                                    key::kTransactionVersion};
+                                    key::kTransactionVersion, key::kTxnStateReplicationFactor,
+                                    key::kTxnStateMinIsr};
 
 // Producer keys Kafka knows but the model does not simulate (connections,
 // serialization, metrics, compression): accepted, ignored, warned about.
@@ -468,7 +471,23 @@ std::optional<ConfigError> build_broker(Configuration& c, const Properties& prop
     b.transaction_version = static_cast<std::int32_t>(in.integer(key::kTransactionVersion, JavaType::Int, 2, between(0, 2)));
   else
     b.transaction_version = static_cast<std::int32_t>(in.integer(key::kTransactionVersion, JavaType::Int, 0, between(0, 1)));
+  // TransactionLogConfigs: replication factor SHORT atLeast(1), min.isr INT atLeast(1).
+  const std::int64_t cluster = std::min<std::int64_t>(3, b.brokers);
+  b.transaction_state_log_replication_factor =
+      static_cast<std::int32_t>(in.integer(key::kTxnStateReplicationFactor, JavaType::Int, cluster, at_least(1)));
+  b.transaction_state_log_min_isr = static_cast<std::int32_t>(
+      std::min<std::int64_t>(in.integer(key::kTxnStateMinIsr, JavaType::Int, 2, at_least(1)),
+                             b.transaction_state_log_replication_factor));
   if (in.error()) return in.error();
+  // AutoTopicCreationManager creates __transaction_state only once this many
+  // brokers are registered: until then every FindCoordinator fails.
+  if (b.transaction_state_log_replication_factor > b.brokers)
+    return ConfigError{ConfigErrorKind::InvalidValue, key::kTxnStateReplicationFactor,
+                       config_exception_text(key::kTxnStateReplicationFactor,
+                                             std::to_string(b.transaction_state_log_replication_factor),
+                                             fmt::format("Replication factor: {} larger than available brokers: {}: "
+                                                         "__transaction_state would never be created.",
+                                                         b.transaction_state_log_replication_factor, b.brokers))};
   // KafkaConfig.validateValues (2.8, 3.9, 4.0): the broker refuses to start.
   if (b.replica_fetch_wait_max_ms > b.replica_lag_time_max_ms)
     return kafka_exception(key::kReplicaFetchWaitMax,
@@ -587,6 +606,10 @@ std::map<std::string, std::string> Configuration::effective_broker_properties() 
       {key::kProducerIdExpirationCheck, text(b.producer_id_expiration_check_interval_ms)},
   };
   if (version >= KafkaVersion::V4_0) out[key::kTransactionVersion] = text(b.transaction_version);
+  if (!producer.transactional_id.empty()) {  // only a transactional run has a __transaction_state partition
+    out[key::kTxnStateReplicationFactor] = text(b.transaction_state_log_replication_factor);
+    out[key::kTxnStateMinIsr] = text(b.transaction_state_log_min_isr);
+  }
   return out;
 }
 

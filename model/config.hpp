@@ -72,6 +72,8 @@ struct ProducerConfig {
 //                                          modelled release: false)
 //   producer.id.expiration.ms              producer_id_expiration_ms (2.8: transactional.id.expiration.ms)
 //   producer.id.expiration.check.interval.ms producer_id_expiration_check_interval_ms
+//   transaction.state.log.replication.factor transaction_state_log_replication_factor
+//   transaction.state.log.min.isr          transaction_state_log_min_isr
 struct BrokerConfig {
   std::int32_t brokers = 3;
   std::int32_t partitions = 1;
@@ -100,6 +102,14 @@ struct BrokerConfig {
   // format). Not a broker property in Kafka (kafka-storage format --feature /
   // kafka-features upgrade set it); the model reads it as one.
   std::int32_t transaction_version = 0;
+  // The __transaction_state partition of the transactional.id
+  // (TransactionLogConfigs, 3.9: replication factor SHORT default 3,
+  // min.isr INT default 2). Kafka does not create the topic until that many
+  // brokers are up; on a model cluster of fewer brokers an unset factor is
+  // the cluster's size (a one-broker dev setup sets it to 1). min.isr is
+  // capped at the factor.
+  std::int32_t transaction_state_log_replication_factor = 3;
+  std::int32_t transaction_state_log_min_isr = 2;
 
   bool operator==(const BrokerConfig&) const = default;
 };

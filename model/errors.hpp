@@ -26,6 +26,7 @@ enum class Errors : std::uint8_t {
   // handlers: retriable ones are retried, PRODUCER_FENCED is fatal).
   COORDINATOR_NOT_AVAILABLE,         // retriable: the coordinator's broker is down
   NOT_COORDINATOR,                   // retriable: look the coordinator up again
+  COORDINATOR_LOAD_IN_PROGRESS,      // retriable: the new coordinator is still reading __transaction_state
   CONCURRENT_TRANSACTIONS,           // retriable: the previous transaction is still completing
   PRODUCER_FENCED,                   // a newer epoch of the transactional.id exists
   INVALID_TXN_STATE,                 // the request does not fit the coordinator's state
@@ -47,6 +48,7 @@ constexpr std::string_view to_string(Errors e) {
     case Errors::DUPLICATE_SEQUENCE_NUMBER: return "DUPLICATE_SEQUENCE_NUMBER";
     case Errors::COORDINATOR_NOT_AVAILABLE: return "COORDINATOR_NOT_AVAILABLE";
     case Errors::NOT_COORDINATOR: return "NOT_COORDINATOR";
+    case Errors::COORDINATOR_LOAD_IN_PROGRESS: return "COORDINATOR_LOAD_IN_PROGRESS";
     case Errors::CONCURRENT_TRANSACTIONS: return "CONCURRENT_TRANSACTIONS";
     case Errors::PRODUCER_FENCED: return "PRODUCER_FENCED";
     case Errors::INVALID_TXN_STATE: return "INVALID_TXN_STATE";

@@ -45,6 +45,7 @@ std::string_view to_string(StepKind kind) {
     case StepKind::TxnRequestSent: return "TxnRequestSent";
     case StepKind::TxnResponseReceived: return "TxnResponseReceived";
     case StepKind::TransactionStateChanged: return "TransactionStateChanged";
+    case StepKind::CoordinatorElected: return "CoordinatorElected";
     case StepKind::MarkerWritten: return "MarkerWritten";
     case StepKind::TransactionHanging: return "TransactionHanging";
     case StepKind::OffsetsPending: return "OffsetsPending";

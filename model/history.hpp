@@ -59,6 +59,7 @@ enum class StepKind : std::uint8_t {
   TxnRequestSent,          // InitProducerId / AddPartitionsToTxn / EndTxn to the coordinator
   TxnResponseReceived,     // its answer: error
   TransactionStateChanged, // the coordinator's TransactionMetadata moved: detail "From -> To"
+  CoordinatorElected,      // __transaction_state's leader changed: broker (-1: none), the state it loaded
   MarkerWritten,           // a partition leader wrote a COMMIT/ABORT control batch (WriteTxnMarkers)
   TransactionHanging,      // at the end: a partition's open transaction no marker will end (offset: its first offset)
   // consume-transform-produce (KIP-98 sendOffsetsToTransaction, KIP-447): the

@@ -177,6 +177,7 @@ Fields lead_fields(StepKind kind) {
     case StepKind::TxnRequestSent:
     case StepKind::TxnResponseReceived: return {F::Txn, F::Pid, F::Epoch, F::Error};
     case StepKind::TransactionStateChanged: return {F::Txn, F::Pid, F::Epoch};
+    case StepKind::CoordinatorElected: return {F::Broker, F::Txn, F::Pid, F::Epoch};
     case StepKind::MarkerWritten: return {F::Partition, F::Offset, F::Txn, F::Pid, F::Epoch};
     case StepKind::TransactionHanging: return {F::Partition, F::Offset, F::Pid, F::Epoch, F::Broker};
     case StepKind::OffsetsPending:

@@ -374,6 +374,7 @@ void World::broker_crash(std::int32_t broker_id) {
       complete_pending(partition.leader);
     }
   }
+  txn_state_broker_crashed(broker_id);
   producer_connection_failed(broker_id, -1);  // the producer sees its connection reset
 }
 
@@ -398,6 +399,7 @@ void World::broker_restart(std::int32_t broker_id) {
     else if (partition.leader != broker_id)
       fetcher_send(broker_id, partition_id);  // ReplicaManager.becomeLeaderOrFollower: makeFollowers
   }
+  txn_state_broker_restarted(broker_id);
 }
 
 // The controller: a live ISR member if there is one; otherwise, with

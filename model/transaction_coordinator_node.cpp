@@ -13,12 +13,12 @@
 // KafkaApis.handleWriteTxnMarkersRequest), then TransactionStateManager writes
 // CompleteCommit/CompleteAbort.
 //
-// Simplifications (docs/model.md "Transactions"): __transaction_state is not a
-// partition of its own; the coordinator runs on the lowest-numbered live
-// broker (the leader its state log would elect, replicated on every broker)
-// and its state moves with it intact; a request to a dead broker is answered
-// COORDINATOR_NOT_AVAILABLE, to a live one that no longer hosts it
-// NOT_COORDINATOR (the client then finds the coordinator again). The marker channel is polled every
+// Simplifications (docs/model.md "Transactions"): the coordinator runs on the
+// leader of the transactional.id's __transaction_state partition, whose
+// replication and failover are transaction_state_log.cpp's; a request to a
+// dead broker is answered COORDINATOR_NOT_AVAILABLE, to a live one that no
+// longer hosts it NOT_COORDINATOR (the client then finds the coordinator
+// again). The marker channel is polled every
 // ModelParameters::marker_channel_interval_ms (10 ms: its request and response latency), not a message on the
 // wire of its own.
 #include <fmt/core.h>
@@ -73,6 +73,15 @@ void World::coordinator_receive(const TxnRequest& request) {
   }
   if (broker.stalled_until_ms > state_.now_ms) {
     c.held.push_back(request);
+    return;
+  }
+  // The coordinator's own answers before it looks at the request
+  // (TransactionStateManager.getTransactionState while the partition loads;
+  // a write it could not replicate below transaction.state.log.min.isr). A
+  // request that would write nothing is refused too: the model checks first.
+  if (request.api != TxnApi::TxnOffsetCommit && (coordinator_loading() || !coordinator_can_write())) {
+    response.error = coordinator_loading() ? Errors::COORDINATOR_LOAD_IN_PROGRESS : Errors::COORDINATOR_NOT_AVAILABLE;
+    coordinator_respond(response);
     return;
   }
   for (const ModelParameters::CoordinatorAnswer& answer : parameters_.coordinator_answers)
@@ -227,7 +236,7 @@ void World::coordinator_timeout_check(std::int64_t txn_start_ms) {
   if (!c.metadata || c.metadata->state() != TransactionCoordinator::State::Ongoing || c.txn_start_ms != txn_start_ms)
     return;  // that transaction has ended (a later one has its own check)
   const std::int32_t host = coordinator_broker();
-  if (host < 0 || !broker_available(host) ||
+  if (host < 0 || !broker_available(host) || coordinator_loading() || !coordinator_can_write() ||
       c.txn_start_ms + config_.producer.transaction_timeout_ms >= state_.now_ms) {
     coordinator_schedule_timeout_check(state_.now_ms);
     return;
@@ -270,9 +279,14 @@ void World::coordinator_schedule_tick() {
 void World::coordinator_tick() {
   TransactionCoordinatorNode& c = state_.coordinator;
   c.tick_scheduled = false;
+  using S = TransactionCoordinator::State;
+  if (!c.metadata || (c.metadata->state() != S::PrepareCommit && c.metadata->state() != S::PrepareAbort)) {
+    c.markers.clear();  // a coordinator that loaded an older record after an unclean election
+    return;
+  }
   const std::int32_t host = coordinator_broker();
-  if (host < 0 || !broker_available(host)) {
-    if (!c.markers.empty()) coordinator_schedule_tick();
+  if (host < 0 || !broker_available(host) || coordinator_loading()) {
+    coordinator_schedule_tick();
     return;
   }
   std::vector<PendingMarker> still;
@@ -306,7 +320,7 @@ void World::coordinator_tick() {
     }
   }
   c.markers = std::move(still);
-  if (!c.markers.empty()) {
+  if (!c.markers.empty() || !coordinator_can_write()) {  // CompleteCommit/CompleteAbort is a write too
     coordinator_schedule_tick();
     return;
   }
@@ -343,12 +357,6 @@ void World::write_txn_marker(std::int32_t leader_id, const PendingMarker& marker
   // COORDINATOR), whose completion actions (addCompletePurgatoryAction) wake
   // the partition's parked follower fetches, as a produce's append does.
   complete_delayed_fetches(leader_id, marker.partition, false);
-}
-
-std::int32_t World::coordinator_broker() const {
-  for (const BrokerNode& broker : state_.brokers)
-    if (broker.alive) return broker.id;
-  return -1;
 }
 
 // KIP-890 part 1, Kafka 3.6+ (transaction.partition.verification.enable,
@@ -400,6 +408,9 @@ std::optional<std::pair<Errors, std::string>> World::txn_verify_or_add(std::int6
   if (auto refused = txn_verify_transaction(producer_id, producer_epoch)) return refused;
   const auto& partitions = state_.coordinator.metadata->partitions();
   if (std::find(partitions.begin(), partitions.end(), partition) != partitions.end()) return std::nullopt;
+  if (!coordinator_can_write())
+    return std::pair{Errors::NOT_ENOUGH_REPLICAS,
+                     std::string("transaction: COORDINATOR_NOT_AVAILABLE (__transaction_state below its min.isr)")};
   using E = TransactionCoordinator::Error;
   const E added = coordinator_add_partitions(static_cast<std::int16_t>(producer_epoch), {partition}, transaction);
   if (added == E::NONE) return std::nullopt;
@@ -418,6 +429,8 @@ std::optional<std::pair<Errors, std::string>> World::txn_verify_transaction(std:
   using S = TransactionCoordinator::State;
   if (host < 0 || !broker_available(host))
     return std::pair{Errors::NOT_ENOUGH_REPLICAS, std::string("transaction verification: COORDINATOR_NOT_AVAILABLE")};
+  if (coordinator_loading())
+    return std::pair{Errors::NOT_ENOUGH_REPLICAS, std::string("transaction verification: COORDINATOR_LOAD_IN_PROGRESS")};
   if (!c.metadata || c.metadata->producer_id() != producer_id)
     return std::pair{Errors::INVALID_TXN_STATE, std::string("transaction verification: INVALID_PRODUCER_ID_MAPPING")};
   if (c.metadata->producer_epoch() != producer_epoch)

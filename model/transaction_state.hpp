@@ -70,11 +70,11 @@ struct PendingMarker {
   bool operator==(const PendingMarker&) const = default;
 };
 
-// The transaction coordinator for the run's one transactional.id. It runs on
-// the lowest-numbered live broker (World::coordinator_broker: the leader of
-// the transactional.id's __transaction_state partition, replicated on every
-// broker); its state is shared by whichever broker hosts it (docs/model.md
-// "Transactions": the state log is assumed never to lose a write).
+// The transaction coordinator for the run's one transactional.id, on the
+// leader of its __transaction_state partition (World::coordinator_broker,
+// TransactionStateLog below). Its fields are the leader's in-memory cache
+// (TransactionStateManager.transactionMetadataCache) of what that partition
+// holds: a broker that becomes its leader loads them from its own replica.
 struct TransactionCoordinatorNode {
   std::optional<TransactionCoordinator> metadata;  // TransactionMetadata; created by the first InitProducerId
   std::int64_t transaction = -1;                   // the transaction the metadata's Ongoing/Prepare* belongs to
@@ -83,6 +83,40 @@ struct TransactionCoordinatorNode {
   std::vector<TxnRequest> held;                    // arrived at a paused broker: read when it resumes
   bool tick_scheduled = false;
   bool operator==(const TransactionCoordinatorNode&) const = default;
+};
+
+// One broker's replica of the transactional.id's __transaction_state
+// partition, as TransactionStateManager loads it: the partition is compacted
+// by transactional.id, so only the key's last record counts
+// (loadTransactionMetadata keeps the latest TransactionMetadata per key).
+// `log_end` counts the records written to this replica.
+struct TxnStateReplica {
+  std::int64_t log_end = 0;
+  std::optional<TransactionCoordinator> metadata;  // none: no record yet (no InitProducerId written)
+  std::int64_t transaction = -1;                   // of an Ongoing/Prepare* record
+  std::int64_t txn_start_ms = -1;
+  bool operator==(const TxnStateReplica&) const = default;
+};
+
+// The transactional.id's __transaction_state partition
+// (TransactionStateManager.partitionFor(transactional.id)), with
+// transaction.state.log.replication.factor replicas and
+// transaction.state.log.min.isr. A write goes to every live in-sync replica
+// at once and is refused below min.isr (appendTransactionToLog,
+// requiredAcks -1: NOT_ENOUGH_REPLICAS -> COORDINATOR_NOT_AVAILABLE). Its
+// leader is the coordinator; a new leader (elected from the ISR: the model
+// never elects this partition uncleanly) loads the state from its replica, answering
+// COORDINATOR_LOAD_IN_PROGRESS meanwhile, and sends the markers of a
+// PrepareCommit/PrepareAbort again (TransactionCoordinator.onElection).
+// transaction_state_log.cpp.
+struct TransactionStateLog {
+  std::vector<std::int32_t> replicas;  // broker ids; empty: the run has no transactional.id
+  std::int32_t leader = -1;            // -1: offline (no live in-sync replica)
+  std::int32_t coordinator_epoch = 0;  // the partition's leader epoch: TransactionStateManager's coordinatorEpoch
+  std::set<std::int32_t> isr;
+  std::map<std::int32_t, TxnStateReplica> copies;  // by broker
+  std::int64_t loaded_at_ms = 0;  // the leader answers COORDINATOR_LOAD_IN_PROGRESS before this
+  bool operator==(const TransactionStateLog&) const = default;
 };
 
 // A TxnOffsetCommit the group coordinator has stored, pending its

@@ -40,7 +40,7 @@ using TmState = TransactionManager::State;
 
 bool coordinator_retriable(Errors e) {
   return e == Errors::COORDINATOR_NOT_AVAILABLE || e == Errors::NOT_COORDINATOR ||
-         e == Errors::CONCURRENT_TRANSACTIONS;
+         e == Errors::COORDINATOR_LOAD_IN_PROGRESS || e == Errors::CONCURRENT_TRANSACTIONS;
 }
 
 // The application's calls on the producer (KafkaProducer's transactional API).
@@ -549,11 +549,17 @@ void World::app_transaction_lost() {
 // initTransactions, or behind CONCURRENT_TRANSACTIONS while a partition the
 // previous transaction's marker must go to is offline, or with no broker
 // alive, and no batch can move (none in flight, every one on a partition not
-// yet added to the transaction). The faults may heal then though the
-// application is not done; it goes on after the heal.
+// yet added to the transaction), or with the coordinator unable to answer
+// at all (its __transaction_state partition offline or below
+// transaction.state.log.min.isr: every transactional request is refused
+// retriably, and the Sender sends no data while one is pending,
+// Sender.runOnce -> maybeSendAndPollTransactionalRequest). The faults may
+// heal then though the application is not done; it goes on after the heal.
 bool World::txn_app_blocked() const {
-  if (!config_.transactional() || app_done() || !state_.producer.in_flight.empty()) return false;
+  if (!config_.transactional() || app_done()) return false;
   if (state_.now_ms - state_.txn_app.progress_ms < config_.producer.max_block_ms) return false;
+  if (coordinator_broker() < 0 || !coordinator_can_write()) return true;
+  if (!state_.producer.in_flight.empty()) return false;
   return std::none_of(state_.producer.batches.begin(), state_.producer.batches.end(), [&](const auto& b) {
     return txn_send_to_partition_allowed(b.second.partition);
   });

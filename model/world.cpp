@@ -292,6 +292,9 @@ void World::dispatch(const Event& event) {
     case EventKind::TxnCoordinatorTick: coordinator_tick(); break;
     case EventKind::TxnTimeoutCheck: coordinator_timeout_check(event.a); break;
   }
+  // Whatever the event changed in the coordinator's cache is written to its
+  // __transaction_state partition (appendTransactionToLog).
+  if (!state_.transaction_state_log.replicas.empty()) txn_state_persist();
 }
 
 void World::apply_fault(const Fault& fault) {

@@ -245,7 +245,6 @@ class World {
   void coordinator_timeout_check(std::int64_t txn_start_ms);
   void coordinator_schedule_tick();
   bool coordinator_idle() const;
-  std::int32_t coordinator_broker() const;
   void write_txn_marker(std::int32_t leader, const PendingMarker& marker);
   TransactionCoordinator::Error coordinator_add_partitions(std::int16_t producer_epoch,
                                                            const std::vector<std::int32_t>& partitions,
@@ -257,6 +256,17 @@ class World {
                                                                   std::int32_t partition, std::int64_t transaction);
   std::optional<std::pair<Errors, std::string>> txn_verify(std::int64_t producer_id, std::int32_t producer_epoch,
                                                            std::int32_t partition) const;
+
+  // ---- transaction_state_log.cpp: __transaction_state and the coordinator's failover
+  void txn_state_setup();
+  std::int32_t coordinator_broker() const;
+  bool coordinator_loading() const;
+  bool coordinator_can_write() const;
+  void txn_state_persist();
+  void txn_state_broker_crashed(std::int32_t broker);
+  void txn_state_broker_restarted(std::int32_t broker);
+  void txn_state_elect();
+  void coordinator_load(const std::string& why);
 
   // ---- cluster.cpp
   void cluster_start();

@@ -221,16 +221,25 @@ template <class H>
 void add(H& h, const GroupCoordinatorNode& v) {
   add(h, v.committed_offset), add(h, v.pending);
 }
+template <class H>
+void add(H& h, const TxnStateReplica& v) {
+  add(h, v.log_end), add(h, v.metadata), add(h, v.transaction), add(h, v.txn_start_ms);
+}
+template <class H>
+void add(H& h, const TransactionStateLog& v) {
+  add(h, v.replicas), add(h, v.leader), add(h, v.coordinator_epoch), add(h, v.isr), add(h, v.copies);
+  add(h, v.loaded_at_ms);
+}
 // The transactional components: nothing is added for a run without them, so
 // its hash is what it was before transactions were modelled.
 template <class H>
 void add_transactions(H& h, const WorldState& s) {
   if (s.coordinator == TransactionCoordinatorNode{} && s.txn_client == TransactionalClient{} &&
       s.txn_app == TransactionalApp{} && s.txn_requests_on_wire.empty() && s.txn_responses_on_wire.empty() &&
-      s.group == GroupCoordinatorNode{})
+      s.group == GroupCoordinatorNode{} && s.transaction_state_log == TransactionStateLog{})
     return;
   add(h, s.txn_requests_on_wire), add(h, s.txn_responses_on_wire), add(h, s.coordinator), add(h, s.txn_client);
-  add(h, s.txn_app), add(h, s.group);
+  add(h, s.txn_app), add(h, s.group), add(h, s.transaction_state_log);
 }
 template <class H>
 void add(H& h, const Event& v) {

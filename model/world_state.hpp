@@ -36,6 +36,10 @@ struct ModelParameters {
   // sends its pending WriteTxnMarkers this often: their request and response
   // latency, not messages on the wire of their own (transaction_coordinator_node.cpp).
   std::int64_t marker_channel_interval_ms = 10;
+  // A broker that becomes the leader of __transaction_state reads it before
+  // it answers as the coordinator (TransactionStateManager
+  // .loadTransactionsForTxnTopicPartition): a few records, a few ms.
+  std::int64_t transaction_state_load_ms = 5;
   std::int64_t settle_ms = 2000;              // after faults heal, time for replicas to converge
   std::int64_t max_time_ms = 24 * 3600 * 1000;  // a run that has not finished by then is cut
   std::int64_t max_events = 2'000'000;
@@ -436,6 +440,7 @@ struct WorldState {
   std::map<std::int64_t, TxnRequest> txn_requests_on_wire;
   std::map<std::int64_t, TxnResponse> txn_responses_on_wire;
   TransactionCoordinatorNode coordinator;
+  TransactionStateLog transaction_state_log;
   TransactionalClient txn_client;
   TransactionalApp txn_app;
   GroupCoordinatorNode group;  // consume-transform-produce only (group_coordinator_node.cpp)

@@ -111,8 +111,13 @@ void check_invariants(const Configuration& c, KafkaVersion version) {
   RC_ASSERT(c.broker.producer_state_batches_to_retain >= 1);
   // 16 keys, plus retry.backoff.max.ms from 3.7 (KIP-580).
   RC_ASSERT(c.effective_producer_properties().size() == (c.version == KafkaVersion::V2_8 ? 16u : 17u));
-  // 11 keys, plus transaction.version from 4.0 (KIP-890 part 2's feature).
-  RC_ASSERT(c.effective_broker_properties().size() == (c.version >= KafkaVersion::V4_0 ? 12u : 11u));
+  // 11 keys, plus transaction.version from 4.0 (KIP-890 part 2's feature),
+  // plus __transaction_state's two for a transactional producer.
+  RC_ASSERT(c.effective_broker_properties().size() ==
+            (c.version >= KafkaVersion::V4_0 ? 12u : 11u) + (c.transactional() ? 2u : 0u));
+  RC_ASSERT(c.broker.transaction_state_log_replication_factor <= c.broker.brokers);
+  RC_ASSERT(c.broker.transaction_state_log_min_isr >= 1);
+  RC_ASSERT(c.broker.transaction_state_log_min_isr <= c.broker.transaction_state_log_replication_factor);
   RC_ASSERT(c.broker.replica_fetch_wait_max_ms <= c.broker.replica_lag_time_max_ms);
 }
 
@@ -135,7 +140,8 @@ RC_GTEST_PROP(ConfigProperties, ValidValuesGiveAConfigKeepingKafkasInvariantsOrA
   check_error_names_a_key(*r.error);
   // Every value was valid by itself: only cross-key rules can refuse it.
   if (r.error->kind == ConfigErrorKind::InvalidValue)
-    RC_ASSERT(r.error->key == "default.replication.factor" || r.error->key == "transaction.timeout.ms");
+    RC_ASSERT(r.error->key == "default.replication.factor" || r.error->key == "transaction.timeout.ms" ||
+              r.error->key == "transaction.state.log.replication.factor");
   else
     RC_ASSERT(r.error->kind == ConfigErrorKind::KafkaConfigException);
 }

@@ -49,6 +49,24 @@ inline std::vector<Step> callbacks_of_send(const History& h, std::int64_t send) 
   return out;
 }
 
+// A step of `kind` whose detail contains `detail` (and, if given, whose error is `error`).
+inline bool any_step(const History& h, StepKind kind, const std::string& detail, const std::string& error = "") {
+  return std::any_of(h.steps.begin(), h.steps.end(), [&](const Step& s) {
+    return s.kind == kind && s.detail.find(detail) != std::string::npos &&
+           (error.empty() || (s.error && to_string(*s.error) == error));
+  });
+}
+
+// A timed broker or producer fault.
+inline Fault fault(FaultKind kind, std::int64_t at_ms, std::int32_t broker, std::int64_t duration_ms = 0) {
+  Fault f;
+  f.kind = kind;
+  f.at_ms = at_ms;
+  f.broker = broker;
+  f.duration_ms = duration_ms;
+  return f;
+}
+
 inline bool has_step(const History& h, StepKind kind, const std::string& error = "") {
   return std::any_of(h.steps.begin(), h.steps.end(),
                      [&](const Step& s) { return s.kind == kind && (error.empty() || (s.error && to_string(*s.error) == error)); });

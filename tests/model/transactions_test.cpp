@@ -150,13 +150,7 @@ TEST(TransactionLog, ReadCommittedSkipsAnAbortedTransactionsBatchesUntilItsMarke
 namespace kafka_model {
 namespace {
 
-using testing::scenario_history;
-
-bool any_step(const History& h, StepKind kind, const std::string& detail, const std::string& error = "") {
-  return std::any_of(h.steps.begin(), h.steps.end(), [&](const Step& s) {
-    return s.kind == kind && s.detail.find(detail) != std::string::npos && (error.empty() || (s.error && to_string(*s.error) == error));
-  });
-}
+using namespace kafka_model::testing;
 
 // TransactionCoordinator.abortTimedOutTransactions: the only producer is
 // fenced by its own transaction's timeout (ProducerFencedException).
@@ -198,27 +192,18 @@ RunSpec one_transaction_spec() {
   return spec;
 }
 
-Fault fault(FaultKind kind, std::int64_t at_ms, std::int32_t broker, std::int64_t duration_ms = 0) {
-  Fault f;
-  f.kind = kind;
-  f.at_ms = at_ms;
-  f.broker = broker;
-  f.duration_ms = duration_ms;
-  return f;
-}
-
 // TransactionStateManager.getTransactionState answers NOT_COORDINATOR once
 // the broker no longer owns the transactional.id's __transaction_state
 // partition (TransactionCoordinator.handleInitProducerId); the client's
 // handler looks the coordinator up again (FindCoordinator) and retries
 // (TransactionManager.InitProducerIdHandler: NOT_COORDINATOR is retriable).
-// Here: broker-0 is down, the InitProducerId goes to broker-1, which is
-// paused; broker-0 is back (and hosts the coordinator again) before broker-1
-// reads the request.
+// Here: the InitProducerId is on its way to broker-0 (the network takes at
+// least 1 ms) when broker-0 crashes and is back at once: broker-1 leads
+// __transaction_state now (leadership does not move back), so broker-0,
+// alive, no longer hosts the coordinator.
 TEST(Transactions, ARequestToALiveBrokerThatNoLongerHostsTheCoordinatorIsNotCoordinator) {
   RunSpec spec = one_transaction_spec();
-  spec.schedule.faults = {fault(FaultKind::BrokerCrash, 0, 0), fault(FaultKind::BrokerStall, 0, 1, 200),
-                          fault(FaultKind::BrokerRestart, 100, 0)};
+  spec.schedule.faults = {fault(FaultKind::BrokerCrash, 1, 0), fault(FaultKind::BrokerRestart, 1, 0)};
   const ScenarioRun run = simulate_ok(spec);
   SCOPED_TRACE(run.timeline());
   const std::vector<Step> answers = steps_of(run.history(), StepKind::TxnResponseReceived);

@@ -23,12 +23,6 @@ using namespace kafka_model::testing;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-bool any_step(const History& h, StepKind kind, const std::string& detail, const std::string& error = "") {
-  return std::any_of(h.steps.begin(), h.steps.end(), [&](const Step& s) {
-    return s.kind == kind && contains(s.detail, detail) && (error.empty() || (s.error && to_string(*s.error) == error));
-  });
-}
-
 RunSpec scenario_spec(const std::string& name) {
   const RunSpecParse parsed = load_run_spec(std::string(KAFKA_MODEL_SOURCE_DIR) + "/tests/scenarios/" + name);
   EXPECT_TRUE(parsed.spec) << parsed.error;
