@@ -193,7 +193,7 @@ struct TransactionalApp {
   // application seeks back there after abortTransaction); the
   // sendOffsetsToTransaction call; the consumer's auto-commit timer
   // (ConsumerCoordinator.nextAutoCommitTimer) and its close().
-  std::int64_t position = 0;
+  std::int64_t position = -1;
   std::int64_t transaction_start = 0;
   bool sending_offsets = false;  // sendOffsetsToTransaction called, not returned
   bool offsets_sent = false;     // it returned for the open transaction

@@ -153,5 +153,20 @@ TEST(CoordinatorFailover, AReplicationFactorAboveTheBrokerCountIsAConfigError) {
       << result.config_error->message;
 }
 
+// tests/scenarios/31: the first instance's InitProducerId waited out the
+// coordinator's load; its replacement committed input 0 meanwhile. When the
+// first instance's initTransactions returns, its consumer fetches the
+// group's committed offset (1), not 0, and processes nothing again.
+TEST(CoordinatorFailover, AnInstanceWhoseInitWasDelayedReadsTheCommittedOffset) {
+  const History h = scenario_history("31-zombie-init-delayed-by-coordinator-load-reads-committed-offset.json");
+  SCOPED_TRACE(to_timeline(h));
+  EXPECT_TRUE(any_step(h, StepKind::TxnResponseReceived, "InitProducerId", "COORDINATOR_LOAD_IN_PROGRESS"));
+  bool first_instance_initialised = false;
+  for (const Step& s : steps_of(h, StepKind::ProducerIdAssigned)) first_instance_initialised |= s.instance == 1;
+  EXPECT_TRUE(first_instance_initialised);
+  for (const Step& s : steps_of(h, StepKind::TransactionBegun)) EXPECT_NE(s.instance, 1) << s.detail;
+  EXPECT_EQ(logged_records(h), (std::vector<std::int64_t>{0}));
+}
+
 }  // namespace
 }  // namespace kafka_model
