@@ -1201,6 +1201,22 @@ TEST(KafkaPromises, ABrokerCacheSmallerThanInFlightVoidsIdempotence) {
   }
 }
 
+// A broker that expires producer state before the producer stops retrying
+// (producer.id.expiration.ms < delivery.timeout.ms) voids idempotence; the
+// remedy names that setting only to a producer that is idempotent: without
+// idempotence the remedy is still to turn it on.
+TEST(KafkaPromises, ShortProducerIdExpirationIsTheRemedyOnlyForAnIdempotentProducer) {
+  const Properties short_expiry{{"producer.id.expiration.ms", "60000"}};
+  const Configuration idempotent = configure(KafkaVersion::V3_9, {{"acks", "all"}}, short_expiry);
+  ASSERT_TRUE(idempotent.idempotent());
+  EXPECT_FALSE(promised(idempotent, "no_duplicates_within_session"));
+  EXPECT_EQ(remedy(idempotent, "no_duplicates_within_session"),
+            "producer.id.expiration.ms >= delivery.timeout.ms (on the brokers; Kafka's default is 1 day)");
+  const Configuration plain = configure(KafkaVersion::V3_9, {{"enable.idempotence", "false"}}, short_expiry);
+  EXPECT_EQ(remedy(plain, "no_duplicates_within_session"),
+            "enable.idempotence=true (with acks=all, retries > 0, max.in.flight.requests.per.connection <= 5)");
+}
+
 TEST(KafkaPromises, NoDuplicatesIsNeverPromisedEvenTransactional) {
   const Configuration c = configure(KafkaVersion::V4_0, {{"transactional.id", "t1"}}, {{"min.insync.replicas", "2"}});
   EXPECT_FALSE(promised(c, "no_duplicates"));
