@@ -23,20 +23,6 @@ namespace {
 
 using namespace kafka_model::testing;
 
-// One transaction of three records, a send every 50 ms, on a 3-broker cluster
-// whose __transaction_state has replication factor 3 and min.isr 2 (defaults).
-RunSpec one_transaction() {
-  RunSpec spec;
-  spec.producer = {{"transactional.id", "tx-1"}, {"linger.ms", "0"}, {"batch.size", "100"}};
-  spec.broker = {{"min.insync.replicas", "2"}};
-  spec.consumer = {{"isolation.level", "read_committed"}};
-  spec.workload.records = 3;
-  spec.workload.send_interval_ms = 50;
-  spec.workload.records_per_transaction = 3;
-  spec.workload.max_resends_per_record = 1;
-  return spec;
-}
-
 std::vector<Step> elections(const History& h) { return steps_of(h, StepKind::CoordinatorElected); }
 
 // tests/scenarios/30: broker-0 crashes between PrepareCommit and its markers;
@@ -74,7 +60,7 @@ TEST(CoordinatorFailover, TheNewCoordinatorLoadsPrepareCommitAndWritesItsMarkers
 // refused with COORDINATOR_LOAD_IN_PROGRESS, the client retries it
 // (TransactionManager's handlers: retriable) and the transaction commits.
 TEST(CoordinatorFailover, ARequestDuringTheLoadIsRefusedAndRetried) {
-  RunSpec spec = one_transaction();
+  RunSpec spec = one_transaction_spec();
   spec.schedule.faults = {fault(FaultKind::BrokerCrash, 0, 0)};
   const ScenarioRun run = simulate_ok(spec);
   SCOPED_TRACE(run.timeline());
@@ -92,7 +78,7 @@ TEST(CoordinatorFailover, ARequestDuringTheLoadIsRefusedAndRetried) {
 // answered COORDINATOR_NOT_AVAILABLE (appendTransactionToLog maps
 // NOT_ENOUGH_REPLICAS to it) until a follower is back; then the transaction runs.
 TEST(CoordinatorFailover, BelowMinIsrTheCoordinatorIsNotAvailableUntilAFollowerReturns) {
-  RunSpec spec = one_transaction();
+  RunSpec spec = one_transaction_spec();
   spec.schedule.faults = {fault(FaultKind::BrokerCrash, 0, 1), fault(FaultKind::BrokerCrash, 0, 2),
                           fault(FaultKind::BrokerRestart, 400, 1)};
   const ScenarioRun run = simulate_ok(spec);
@@ -108,7 +94,7 @@ TEST(CoordinatorFailover, BelowMinIsrTheCoordinatorIsNotAvailableUntilAFollowerR
 // The default min.isr (2) capped at a smaller replication factor: with
 // transaction.state.log.replication.factor=1 one live replica is enough.
 TEST(CoordinatorFailover, MinIsrIsCappedAtTheReplicationFactor) {
-  RunSpec spec = one_transaction();
+  RunSpec spec = one_transaction_spec();
   spec.broker["transaction.state.log.replication.factor"] = "1";
   spec.schedule.faults = {fault(FaultKind::BrokerCrash, 0, 1), fault(FaultKind::BrokerCrash, 0, 2),
                           fault(FaultKind::BrokerRestart, 400, 1)};
@@ -123,7 +109,7 @@ TEST(CoordinatorFailover, MinIsrIsCappedAtTheReplicationFactor) {
 // brokers 1 and 2 crash (ISR {0}), then broker-0; broker-1 returns but is
 // not in sync, so there is no coordinator until broker-0 is back.
 TEST(CoordinatorFailover, TheStateLogIsNeverElectedUncleanly) {
-  RunSpec spec = one_transaction();
+  RunSpec spec = one_transaction_spec();
   spec.broker["unclean.leader.election.enable"] = "true";
   spec.schedule.faults = {fault(FaultKind::BrokerCrash, 0, 1), fault(FaultKind::BrokerCrash, 0, 2),
                           fault(FaultKind::BrokerCrash, 10, 0), fault(FaultKind::BrokerRestart, 20, 1),
@@ -145,7 +131,7 @@ TEST(CoordinatorFailover, TheStateLogIsNeverElectedUncleanly) {
 // naming the key (Kafka refuses to create __transaction_state:
 // INVALID_REPLICATION_FACTOR until enough brokers are up).
 TEST(CoordinatorFailover, AReplicationFactorAboveTheBrokerCountIsAConfigError) {
-  RunSpec spec = one_transaction();
+  RunSpec spec = one_transaction_spec();
   spec.broker["transaction.state.log.replication.factor"] = "4";
   const SimulationResult result = simulate(spec);
   ASSERT_TRUE(result.config_error.has_value());

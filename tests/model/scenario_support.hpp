@@ -96,6 +96,20 @@ struct ScenarioRun {
   std::string timeline() const { return to_timeline(result.history); }
 };
 
+// One transaction of three records (transactional.id, a send every 50 ms,
+// min.insync.replicas 2, a read_committed consumer) on the default 3 brokers.
+inline RunSpec one_transaction_spec() {
+  RunSpec spec;
+  spec.producer = {{"transactional.id", "tx-1"}, {"linger.ms", "0"}, {"batch.size", "100"}};
+  spec.broker = {{"min.insync.replicas", "2"}};
+  spec.consumer = {{"isolation.level", "read_committed"}};
+  spec.workload.records = 3;
+  spec.workload.send_interval_ms = 50;
+  spec.workload.records_per_transaction = 3;
+  spec.workload.max_resends_per_record = 1;
+  return spec;
+}
+
 inline ScenarioRun simulate_ok(const RunSpec& spec) {
   ScenarioRun run{simulate(spec)};
   EXPECT_FALSE(run.result.config_error.has_value())

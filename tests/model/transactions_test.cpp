@@ -180,18 +180,6 @@ namespace {
 
 using namespace kafka_model::testing;
 
-RunSpec one_transaction_spec() {
-  RunSpec spec;
-  spec.producer = {{"transactional.id", "tx-1"}, {"linger.ms", "0"}, {"batch.size", "100"}};
-  spec.broker = {{"min.insync.replicas", "2"}};
-  spec.consumer = {{"isolation.level", "read_committed"}};
-  spec.workload.records = 3;
-  spec.workload.send_interval_ms = 50;
-  spec.workload.records_per_transaction = 3;
-  spec.workload.max_resends_per_record = 1;
-  return spec;
-}
-
 // TransactionStateManager.getTransactionState answers NOT_COORDINATOR once
 // the broker no longer owns the transactional.id's __transaction_state
 // partition (TransactionCoordinator.handleInitProducerId); the client's

@@ -110,42 +110,44 @@ TEST(TransactionManager, EveryStateIsReachableInEveryVersion) {
   for (KafkaVersion v : kAllVersions) EXPECT_EQ(reach_every_state("tx", v).size(), kAllStates.size()) << to_string(v);
 }
 
-TEST(TransactionManager, ApplicationTransitionsMatchKafkasSwitch) {
+// Calls check(v, from, to, tm) for every version and every pair of states,
+// tm a manager in `from` reached through valid transitions.
+template <typename Check>
+void for_every_transition(Check check) {
   for (KafkaVersion v : kAllVersions) {
     const auto reached = reach_every_state("tx-1", v);
-    for (State from : kAllStates) {
+    for (State from : kAllStates)
       for (State to : kAllStates) {
         TransactionManager tm = reached.at(from);
-        const auto error = tm.transition_to(to, Origin::Application);
-        if (java_allows(v, from, to)) {
-          EXPECT_EQ(error, std::nullopt) << label(v, from, to);
-          EXPECT_EQ(tm.state(), to) << label(v, from, to);
-        } else {
-          EXPECT_EQ(error, "TransactionalId tx-1: Invalid transition attempted from state " +
-                               std::string(TransactionManager::name(from)) + " to state " +
-                               TransactionManager::name(to))
-              << label(v, from, to);
-          EXPECT_EQ(tm.state(), from) << label(v, from, to);
-        }
+        check(v, from, to, tm);
       }
-    }
   }
 }
 
-TEST(TransactionManager, SenderTransitionsMatchKafkasSwitchAndPoisonTheState) {
-  for (KafkaVersion v : kAllVersions) {
-    const auto reached = reach_every_state("tx-1", v);
-    for (State from : kAllStates) {
-      for (State to : kAllStates) {
-        TransactionManager tm = reached.at(from);
-        const auto error = tm.transition_to(to, Origin::Sender);
-        const bool valid = java_allows(v, from, to);
-        EXPECT_EQ(error.has_value(), !valid) << label(v, from, to);
-        const State expected = valid ? to : sender_poisons(v) ? State::FATAL_ERROR : from;
-        EXPECT_EQ(tm.state(), expected) << label(v, from, to);
-      }
+TEST(TransactionManager, ApplicationTransitionsMatchKafkasSwitch) {
+  for_every_transition([](KafkaVersion v, State from, State to, TransactionManager& tm) {
+    const auto error = tm.transition_to(to, Origin::Application);
+    if (java_allows(v, from, to)) {
+      EXPECT_EQ(error, std::nullopt) << label(v, from, to);
+      EXPECT_EQ(tm.state(), to) << label(v, from, to);
+    } else {
+      EXPECT_EQ(error, "TransactionalId tx-1: Invalid transition attempted from state " +
+                           std::string(TransactionManager::name(from)) + " to state " +
+                           TransactionManager::name(to))
+          << label(v, from, to);
+      EXPECT_EQ(tm.state(), from) << label(v, from, to);
     }
-  }
+  });
+}
+
+TEST(TransactionManager, SenderTransitionsMatchKafkasSwitchAndPoisonTheState) {
+  for_every_transition([](KafkaVersion v, State from, State to, TransactionManager& tm) {
+    const auto error = tm.transition_to(to, Origin::Sender);
+    const bool valid = java_allows(v, from, to);
+    EXPECT_EQ(error.has_value(), !valid) << label(v, from, to);
+    const State expected = valid ? to : sender_poisons(v) ? State::FATAL_ERROR : from;
+    EXPECT_EQ(tm.state(), expected) << label(v, from, to);
+  });
 }
 
 TEST(TransactionManager, CanTransitionToAnswersWithoutMoving) {
