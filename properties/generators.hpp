@@ -279,6 +279,7 @@ inline RunSpec to_run_spec(const SearchSpace& space, const CaseDraw& draw) {
     spec.broker["default.replication.factor"] = std::to_string(draw.brokers);
   }
   spec.workload = draw.workload;
+  if (space.max_resends_per_record >= 0) spec.workload.max_resends_per_record = space.max_resends_per_record;
   for (const Fault& fault : draw.faults)
     if (fault.broker < 0 || draw.brokers == 0 || fault.broker < draw.brokers) spec.schedule.faults.push_back(fault);
   spec.seed = draw.seed;

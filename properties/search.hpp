@@ -34,6 +34,10 @@ struct SearchSpace {  // what is fixed and what the search may vary
   std::vector<FaultKind> fault_kinds;  // allowed kinds (empty = all); swarm testing picks a random subset per case
   int max_faults = 6;
   int max_records = 12;
+  // The application's re-sends of a failed record (Workload::
+  // max_resends_per_record); -1 keeps the workload's default. 0 makes an
+  // aborted transaction the partition's last (a hanging transaction needs it).
+  std::int32_t max_resends_per_record = -1;
   // The errors an ErrorResponse fault may answer (empty = default_error_responses()).
   std::vector<Errors> error_responses;
 };

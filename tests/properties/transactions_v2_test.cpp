@@ -244,5 +244,33 @@ TEST(TransactionsV2Holds, TheSearchThatFindsKafka17754OnV1FindsNothingOnV2) {
   EXPECT_FALSE(none.result.counterexample) << counterexample_text(none);
 }
 
+// KAFKA-14053, a hanging transaction, found by the search: on Kafka 2.8
+// (V1, no partition verification) a late write of an aborted transaction
+// lands after its ABORT marker; when the application sends nothing more to
+// the partition (max_resends_per_record=0), no marker ever ends it and the
+// last stable offset stays below the high watermark (tests/scenarios/27).
+// The same space on 3.9 (KIP-890 part 1 verification) finds nothing.
+TEST(TransactionsV1, TheSearchFindsKafka14053sHangingTransactionOn28NotOn39) {
+  SearchSpace v1 = v2_space();
+  v1.version = KafkaVersion::V2_8;
+  v1.producer["delivery.timeout.ms"] = "1500";
+  v1.broker = {{"min.insync.replicas", "2"}};
+  v1.max_resends_per_record = 0;
+  const SearchOptions options{.seed = 1, .budget = 1000};
+  const TimedSearch found = timed_search("last_stable_offset_advances", v1, options);
+  print_measure("2.8 Transactions V1, no re-sends: last_stable_offset_advances", found);
+  ASSERT_TRUE(found.result.counterexample);
+  SCOPED_TRACE(counterexample_text(found));
+  EXPECT_TRUE(late_transaction_write(found.result.counterexample->history).has_value());
+  EXPECT_GT(found.result.counterexample->shrink_steps, 0);
+  EXPECT_LE(found.result.counterexample->spec.schedule.faults.size(), 3u);
+  SearchSpace verified = v1;
+  verified.version = KafkaVersion::V3_9;
+  const TimedSearch none = timed_search("last_stable_offset_advances", verified, options);
+  print_measure("3.9 Transactions V1, verification, no re-sends: last_stable_offset_advances", none);
+  EXPECT_EQ(none.result.cases, 1000);
+  EXPECT_FALSE(none.result.counterexample) << counterexample_text(none);
+}
+
 }  // namespace
 }  // namespace kafka_model
