@@ -169,6 +169,18 @@ struct V2NextEpoch {
     return fsm.v2 && fsm.producer_epoch != kNoProducerEpoch && e.producer_epoch == fsm.producer_epoch;
   }
 };
+// Pending (Kafka 4.0+; KAFKA-18464, TransactionCoordinator.endTransaction): a
+// pending transition is answered CONCURRENT_TRANSACTIONS before the epoch is
+// checked. PrepareCommit/PrepareAbort always have their Complete* pending
+// while the markers are written, so an EndTxn meeting them is retried, not
+// fenced: under V2 the next transaction's abort (its epoch is the bumped
+// one, not a retry's) sent before the last one's markers are done waits for
+// them instead of fencing its own producer. 3.9 checks the epoch first.
+struct Pending {
+  static constexpr const char* name = "Pending";
+  template <class Event, class Fsm, class S, class T>
+  bool operator()(Event const&, Fsm& fsm, S&, T&) const { return fsm.pending_checked_first; }
+};
 // TransactionMetadata.prepareAbortOrCommit under V2: epoch + 1 (the EndTxn
 // response returns it, the markers carry it); V1 keeps the epoch.
 struct BumpEpochIfV2 {
@@ -258,7 +270,7 @@ using EndTxnFenced = And_<Not_<RetryEpoch>, Not_<V2NextEpoch>>;
 // +---------------------------------------------------------------------------+
 struct CoordinatorDef : KafkaMachineDef<CoordinatorDef> {
   using initial_state = Empty;
-  struct transition_table : boost::mpl::vector40<
+  struct transition_table : boost::mpl::vector42<
       //   Source             Event                       Target             Action                                          Guard
       Row<Empty,             InitProducerIdReceived,     Empty,             Do<BumpProducerEpoch, AnswerNone>,              EpochCanBeBumped>,
       Row<Empty,             AddPartitionsToTxnReceived, Ongoing,           Do<AddPartitions, AnswerNone>,                  Current>,
@@ -287,15 +299,17 @@ struct CoordinatorDef : KafkaMachineDef<CoordinatorDef> {
       Row<PrepareCommit,     InitProducerIdReceived,     none,              AnswerConcurrentTransactions,                   none>,
       Row<PrepareCommit,     AddPartitionsToTxnReceived, none,              AnswerConcurrentTransactions,                   Current>,
       Row<PrepareCommit,     AddPartitionsToTxnReceived, none,              AnswerProducerFenced,                           Fenced>,
-      Row<PrepareCommit,     EndTxnReceived,             none,              AnswerConcurrentTransactions,                   RetryCommit>,  // a retry
-      Row<PrepareCommit,     EndTxnReceived,             none,              AnswerProducerFenced,                           Not_<Retry>>,
+      Row<PrepareCommit,     EndTxnReceived,             none,              AnswerConcurrentTransactions,                   Pending>,  // 4.0+: any EndTxn
+      Row<PrepareCommit,     EndTxnReceived,             none,              AnswerConcurrentTransactions,                   And_<Not_<Pending>, RetryCommit>>,  // a retry
+      Row<PrepareCommit,     EndTxnReceived,             none,              AnswerProducerFenced,                           And_<Not_<Retry>, Not_<Pending>>>,
       Row<PrepareCommit,     TxnMarkersWritten,          CompleteCommit,    ClearPartitions,                                none>,
 
       Row<PrepareAbort,      InitProducerIdReceived,     none,              AnswerConcurrentTransactions,                   none>,
       Row<PrepareAbort,      AddPartitionsToTxnReceived, none,              AnswerConcurrentTransactions,                   Current>,
       Row<PrepareAbort,      AddPartitionsToTxnReceived, none,              AnswerProducerFenced,                           Fenced>,
-      Row<PrepareAbort,      EndTxnReceived,             none,              AnswerConcurrentTransactions,                   RetryAbort>,  // a retry
-      Row<PrepareAbort,      EndTxnReceived,             none,              AnswerProducerFenced,                           Not_<Retry>>,
+      Row<PrepareAbort,      EndTxnReceived,             none,              AnswerConcurrentTransactions,                   Pending>,  // 4.0+: any EndTxn
+      Row<PrepareAbort,      EndTxnReceived,             none,              AnswerConcurrentTransactions,                   And_<Not_<Pending>, RetryAbort>>,  // a retry
+      Row<PrepareAbort,      EndTxnReceived,             none,              AnswerProducerFenced,                           And_<Not_<Retry>, Not_<Pending>>>,
       Row<PrepareAbort,      TxnMarkersWritten,          CompleteAbort,     ClearPartitions,                                none>,
 
       Row<CompleteCommit,    InitProducerIdReceived,     Empty,             Do<BumpProducerEpoch, AnswerNone>,              EpochCanBeBumped>,
@@ -323,6 +337,7 @@ struct CoordinatorDef : KafkaMachineDef<CoordinatorDef> {
   Error answer = Error::NONE;            // the answer to the last request
   bool v2 = false;                       // Transactions V2 (transaction.version=2)
   bool fence_bumps_twice = false;        // Kafka 4.0 under V2 (before KAFKA-19367)
+  bool pending_checked_first = false;    // Kafka 4.0+ (KAFKA-18464)
 };
 using Machine = boost::msm::back::state_machine<CoordinatorDef>;
 
@@ -389,6 +404,7 @@ TransactionCoordinator::TransactionCoordinator(std::string transactional_id, std
   impl_->fsm.producer_id = producer_id;
   impl_->fsm.v2 = transactions_v2;
   impl_->fsm.fence_bumps_twice = version == KafkaVersion::V4_0;
+  impl_->fsm.pending_checked_first = version >= KafkaVersion::V4_0;
   impl_->fsm.start();
 }
 TransactionCoordinator::TransactionCoordinator(const TransactionCoordinator& o)
@@ -436,13 +452,15 @@ const std::optional<std::string>& TransactionCoordinator::last_rejection() const
 
 // The coordinator's state, not its last answer: two machines that differ
 // only in what they last replied are the same state for a search. The
-// version changes the behaviour only through v2 and fence_bumps_twice.
+// version changes the behaviour only through v2, fence_bumps_twice and
+// pending_checked_first.
 bool TransactionCoordinator::operator==(const TransactionCoordinator& o) const {
   const Machine& a = impl_->fsm;
   const Machine& b = o.impl_->fsm;
   return a.current_state()[0] == b.current_state()[0] && a.producer_id == b.producer_id &&
          a.producer_epoch == b.producer_epoch && a.partitions == b.partitions && a.v2 == b.v2 &&
-         a.fence_bumps_twice == b.fence_bumps_twice && impl_->transactional_id == o.impl_->transactional_id;
+         a.fence_bumps_twice == b.fence_bumps_twice && a.pending_checked_first == b.pending_checked_first &&
+         impl_->transactional_id == o.impl_->transactional_id;
 }
 
 std::uint64_t TransactionCoordinator::hash() const {

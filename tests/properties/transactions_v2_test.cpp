@@ -179,6 +179,21 @@ TEST(TransactionsV2, ACommitRacingTheTimeoutAbortIsInvalidTxnStateUnderV2) {
   }
 }
 
+// KAFKA-18464 (tests/scenarios/32): an abort sent while the previous
+// commit's markers are written is CONCURRENT_TRANSACTIONS and retried on 4.0
+// (the pending transition checked before the epoch), not PRODUCER_FENCED;
+// the one producer instance runs all three transactions.
+TEST(TransactionsV2, AnAbortRightAfterACommitIsRetriedNotFenced) {
+  const History h = scenario_history("32-abort-after-commit-retried-not-fenced-v2-4.0.json");
+  SCOPED_TRACE(to_timeline(h));
+  EXPECT_TRUE(any_step(h, StepKind::TxnResponseReceived, "EndTxn", "CONCURRENT_TRANSACTIONS"));
+  EXPECT_FALSE(any_step(h, StepKind::TxnResponseReceived, "", "PRODUCER_FENCED"));
+  EXPECT_EQ(steps_of(h, StepKind::ProducerStarted).size(), 1u);
+  EXPECT_TRUE(any_step(h, StepKind::TransactionStateChanged, "CompleteCommit -> PrepareAbort"));
+  EXPECT_TRUE(any_step(h, StepKind::TransactionEnded, "aborted"));
+  EXPECT_EQ(logged_records(h), (std::vector<std::int64_t>{0, 1, 2, 3, 4, 5}));
+}
+
 // The property search over 4.0's Transactions V2 with read_committed, under
 // every fault kind: no aborted read, no torn or undecided transaction read,
 // no zombie write; each search must have completed transactions to judge.

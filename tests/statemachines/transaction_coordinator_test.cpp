@@ -400,6 +400,40 @@ TEST(TransactionCoordinator, FencePathVisitsPrepareEpochFenceInTheTable) {
   EXPECT_EQ(out_of_fence, (std::set<std::string>{"EndTxnFromCoordinator -> PrepareAbort"}));
 }
 
+// KAFKA-18464 (Kafka 4.0, TransactionCoordinator.endTransaction: the
+// pending-transition check before the epoch check; its integration test is
+// TransactionsTest.testEmptyAbortAfterCommit). Under V2 the commit's EndTxn
+// bumps the epoch to 1 and the client adopts it; the next transaction's
+// abort carries epoch 1 while the commit's markers are still being written
+// (PrepareCommit, CompleteCommit pending). 4.0 answers CONCURRENT_TRANSACTIONS
+// (the client retries; once CompleteCommit the abort is an empty
+// transaction of its own); before the fix, as 3.9 orders the checks, it was
+// PRODUCER_FENCED: the producer fenced itself.
+TEST(TransactionCoordinator, AnAbortDuringTheCommitsMarkersIsRetriedFrom40) {
+  for (KafkaVersion version : {KafkaVersion::V4_0, KafkaVersion::V4_3}) {
+    TransactionCoordinator c("txn-a", 4000, version, true);
+    c.init_producer_id();
+    c.add_partitions_to_txn(0, {0});
+    ASSERT_EQ(c.end_txn(0, true), Error::NONE);
+    ASSERT_EQ(c.state(), State::PrepareCommit);
+    ASSERT_EQ(c.producer_epoch(), 1);
+    EXPECT_EQ(c.end_txn(1, false), Error::CONCURRENT_TRANSACTIONS) << to_string(version);
+    EXPECT_EQ(c.end_txn(5, false), Error::CONCURRENT_TRANSACTIONS) << "pending first, whatever the epoch";
+    EXPECT_EQ(c.state(), State::PrepareCommit);
+    c.markers_written();
+    EXPECT_EQ(c.end_txn(1, false), Error::NONE);
+    EXPECT_EQ(c.state(), State::PrepareAbort);
+    EXPECT_EQ(c.producer_epoch(), 2);
+  }
+  // The same request order on a coordinator that checks the epoch first.
+  TransactionCoordinator c("txn-a", 4000, KafkaVersion::V3_9, true);
+  c.init_producer_id();
+  c.add_partitions_to_txn(0, {0});
+  ASSERT_EQ(c.end_txn(0, true), Error::NONE);
+  EXPECT_EQ(c.end_txn(1, false), Error::PRODUCER_FENCED);
+  EXPECT_EQ(c.end_txn(0, true), Error::CONCURRENT_TRANSACTIONS) << "the commit's own retry";
+}
+
 // ---- value semantics -----------------------------------------------------------
 
 TEST(TransactionCoordinator, CopiesAreDeepAndHashFollowsTheState) {
