@@ -281,7 +281,7 @@ void World::coordinator_tick() {
   c.tick_scheduled = false;
   using S = TransactionCoordinator::State;
   if (!c.metadata || (c.metadata->state() != S::PrepareCommit && c.metadata->state() != S::PrepareAbort)) {
-    c.markers.clear();  // a coordinator that loaded an older record after an unclean election
+    c.markers.clear();  // markers only belong to a Prepare* state (coordinator_load rebuilds them)
     return;
   }
   const std::int32_t host = coordinator_broker();
