@@ -64,6 +64,8 @@ TEST(FaultKindNames, EveryKindHasAUniqueNameThatParsesBack) {
     EXPECT_EQ(is_message_fault(kind), fault_fields(kind).request);
   }
   EXPECT_EQ(parse_fault_kind("dropresponse"), std::nullopt);
+  // A value past the last kind (a corrupt cast) names nothing, never reads past the table.
+  EXPECT_EQ(to_string(static_cast<FaultKind>(kFaultKindCount)), "?");
 }
 
 TEST(FaultDescribe, OneLineAPersonReads) {

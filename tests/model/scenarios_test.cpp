@@ -566,10 +566,38 @@ TEST(Replication, AStalledFollowerLeavesTheIsrAtTheIsrExpirationRunAndAQuietClus
   ASSERT_EQ(shrunk.size(), 1u);
   EXPECT_EQ(shrunk.front().broker, 1);
   EXPECT_EQ(shrunk.front().time_ms, 45000);
+  // Until then the lagging follower is in the ISR and holds the high
+  // watermark back (Partition.maybeIncrementLeaderHW takes every ISR
+  // member's log end, caught up or not): the record is acknowledged only
+  // after the shrink, not when the follower stops counting as caught up (30 s).
+  const auto hw = steps_of(run.history(), StepKind::HighWatermarkAdvanced);
+  ASSERT_FALSE(hw.empty());
+  EXPECT_GE(hw.front().time_ms, 45000);
   // About 60 s of virtual time: one idle follower parks 120 fetches, the
   // three brokers run their isr-expiration task 4 times each. Fetch ticks
   // every ~10 ms would be ~18,000 events.
   EXPECT_LT(run.result.events, 1000);
+}
+
+// A crashed follower leaves the ISR at once (the controller fences it) and
+// stops counting as caught up: a record sent after the crash is
+// acknowledged by the leader and the other follower within a few fetch
+// trips, on 2.8's rule (lastCaughtUpTimeMs) and 3.0+'s
+// (shouldWaitForReplicaToJoinIsr) alike.
+TEST(Replication, AfterAFollowerCrashTheHighWatermarkDoesNotWaitForIt) {
+  for (KafkaVersion version : {KafkaVersion::V3_9, KafkaVersion::V2_8}) {
+    RunSpec spec;
+    spec.version = version;
+    spec.producer = {{"acks", "all"}, {"linger.ms", "0"}};
+    spec.broker = {{"min.insync.replicas", "2"}};
+    spec.workload.records = 1;
+    spec.schedule.faults = {Fault{.kind = FaultKind::BrokerCrash, .at_ms = 0, .broker = 2}};
+    const ScenarioRun run = simulate_ok(spec);
+    SCOPED_TRACE(run.timeline());
+    const auto hw = steps_of(run.history(), StepKind::HighWatermarkAdvanced);
+    ASSERT_FALSE(hw.empty());
+    EXPECT_LT(hw.front().time_ms, 100) << to_string(version);
+  }
 }
 
 // A follower whose fetch waits at the leader's log end stays in the ISR

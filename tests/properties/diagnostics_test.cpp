@@ -51,5 +51,23 @@ TEST(Diagnostics, NoReportWhenTheCacheCoversTheInFlightBatchesOrTheBatchIsNotWri
   EXPECT_TRUE(check_no_out_of_order_for_written_batch(h).empty());
 }
 
+// A truncation forgets the written batches of its own partition only: 11a's
+// history with a LogTruncated of partition 1 at offset 0 inserted before the
+// refusal still reports partition 0's written batch.
+TEST(Diagnostics, ATruncationOfAnotherPartitionKeepsTheWrittenBatch) {
+  History h = scenario("11a-cache-smaller-than-in-flight.json");
+  const auto refused = std::find_if(h.steps.begin(), h.steps.end(), [](const Step& s) {
+    return s.kind == StepKind::ProduceRejected && s.error == Errors::OUT_OF_ORDER_SEQUENCE_NUMBER;
+  });
+  ASSERT_NE(refused, h.steps.end());
+  Step truncated;
+  truncated.kind = StepKind::LogTruncated;
+  truncated.time_ms = refused->time_ms;
+  truncated.partition = 1;
+  truncated.offset = 0;
+  h.steps.insert(refused, truncated);
+  EXPECT_EQ(check_no_out_of_order_for_written_batch(h).size(), 1u);
+}
+
 }  // namespace
 }  // namespace kafka_model
