@@ -6,6 +6,7 @@
 #include <map>
 
 #include "model/run_spec.hpp"
+#include "model/world.hpp"
 #include "tests/model/scenario_support.hpp"
 
 namespace kafka_model {
@@ -598,6 +599,31 @@ TEST(Replication, AfterAFollowerCrashTheHighWatermarkDoesNotWaitForIt) {
     ASSERT_FALSE(hw.empty());
     EXPECT_LT(hw.front().time_ms, 100) << to_string(version);
   }
+}
+
+// One fetch chain per follower and partition: after every event the queue
+// holds at most one FollowerFetch or FetchResponseArrives of each. The heal
+// ends a follower's stall early and re-sends the fetch it held back
+// (fetcher_stop, then fetcher_send): the held-back one must go, or the
+// follower would fetch twice as often from then on.
+TEST(Replication, TheHealLeavesOneFetchChainPerFollower) {
+  RunSpec spec;
+  spec.producer = {{"acks", "all"}, {"linger.ms", "0"}};
+  spec.broker = {{"min.insync.replicas", "1"}};
+  spec.workload.records = 2;
+  spec.schedule.faults = {Fault{.kind = FaultKind::FollowerStall, .at_ms = 0, .broker = 1, .duration_ms = 100000},
+                          Fault{.kind = FaultKind::BrokerCrash, .at_ms = 5, .broker = 0}};
+  int worst = 0;
+  const SimulationResult result = simulate(spec, ModelParameters{}, [&](const World& world) {
+    std::map<std::pair<std::int64_t, std::int64_t>, int> chains;
+    for (const Event& e : world.state().queue)
+      if (e.kind == EventKind::FollowerFetch || e.kind == EventKind::FetchResponseArrives)
+        worst = std::max(worst, ++chains[{e.a, e.b}]);
+  });
+  EXPECT_FALSE(result.cut_short);
+  EXPECT_TRUE(std::any_of(result.history.steps.begin(), result.history.steps.end(),
+                          [](const Step& s) { return s.kind == StepKind::FaultsHealed; }));
+  EXPECT_EQ(worst, 1);
 }
 
 // A follower whose fetch waits at the leader's log end stays in the ISR
