@@ -139,6 +139,19 @@ TEST(CoordinatorFailover, AReplicationFactorAboveTheBrokerCountIsAConfigError) {
       << result.config_error->message;
 }
 
+// tests/scenarios/33: a leader verifying a transaction's first batch on its
+// partition cannot reach a paused coordinator: NOT_ENOUGH_REPLICAS
+// (retriable) until the coordinator resumes, then the transaction commits.
+TEST(CoordinatorFailover, VerificationAgainstAPausedCoordinatorIsRetried) {
+  const History h = scenario_history("33-verification-waits-for-a-paused-coordinator-4.0.json");
+  SCOPED_TRACE(to_timeline(h));
+  EXPECT_TRUE(any_step(h, StepKind::ProduceRejected, "transaction verification: COORDINATOR_NOT_AVAILABLE",
+                       "NOT_ENOUGH_REPLICAS"));
+  EXPECT_TRUE(elections(h).empty()) << "a pause moves no leadership";
+  EXPECT_TRUE(any_step(h, StepKind::TransactionEnded, "committed"));
+  EXPECT_EQ(logged_records(h, 2), (std::vector<std::int64_t>{1}));
+}
+
 // tests/scenarios/31: the first instance's InitProducerId waited out the
 // coordinator's load; its replacement committed input 0 meanwhile. When the
 // first instance's initTransactions returns, its consumer fetches the
