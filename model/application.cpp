@@ -94,8 +94,6 @@ void World::app_callback(std::int64_t send, std::int64_t offset, Errors error) {
   } else if (workload_.mode != DeliveryMode::FireAndForget && !r.acknowledged) {
     if (r.sends <= workload_.max_resends_per_record) {
       app.resend_queue.push_back(record);
-    } else {
-      r.given_up = true;
     }
   }
   if (!app.send_scheduled && (!app.resend_queue.empty() || app.next_new_record < workload_.records)) {
@@ -141,8 +139,6 @@ void World::app_producer_restarted() {
     if (workload_.mode == DeliveryMode::FireAndForget || r.acknowledged) continue;
     if (r.sends <= workload_.max_resends_per_record) {
       app.resend_queue.push_back(record);
-    } else {
-      r.given_up = true;
     }
   }
   if (!app.send_scheduled) {

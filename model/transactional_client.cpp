@@ -536,8 +536,6 @@ void World::app_transaction_lost() {
     if (workload_.mode == DeliveryMode::FireAndForget) continue;
     if (r.sends <= workload_.max_resends_per_record) {
       app.resend_queue.push_back(record);
-    } else {
-      r.given_up = true;
     }
   }
   a.records.clear();

@@ -171,7 +171,7 @@ void add(H& h, const ProducerClient& v) {
 }
 template <class H>
 void add(H& h, const AppRecord& v) {
-  add(h, v.sends), add(h, v.outstanding_send), add(h, v.acknowledged), add(h, v.given_up);
+  add(h, v.sends), add(h, v.outstanding_send), add(h, v.acknowledged);
 }
 template <class H>
 void add(H& h, const ApplicationState& v) {

@@ -300,7 +300,6 @@ struct AppRecord {
   std::int32_t sends = 0;
   std::int64_t outstanding_send = -1;
   bool acknowledged = false;
-  bool given_up = false;
   bool operator==(const AppRecord&) const = default;
 };
 
