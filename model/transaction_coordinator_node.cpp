@@ -279,8 +279,7 @@ void World::coordinator_schedule_tick() {
 void World::coordinator_tick() {
   TransactionCoordinatorNode& c = state_.coordinator;
   c.tick_scheduled = false;
-  using S = TransactionCoordinator::State;
-  if (!c.metadata || (c.metadata->state() != S::PrepareCommit && c.metadata->state() != S::PrepareAbort)) {
+  if (!c.completing()) {
     c.markers.clear();  // markers only belong to a Prepare* state (coordinator_load rebuilds them)
     return;
   }
@@ -426,7 +425,6 @@ std::optional<std::pair<Errors, std::string>> World::txn_verify_transaction(std:
                                                                             std::int32_t producer_epoch) const {
   const TransactionCoordinatorNode& c = state_.coordinator;
   const std::int32_t host = coordinator_broker();
-  using S = TransactionCoordinator::State;
   if (host < 0 || !broker_available(host))
     return std::pair{Errors::NOT_ENOUGH_REPLICAS, std::string("transaction verification: COORDINATOR_NOT_AVAILABLE")};
   if (coordinator_loading())
@@ -437,7 +435,7 @@ std::optional<std::pair<Errors, std::string>> World::txn_verify_transaction(std:
     return std::pair{Errors::INVALID_PRODUCER_EPOCH,
                      fmt::format("transaction verification: PRODUCER_FENCED (the coordinator's epoch is {})",
                                  c.metadata->producer_epoch())};
-  if (c.metadata->state() == S::PrepareCommit || c.metadata->state() == S::PrepareAbort)
+  if (c.completing())
     return std::pair{Errors::NOT_ENOUGH_REPLICAS, std::string("transaction verification: CONCURRENT_TRANSACTIONS")};
   return std::nullopt;
 }

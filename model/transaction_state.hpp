@@ -83,6 +83,16 @@ struct TransactionCoordinatorNode {
   std::vector<TxnRequest> held;                    // arrived at a paused broker: read when it resumes
   bool tick_scheduled = false;
   bool operator==(const TransactionCoordinatorNode&) const = default;
+
+  // PrepareCommit/PrepareAbort: the markers are being written.
+  bool completing() const {
+    using S = TransactionCoordinator::State;
+    return metadata && (metadata->state() == S::PrepareCommit || metadata->state() == S::PrepareAbort);
+  }
+  // Ongoing or completing: `transaction` and `txn_start_ms` belong to it.
+  bool transaction_open() const {
+    return completing() || (metadata && metadata->state() == TransactionCoordinator::State::Ongoing);
+  }
 };
 
 // One broker's replica of the transactional.id's __transaction_state

@@ -35,19 +35,8 @@
 namespace kafka_model {
 namespace {
 
-bool completing(const std::optional<TransactionCoordinator>& metadata) {
-  using S = TransactionCoordinator::State;
-  return metadata && (metadata->state() == S::PrepareCommit || metadata->state() == S::PrepareAbort);
-}
-
-bool open_or_completing(const std::optional<TransactionCoordinator>& metadata) {
-  return completing(metadata) || (metadata && metadata->state() == TransactionCoordinator::State::Ongoing);
-}
-
-std::string isr_of(const std::set<std::int32_t>& isr) {
-  std::string out;
-  for (std::int32_t r : isr) out += (out.empty() ? "" : ",") + std::to_string(r);
-  return "isr={" + out + "}";
+bool alive(const WorldState& state, std::int32_t broker) {
+  return state.brokers.at(static_cast<std::size_t>(broker)).alive;
 }
 
 }  // namespace
@@ -84,9 +73,7 @@ bool World::coordinator_can_write() const {
   const TransactionStateLog& log = state_.transaction_state_log;
   if (log.replicas.empty()) return true;
   if (log.leader < 0) return false;
-  const auto live = std::count_if(log.isr.begin(), log.isr.end(), [&](std::int32_t r) {
-    return state_.brokers.at(static_cast<std::size_t>(r)).alive;
-  });
+  const auto live = std::count_if(log.isr.begin(), log.isr.end(), [&](std::int32_t r) { return alive(state_, r); });
   return live >= config_.broker.transaction_state_log_min_isr;
 }
 
@@ -98,13 +85,13 @@ void World::txn_state_persist() {
   if (log.leader < 0) return;
   const TransactionCoordinatorNode& c = state_.coordinator;
   const TxnStateReplica& current = log.copies.at(log.leader);
-  const bool open = open_or_completing(c.metadata);
+  const bool open = c.transaction_open();
   const std::int64_t transaction = open ? c.transaction : -1;
   const std::int64_t start = open ? c.txn_start_ms : -1;
   if (current.metadata == c.metadata && current.transaction == transaction && current.txn_start_ms == start) return;
   const TxnStateReplica record{current.log_end + 1, c.metadata, transaction, start};
   for (std::int32_t r : log.isr)
-    if (state_.brokers.at(static_cast<std::size_t>(r)).alive) log.copies[r] = record;
+    if (alive(state_, r)) log.copies[r] = record;
 }
 
 void World::txn_state_broker_crashed(std::int32_t broker) {
@@ -133,34 +120,33 @@ void World::txn_state_broker_restarted(std::int32_t broker) {
 void World::txn_state_elect() {
   TransactionStateLog& log = state_.transaction_state_log;
   const std::int32_t previous = log.leader;
-  auto alive = [&](std::int32_t r) { return state_.brokers.at(static_cast<std::size_t>(r)).alive; };
   std::int32_t chosen = -1;
   for (std::int32_t r : log.replicas)
-    if (chosen < 0 && log.isr.contains(r) && alive(r)) chosen = r;
+    if (chosen < 0 && log.isr.contains(r) && alive(state_, r)) chosen = r;
   if (chosen < 0) {
     log.leader = -1;
     Step& step = log_step(StepKind::CoordinatorElected, "controller");
     step.detail = fmt::format("__transaction_state has no live in-sync replica: no coordinator for "
                               "transactional.id={} (was broker-{}); {}",
-                              config_.producer.transactional_id, previous, isr_of(log.isr));
+                              config_.producer.transactional_id, previous, isr_text(log.isr));
     return;
   }
-  std::erase_if(log.isr, [&](std::int32_t r) { return !alive(r); });
+  std::erase_if(log.isr, [&](std::int32_t r) { return !alive(state_, r); });
   log.leader = chosen;
   log.coordinator_epoch += 1;
   // The other live replicas follow the new leader (truncating what it lacks).
   for (std::int32_t r : log.replicas)
-    if (r != chosen && alive(r)) {
+    if (r != chosen && alive(state_, r)) {
       log.copies[r] = log.copies.at(chosen);
       log.isr.insert(r);
     }
-  coordinator_load("clean election");
+  coordinator_load();
 }
 
 // The new leader loads the transactional.id's state from its replica
 // (replacing whatever the previous coordinator had in memory) and, for a
 // transaction being completed, sends its markers again.
-void World::coordinator_load(const std::string& why) {
+void World::coordinator_load() {
   TransactionStateLog& log = state_.transaction_state_log;
   TransactionCoordinatorNode& c = state_.coordinator;
   const TxnStateReplica& copy = log.copies.at(log.leader);
@@ -177,11 +163,11 @@ void World::coordinator_load(const std::string& why) {
     step.producer_epoch = c.metadata->producer_epoch();
   }
   step.transaction = c.transaction;
-  step.detail = fmt::format("leads __transaction_state ({}, coordinator epoch {}, {}): loads {} (record {})", why,
-                            log.coordinator_epoch, isr_of(log.isr),
+  step.detail = fmt::format("leads __transaction_state (clean election, coordinator epoch {}, {}): loads {} (record {})",
+                            log.coordinator_epoch, isr_text(log.isr),
                             c.metadata ? TransactionCoordinator::name(c.metadata->state()) : std::string("nothing"),
                             copy.log_end);
-  if (completing(c.metadata)) {
+  if (c.completing()) {
     const bool commit = c.metadata->state() == TransactionCoordinator::State::PrepareCommit;
     for (std::int32_t partition : c.metadata->partitions())
       c.markers.push_back(PendingMarker{partition, c.metadata->producer_id(), c.metadata->producer_epoch(), commit,

@@ -556,7 +556,7 @@ void World::app_transaction_lost() {
 bool World::txn_app_blocked() const {
   if (!config_.transactional() || app_done()) return false;
   if (state_.now_ms - state_.txn_app.progress_ms < config_.producer.max_block_ms) return false;
-  if (coordinator_broker() < 0 || !coordinator_can_write()) return true;
+  if (!coordinator_can_write()) return true;  // no leader, or below min.isr
   if (!state_.producer.in_flight.empty()) return false;
   return std::none_of(state_.producer.batches.begin(), state_.producer.batches.end(), [&](const auto& b) {
     return txn_send_to_partition_allowed(b.second.partition);

@@ -430,8 +430,7 @@ void World::record_hanging_transactions(const PartitionState& partition, const R
     using S = TransactionCoordinator::State;
     const bool marker_coming =
         c.metadata && c.metadata->producer_id() == producer &&
-        (c.metadata->state() == S::Ongoing || c.metadata->state() == S::PrepareCommit ||
-         c.metadata->state() == S::PrepareAbort || c.metadata->state() == S::PrepareEpochFence) &&
+        (c.transaction_open() || c.metadata->state() == S::PrepareEpochFence) &&
         std::find(c.metadata->partitions().begin(), c.metadata->partitions().end(), partition.id) !=
             c.metadata->partitions().end();
     if (marker_coming) continue;

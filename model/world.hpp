@@ -266,7 +266,7 @@ class World {
   void txn_state_broker_crashed(std::int32_t broker);
   void txn_state_broker_restarted(std::int32_t broker);
   void txn_state_elect();
-  void coordinator_load(const std::string& why);
+  void coordinator_load();
 
   // ---- cluster.cpp
   void cluster_start();

@@ -13,7 +13,6 @@
 // Names: <area>: <what>.
 #include <gtest/gtest.h>
 
-#include "model/config.hpp"
 #include "model/run_spec.hpp"
 #include "model/simulation.hpp"
 #include "tests/model/scenario_support.hpp"
