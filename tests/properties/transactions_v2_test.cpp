@@ -206,6 +206,18 @@ SearchSpace v2_space() {
   return s;
 }
 
+// Kafka 2.8 (V1, no partition verification) where a late transactional write
+// can land: delivery.timeout.ms short enough to expire a batch still in
+// flight, and Kafka's replica.lag.time.max.ms, so stalled followers stay in
+// the ISR and a request waits in DelayedProduce with another unread behind it.
+SearchSpace late_write_space_28() {
+  SearchSpace s = v2_space();
+  s.version = KafkaVersion::V2_8;
+  s.producer["delivery.timeout.ms"] = "1500";
+  s.broker = {{"min.insync.replicas", "2"}};
+  return s;
+}
+
 void expect_v2_holds(const std::string& name, const SearchSpace& space, std::uint64_t seed, int budget) {
   std::int64_t transactions = 0;
   int late_refused = 0;
@@ -238,12 +250,7 @@ TEST(TransactionsV2Holds, NoAbortedReadsTransactionsAtomicZombieFenced) {
 // shrinks it; the same space, seed and budget on 4.0's Transactions V2
 // finds nothing (above, with every fault kind).
 TEST(TransactionsV2Holds, TheSearchThatFindsKafka17754OnV1FindsNothingOnV2) {
-  SearchSpace v1 = v2_space();
-  v1.version = KafkaVersion::V2_8;
-  v1.producer["delivery.timeout.ms"] = "1500";
-  // Kafka's replica.lag.time.max.ms: stalled followers stay in the ISR, so a
-  // request waits in DelayedProduce with another unread behind it.
-  v1.broker = {{"min.insync.replicas", "2"}};
+  const SearchSpace v1 = late_write_space_28();
   SearchSpace v2 = v1;
   v2.version = KafkaVersion::V4_0;
   const SearchOptions options{.seed = 1, .budget = 1000};
@@ -266,10 +273,7 @@ TEST(TransactionsV2Holds, TheSearchThatFindsKafka17754OnV1FindsNothingOnV2) {
 // last stable offset stays below the high watermark (tests/scenarios/27).
 // The same space on 3.9 (KIP-890 part 1 verification) finds nothing.
 TEST(TransactionsV1, TheSearchFindsKafka14053sHangingTransactionOn28NotOn39) {
-  SearchSpace v1 = v2_space();
-  v1.version = KafkaVersion::V2_8;
-  v1.producer["delivery.timeout.ms"] = "1500";
-  v1.broker = {{"min.insync.replicas", "2"}};
+  SearchSpace v1 = late_write_space_28();
   v1.max_resends_per_record = 0;
   const SearchOptions options{.seed = 1, .budget = 1000};
   const TimedSearch found = timed_search("last_stable_offset_advances", v1, options);
